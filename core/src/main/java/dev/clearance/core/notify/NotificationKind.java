@@ -1,0 +1,42 @@
+package dev.clearance.core.notify;
+
+/** What a chat message is about. The card renderers have one layout per kind. */
+public enum NotificationKind {
+    /** To the requester on REQUESTED: justify (with a duration) or say No. A live copy, updated as the request moves. */
+    JUSTIFICATION_PROMPT(true),
+    /** To an approver of the current step (or an escalation recipient): Approve / Deny. A live copy. */
+    APPROVAL_REQUEST(true),
+    /** Re-render every live copy of a request from its current state. */
+    REFRESH_COPIES(false),
+    REQUEST_SUBMITTED(false),
+    REQUEST_APPROVED(false),
+    REQUEST_DENIED(false),
+    REQUEST_EXPIRED(false),
+    REQUEST_ABANDONED_EXPIRED(false),
+    REQUEST_CANCELLED(false),
+    ACCESS_GRANTED(false),
+    ACCESS_ENDED(false),
+    /** Intake for a disabled service: no request, only this notice. */
+    SERVICE_DISABLED(false),
+    /** To admins: the provider did not confirm a grant; the request ended without access. */
+    ADMIN_GRANT_FAILED(false),
+    /** To admins: revocation keeps failing and is being retried. */
+    ADMIN_REVOKE_FAILING(false),
+    /** To admins: a message could not be delivered (unknown user, blocked bot, …). */
+    ADMIN_DELIVERY_FAILED(false);
+
+    private final boolean liveCopy;
+
+    NotificationKind(boolean liveCopy) {
+        this.liveCopy = liveCopy;
+    }
+
+    /** Live copies are remembered by (channel, message id) and updated whenever the request changes. */
+    public boolean isLiveCopy() {
+        return liveCopy;
+    }
+
+    public boolean isAdminAlert() {
+        return name().startsWith("ADMIN_");
+    }
+}

@@ -1,0 +1,74 @@
+package dev.clearance.core.notify;
+
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.Status;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a message about a request may show, read from the store at the moment of rendering.
+ * The card renderers are pure functions of this.
+ */
+public record RequestView(
+        String id,
+        Status status,
+        String requesterEmail,
+        String requesterName,
+        String resource,
+        String account,
+        String scope,
+        String source,
+        String policy,
+        List<StepView> steps,
+        int currentStep,
+        AccessDuration requestedDuration,
+        Optional<AccessDuration> approvedDuration,
+        AccessDuration maxDuration,
+        List<AccessDuration> durationChoices,
+        Optional<String> justification,
+        Instant createdAt,
+        Optional<Instant> justificationDeadline,
+        Optional<Instant> pendingSince,
+        Optional<Instant> pendingDeadline,
+        int escalationLevel,
+        Optional<String> decidedBy,
+        Optional<String> decidedByName,
+        Optional<Instant> decidedAt,
+        Optional<String> decisionReason,
+        GrantState grantState,
+        Optional<Instant> grantedAt,
+        Optional<Instant> expiresAt,
+        List<AuditEvent> audit) {
+
+    public RequestView {
+        steps = List.copyOf(steps);
+        durationChoices = List.copyOf(durationChoices);
+        audit = List.copyOf(audit);
+    }
+
+    /** One approval step with its progress. */
+    public record StepView(String name, int required, List<String> approvedBy) {
+        public StepView {
+            approvedBy = List.copyOf(approvedBy);
+        }
+    }
+
+    public Optional<StepView> activeStep() {
+        return status == Status.PENDING ? Optional.of(steps.get(currentStep)) : Optional.empty();
+    }
+
+    /** "step 1 of 2: Security review, 0/2 approvals". */
+    public String progress() {
+        StepView step = steps.get(Math.min(currentStep, steps.size() - 1));
+        return "step " + (Math.min(currentStep, steps.size() - 1) + 1) + " of " + steps.size() + ": " + step.name() + ", "
+                + step.approvedBy().size() + "/" + step.required() + " approvals";
+    }
+
+    public boolean isDecided() {
+        return status != Status.REQUESTED && status != Status.PENDING;
+    }
+}

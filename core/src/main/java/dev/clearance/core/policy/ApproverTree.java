@@ -1,0 +1,64 @@
+package dev.clearance.core.policy;
+
+import dev.clearance.core.model.ScopePath;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The hierarchy of scopes. An approver at a scope may decide requests at that scope and below; an admin at a
+ * scope administers everything below it (admins at the root administer everything).
+ */
+public final class ApproverTree {
+    private final ScopePath root;
+    private final Map<ScopePath, Scope> scopes;
+
+    public ApproverTree(ScopePath root, Map<ScopePath, Scope> scopes) {
+        this.root = root;
+        this.scopes = Map.copyOf(scopes);
+        for (ScopePath path : scopes.keySet()) {
+            if (!root.isSelfOrAncestorOf(path)) {
+                throw new IllegalArgumentException("scope '" + path + "' is not under the root '" + root + "'");
+            }
+        }
+    }
+
+    public ScopePath root() {
+        return root;
+    }
+
+    public boolean contains(ScopePath path) {
+        return scopes.containsKey(path);
+    }
+
+    public Optional<Scope> scope(ScopePath path) {
+        return Optional.ofNullable(scopes.get(path));
+    }
+
+    public List<ScopePath> paths() {
+        return scopes.keySet().stream().sorted(java.util.Comparator.comparing(ScopePath::value)).toList();
+    }
+
+    /** Where an account is declared; the root when it is declared nowhere. */
+    public ScopePath scopeOfAccount(String account) {
+        return scopes.values().stream()
+                .filter(s -> s.accounts().contains(account))
+                .map(Scope::path)
+                .max(java.util.Comparator.comparingInt(ScopePath::depth))
+                .orElse(root);
+    }
+
+    /** The declared scopes from {@code path} up to the root, nearest first. */
+    public List<Scope> selfAndAncestors(ScopePath path) {
+        List<Scope> chain = new ArrayList<>();
+        for (ScopePath p : path.selfAndAncestors()) {
+            Scope s = scopes.get(p);
+            if (s != null) {
+                chain.add(s);
+            }
+        }
+        return chain;
+    }
+}

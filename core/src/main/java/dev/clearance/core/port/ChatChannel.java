@@ -1,0 +1,51 @@
+package dev.clearance.core.port;
+
+import dev.clearance.core.model.Person;
+import dev.clearance.core.notify.Notification;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** One chat platform (Slack, Teams, or the log). Implemented once per platform; generic code never asks which. */
+public interface ChatChannel {
+    /** Short, stable name stored in message references: {@code slack}, {@code teams}, {@code log}. */
+    String name();
+
+    /** Whether this platform can reach the person (known chat identity or conversation). */
+    boolean reaches(Person person);
+
+    /** Posts a new message to the person and returns where it went. */
+    MessageRef post(Person recipient, Notification notification) throws DeliveryException;
+
+    /** Replaces a message posted earlier with a fresh rendering. */
+    void update(MessageRef ref, Notification notification) throws DeliveryException;
+
+    class DeliveryException extends Exception {
+        private final boolean retryable;
+        private final Duration retryAfter;
+
+        private DeliveryException(String message, boolean retryable, Duration retryAfter) {
+            super(message);
+            this.retryable = retryable;
+            this.retryAfter = retryAfter;
+        }
+
+        /** A passing failure (rate limit, 5xx, timeout); {@code retryAfter} when the platform said how long to wait. */
+        public static DeliveryException retryable(String message, Duration retryAfter) {
+            return new DeliveryException(message, true, retryAfter);
+        }
+
+        /** A failure retrying cannot fix (unknown user, blocked bot, channel gone). */
+        public static DeliveryException permanent(String message) {
+            return new DeliveryException(message, false, null);
+        }
+
+        public boolean isRetryable() {
+            return retryable;
+        }
+
+        public Optional<Duration> retryAfter() {
+            return Optional.ofNullable(retryAfter);
+        }
+    }
+}

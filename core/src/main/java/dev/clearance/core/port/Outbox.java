@@ -1,0 +1,28 @@
+package dev.clearance.core.port;
+
+import dev.clearance.core.notify.OutboundMessage;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/** Messages waiting for delivery; written in the transaction of the change that caused them. */
+public interface Outbox {
+    /** Adds a message; a message whose dedupe key is already present is ignored. */
+    void enqueue(OutboundMessage message);
+
+    /** Claims up to {@code limit} due messages for {@code lease}, so that no other dispatcher delivers them meanwhile. */
+    List<PendingDelivery> claimDue(Instant now, int limit, Duration lease);
+
+    void delivered(long id, Instant at);
+
+    void retryAt(long id, Instant next, String error);
+
+    void failed(long id, Instant at, String error);
+
+    /** Messages not yet delivered or failed. */
+    long backlog();
+
+    record PendingDelivery(long id, OutboundMessage message, int attempts) {
+    }
+}

@@ -1,0 +1,43 @@
+package dev.clearance.core.port;
+
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.UserEmail;
+
+import java.util.Optional;
+
+/** Persistence of access requests. Updates are compare-and-swap on the request's version. */
+public interface RequestStore {
+    Optional<AccessRequest> find(RequestId id);
+
+    /**
+     * Stores a new request with its audit events and votes.
+     *
+     * @throws DuplicateActiveRequestException when an active request for the same requester, resource and account exists
+     */
+    void insert(AccessRequest request);
+
+    /**
+     * Stores the changed request with its new audit events and votes, only if nobody stored it since it was read.
+     *
+     * @throws dev.clearance.core.model.ConcurrentUpdateException when the stored version moved on
+     */
+    void update(AccessRequest request);
+
+    /** Appends an audit event that changes nothing else (e.g. a delivery failure). */
+    void appendAudit(RequestId id, AuditEvent event);
+
+    /** The REQUESTED, PENDING or APPROVED request for this triple, if any. */
+    Optional<AccessRequest> findActive(UserEmail requester, String resource, String account);
+
+    Optional<AccessRequest> findByIdempotencyKey(String key);
+
+    Page<AccessRequest> search(RequestQuery query);
+
+    class DuplicateActiveRequestException extends RuntimeException {
+        public DuplicateActiveRequestException() {
+            super("an active request for the same requester, resource and account exists");
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package dev.clearance.core.port;
+
+/** Durable timers; each carries only the request id and re-reads the state when it fires. */
+public enum TimerKind {
+    /** End of the justification window: REQUESTED → ABANDONED_EXPIRED. */
+    JUSTIFICATION_EXPIRY,
+    /** End of the pending window: PENDING → EXPIRED. */
+    PENDING_EXPIRY,
+    /** No decision for an escalation interval: ping the next level up. */
+    ESCALATION,
+    /** Ask the access provider to grant (retried with backoff). */
+    GRANT,
+    /** Ask the access provider to revoke, at the end of the timebox or on an early revoke (retried until it succeeds). */
+    REVOKE
+}

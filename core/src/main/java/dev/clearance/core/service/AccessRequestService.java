@@ -1,0 +1,415 @@
+package dev.clearance.core.service;
+
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.ConcurrentUpdateException;
+import dev.clearance.core.model.ConflictException;
+import dev.clearance.core.model.ForbiddenException;
+import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.NotFoundException;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.ScopePath;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.model.Vote;
+import dev.clearance.core.notify.NotificationKind;
+import dev.clearance.core.notify.OutboundMessage;
+import dev.clearance.core.policy.Approvers;
+import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.Policy;
+import dev.clearance.core.port.RequestStore.DuplicateActiveRequestException;
+import dev.clearance.core.port.TimerKind;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * The commands of the request lifecycle: intake, justify, abandon, decide, cancel, revoke. The REST API and the
+ * chat adapters call these and nothing else. Every rule is checked against the stored request at the moment of
+ * the command, never against what the caller's message said.
+ */
+public final class AccessRequestService {
+    private static final int CAS_ATTEMPTS = 5;
+    private final LifecycleContext ctx;
+    private final Messages messages;
+
+    public AccessRequestService(LifecycleContext ctx) {
+        this.ctx = ctx;
+        this.messages = new Messages(ctx.outbox());
+    }
+
+    public record IntakeResult(AccessRequest request, boolean created) {
+    }
+
+    // ------------------------------------------------------------------ intake
+
+    public IntakeResult intake(Commands.Intake cmd) {
+        UserEmail requester = UserEmail.parse("requester", cmd.requester());
+        String resource = Inputs.requireText("resource", cmd.resource(), 256);
+        String account = Inputs.requireText("account", cmd.account(), 128);
+        Optional<String> justification = Inputs.optionalText("justification", cmd.justification(), Inputs.MAX_TEXT);
+        Optional<String> source = Inputs.optionalText("source", cmd.source(), 256);
+        Optional<String> idempotencyKey = Inputs.optionalText("Idempotency-Key", cmd.idempotencyKey(), 200);
+        ClearanceConfig config = ctx.config();
+        ScopePath scope = resolveScope(cmd.scope(), account, config);
+        Policy policy = config.match(resource, account);
+        AccessDuration duration = Inputs.requesterDuration("duration", cmd.duration(), policy);
+
+        try {
+            return ctx.transactions().inTransaction(() -> {
+                Optional<AccessRequest> existing = idempotencyKey.flatMap(k -> ctx.store().findByIdempotencyKey(k))
+                        .or(() -> ctx.store().findActive(requester, resource, account));
+                if (existing.isPresent()) {
+                    return new IntakeResult(existing.get(), false);
+                }
+                return new IntakeResult(create(requester, resource, account, scope, policy, duration, justification,
+                        source, idempotencyKey), true);
+            });
+        } catch (DuplicateActiveRequestException raced) {
+            // NB: a concurrent intake for the same triple won the unique index; answer with its request.
+            return new IntakeResult(ctx.store().findActive(requester, resource, account)
+                    .or(() -> idempotencyKey.flatMap(k -> ctx.store().findByIdempotencyKey(k)))
+                    .orElseThrow(() -> raced), false);
+        }
+    }
+
+    private ScopePath resolveScope(Optional<String> requested, String account, ClearanceConfig config) {
+        if (requested.isPresent() && !requested.get().isBlank()) {
+            ScopePath scope = ScopePath.parse("scope", requested.get());
+            if (!config.tree().contains(scope)) {
+                throw new InvalidInputException("scope", "unknown scope '" + scope + "'; declared scopes: "
+                        + String.join(", ", config.tree().paths().stream().map(ScopePath::value).toList()));
+            }
+            return scope;
+        }
+        return config.tree().scopeOfAccount(account);
+    }
+
+    private AccessRequest create(UserEmail requester, String resource, String account, ScopePath scope, Policy policy,
+                                 AccessDuration duration, Optional<String> justification, Optional<String> source,
+                                 Optional<String> idempotencyKey) {
+        Instant now = ctx.now();
+        Approvers approvers = ctx.approvers();
+        boolean selfApproves = policy.selfApprovalAllowed()
+                && approvers.eligible(policy, 0, scope, 0).contains(requester);
+        boolean straightToPending = selfApproves || justification.isPresent();
+        AccessRequest.Builder b = AccessRequest.builder()
+                .id(RequestId.random())
+                .requester(requester).resource(resource).account(account).scope(scope)
+                .source(source.orElse(null)).policyName(policy.name()).createdAt(now)
+                .idempotencyKey(idempotencyKey.orElse(null))
+                .requestedDuration(duration).justification(justification.orElse(null));
+        AccessRequest r;
+        if (straightToPending) {
+            Instant deadline = now.plus(ctx.config().intervals().pendingWindow());
+            b.status(Status.PENDING).pendingSince(now).pendingDeadline(deadline);
+            r = AccessRequest.create(b, now, selfApproves
+                    ? "requested; self-approval allowed by policy '" + policy.name() + "'"
+                    : "requested with justification");
+            ctx.store().insert(r);
+            enterPending(r, policy, now);
+            if (!selfApproves) {
+                messages.toRequester(r, NotificationKind.REQUEST_SUBMITTED);
+            }
+        } else {
+            b.status(Status.REQUESTED).justificationDeadline(now.plus(ctx.config().intervals().justificationWindow()));
+            r = AccessRequest.create(b, now, "requested; waiting for justification");
+            ctx.store().insert(r);
+            ctx.timers().schedule(r.id(), TimerKind.JUSTIFICATION_EXPIRY, r.justificationDeadline().orElseThrow());
+            messages.toRequester(r, NotificationKind.JUSTIFICATION_PROMPT);
+        }
+        return r;
+    }
+
+    /** Timers and approver pings for a request that just entered PENDING. */
+    private void enterPending(AccessRequest r, Policy policy, Instant now) {
+        ctx.timers().schedule(r.id(), TimerKind.PENDING_EXPIRY, r.pendingDeadline().orElseThrow());
+        scheduleEscalation(r, now);
+        messages.approvalRequests(r, ctx.approvers().initialRecipients(policy, r.currentStep(), r.scope()), "e0");
+    }
+
+    private void scheduleEscalation(AccessRequest r, Instant now) {
+        Instant next = now.plus(ctx.config().intervals().escalationInterval());
+        if (next.isBefore(r.pendingDeadline().orElseThrow())) {
+            ctx.timers().schedule(r.id(), TimerKind.ESCALATION, next);
+        } else {
+            ctx.timers().cancel(r.id(), TimerKind.ESCALATION);
+        }
+    }
+
+    // ------------------------------------------------------------------ requester
+
+    public AccessRequest justify(Commands.Justify cmd) {
+        RequestId id = RequestId.parse(cmd.requestId());
+        UserEmail actor = UserEmail.parse("actor", cmd.actor());
+        String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
+        return change(id, r -> {
+            requireRequester(r, actor, "justify");
+            requireStatus(r, Status.REQUESTED, "justify");
+            Instant now = ctx.now();
+            if (!now.isBefore(r.justificationDeadline().orElseThrow())) {
+                throw new ConflictException("the justification window of " + r.id() + " closed at "
+                        + r.justificationDeadline().get());
+            }
+            Policy policy = policyOf(r);
+            AccessDuration duration = cmd.duration().filter(d -> !d.isBlank()).isPresent()
+                    ? Inputs.requesterDuration("duration", cmd.duration(), policy)
+                    : r.requestedDuration();
+            r.justify(justification, duration);
+            r.transition(Status.PENDING, actor.value(), now, "justified; duration " + duration);
+            r.startPending(now, now.plus(ctx.config().intervals().pendingWindow()));
+            ctx.store().update(r);
+            ctx.timers().cancel(r.id(), TimerKind.JUSTIFICATION_EXPIRY);
+            enterPending(r, policy, now);
+            messages.refreshCopies(r, "justified");
+            return r;
+        });
+    }
+
+    public AccessRequest abandon(String requestId, String actorEmail) {
+        RequestId id = RequestId.parse(requestId);
+        UserEmail actor = UserEmail.parse("actor", actorEmail);
+        return change(id, r -> {
+            requireRequester(r, actor, "abandon");
+            requireStatus(r, Status.REQUESTED, "abandon");
+            r.transition(Status.ABANDONED, actor.value(), ctx.now(), "requester declined to justify");
+            ctx.store().update(r);
+            ctx.timers().cancel(r.id(), TimerKind.JUSTIFICATION_EXPIRY);
+            messages.refreshCopies(r, "abandoned");
+            return r;
+        });
+    }
+
+    /** Withdraws a request that is not decided yet; on an approved one, gives the access back early. */
+    public AccessRequest cancel(String requestId, String actorEmail) {
+        RequestId id = RequestId.parse(requestId);
+        UserEmail actor = UserEmail.parse("actor", actorEmail);
+        return change(id, r -> {
+            requireRequester(r, actor, "cancel");
+            Instant now = ctx.now();
+            switch (r.status()) {
+                case REQUESTED, PENDING -> {
+                    r.transition(Status.CANCELLED, actor.value(), now, "withdrawn by the requester");
+                    ctx.store().update(r);
+                    cancelWaitingTimers(r);
+                    messages.refreshCopies(r, "cancelled");
+                }
+                case APPROVED -> beginRevocation(r, actor, now, "relinquished by the requester");
+                default -> throw alreadyFinished(r, "cancel");
+            }
+            return r;
+        });
+    }
+
+    // ------------------------------------------------------------------ approvers
+
+    public AccessRequest decide(Commands.Decide cmd) {
+        RequestId id = RequestId.parse(cmd.requestId());
+        UserEmail approver = UserEmail.parse("approver", cmd.approver());
+        Commands.Verdict verdict = parseVerdict(cmd.decision());
+        String reason = Inputs.requireText("reason", cmd.reason(), Inputs.MAX_TEXT);
+        return change(id, r -> {
+            Policy policy = policyOf(r);
+            Optional<AccessDuration> override = verdict == Commands.Verdict.APPROVE
+                    ? Inputs.approverDuration("duration", cmd.duration(), policy) : Optional.empty();
+            // NB: status and deadline come from the store, not from the message that carried the button.
+            if (r.status() != Status.PENDING) {
+                throw alreadyFinished(r, "decide");
+            }
+            Instant now = ctx.now();
+            if (!now.isBefore(r.pendingDeadline().orElseThrow())) {
+                throw new ConflictException("request " + r.id() + " expired at " + r.pendingDeadline().get()
+                        + " without a decision");
+            }
+            requireEligible(r, policy, approver);
+            if (verdict == Commands.Verdict.DENY) {
+                deny(r, approver, reason, now);
+            } else {
+                approve(r, policy, approver, reason, override, now);
+            }
+            return r;
+        });
+    }
+
+    private void requireEligible(AccessRequest r, Policy policy, UserEmail approver) {
+        // NB: separation of duties: with self-approval forbidden the requester's vote never counts.
+        if (approver.equals(r.requester()) && !policy.selfApprovalAllowed()) {
+            throw new ForbiddenException("self-approval is forbidden by policy '" + policy.name()
+                    + "': " + approver + " requested " + r.id() + " and cannot decide it");
+        }
+        // NB: eligibility is computed from the stored step and escalation level at the moment of the decision.
+        Set<UserEmail> eligible = ctx.approvers().eligible(policy, r.currentStep(), r.scope(), r.escalationLevel());
+        if (!eligible.contains(approver)) {
+            throw new ForbiddenException(approver + " is not an approver for " + policy.step(r.currentStep())
+                    .label(r.currentStep()) + " (step " + (r.currentStep() + 1) + " of policy '" + policy.name()
+                    + "') at scope " + r.scope());
+        }
+        // NB: one person, one approval per request, across all steps.
+        Optional<Vote> earlier = r.voteOf(approver);
+        if (earlier.isPresent()) {
+            throw new ConflictException(approver + " already approved " + r.id() + " at step "
+                    + (earlier.get().step() + 1) + " on " + earlier.get().at());
+        }
+    }
+
+    private void deny(AccessRequest r, UserEmail approver, String reason, Instant now) {
+        r.decide(approver.value(), now, reason);
+        r.transition(Status.DENIED, approver.value(), now, reason);
+        ctx.store().update(r);
+        cancelWaitingTimers(r);
+        ctx.metrics().decided("denied", Duration.between(r.pendingSince().orElse(now), now));
+        messages.toRequester(r, NotificationKind.REQUEST_DENIED);
+        messages.refreshCopies(r, "denied");
+    }
+
+    private void approve(AccessRequest r, Policy policy, UserEmail approver, String reason,
+                         Optional<AccessDuration> override, Instant now) {
+        int step = r.currentStep();
+        r.addVote(new Vote(step, approver, now, reason, override.orElse(null)));
+        int count = r.votesAt(step).size();
+        int required = policy.step(step).required();
+        r.record(approver.value(), now, "approved " + policy.step(step).label(step) + " (" + count + "/" + required
+                + ")" + override.map(d -> ", duration " + d).orElse("") + ": " + reason);
+        if (count < required) {
+            ctx.store().update(r);
+            messages.refreshCopies(r, "vote-" + approver);
+            return;
+        }
+        if (!policy.isLastStep(step)) {
+            r.advanceStep();
+            ctx.store().update(r);
+            scheduleEscalation(r, now);
+            messages.approvalRequests(r, ctx.approvers().initialRecipients(policy, r.currentStep(), r.scope()), "e0");
+            messages.refreshCopies(r, "step-" + r.currentStep());
+            return;
+        }
+        AccessDuration duration = r.votes().stream().map(Vote::durationOverride).filter(d -> d != null)
+                .reduce((first, second) -> second).orElse(r.requestedDuration());
+        r.approveFor(duration);
+        r.decide(approver.value(), now, reason);
+        r.transition(Status.APPROVED, approver.value(), now, "approved for " + duration + ": " + reason);
+        r.grantState(GrantState.GRANTING);
+        ctx.store().update(r);
+        cancelWaitingTimers(r);
+        ctx.timers().schedule(r.id(), TimerKind.GRANT, now);
+        ctx.metrics().decided("approved", Duration.between(r.pendingSince().orElse(now), now));
+        messages.toRequester(r, NotificationKind.REQUEST_APPROVED);
+        messages.refreshCopies(r, "approved");
+    }
+
+    // ------------------------------------------------------------------ admins
+
+    public AccessRequest revoke(String requestId, String actorEmail, String reasonText) {
+        RequestId id = RequestId.parse(requestId);
+        UserEmail actor = UserEmail.parse("actor", actorEmail);
+        String reason = Inputs.requireText("reason", reasonText, Inputs.MAX_TEXT);
+        return change(id, r -> {
+            // NB: only an admin of the request's scope (or above) may revoke.
+            if (!ctx.approvers().isAdmin(actor, r.scope())) {
+                throw new ForbiddenException(actor + " is not an administrator of scope " + r.scope());
+            }
+            if (r.status() != Status.APPROVED) {
+                throw alreadyFinished(r, "revoke");
+            }
+            beginRevocation(r, actor, ctx.now(), "revoked by " + actor + ": " + reason);
+            return r;
+        });
+    }
+
+    private void beginRevocation(AccessRequest r, UserEmail actor, Instant now, String reason) {
+        if (r.grantState() == GrantState.REVOKING) {
+            throw new ConflictException("revocation of " + r.id() + " is already in progress");
+        }
+        r.requestRevocation(reason);
+        r.record(actor.value(), now, reason);
+        ctx.store().update(r);
+        ctx.timers().schedule(r.id(), TimerKind.REVOKE, now);
+    }
+
+    /** A notice only: the service is disabled in that account, so no request is created. */
+    public void notifyServiceDisabled(Commands.DisabledService cmd) {
+        UserEmail user = UserEmail.parse("user", cmd.user());
+        String service = Inputs.requireText("service", cmd.service(), 256);
+        String account = Inputs.requireText("account", cmd.account(), 128);
+        ctx.transactions().inTransaction(() -> {
+            ctx.outbox().enqueue(new OutboundMessage(NotificationKind.SERVICE_DISABLED, Optional.empty(),
+                    Optional.of(user), "disabled:" + UUID.randomUUID(), Map.of("service", service, "account", account)));
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /**
+     * Loads, applies and stores a change; a lost compare-and-swap re-reads and applies again, so the second of
+     * two racing decisions is judged against the first one's outcome ("already decided by …").
+     */
+    private AccessRequest change(RequestId id, Function<AccessRequest, AccessRequest> mutation) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return ctx.transactions().inTransaction(() -> {
+                    AccessRequest r = ctx.store().find(id).orElseThrow(() -> new NotFoundException("no request " + id));
+                    return mutation.apply(r);
+                });
+            } catch (ConcurrentUpdateException lost) {
+                if (attempt >= CAS_ATTEMPTS) {
+                    throw new ConflictException("request " + id + " is changing too quickly; try again");
+                }
+            }
+        }
+    }
+
+    private Policy policyOf(AccessRequest r) {
+        ClearanceConfig config = ctx.config();
+        return config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
+    }
+
+    private void cancelWaitingTimers(AccessRequest r) {
+        ctx.timers().cancel(r.id(), TimerKind.JUSTIFICATION_EXPIRY);
+        ctx.timers().cancel(r.id(), TimerKind.PENDING_EXPIRY);
+        ctx.timers().cancel(r.id(), TimerKind.ESCALATION);
+    }
+
+    private static void requireRequester(AccessRequest r, UserEmail actor, String what) {
+        if (!r.requester().equals(actor)) {
+            throw new ForbiddenException("only the requester (" + r.requester() + ") may " + what + " " + r.id());
+        }
+    }
+
+    private static void requireStatus(AccessRequest r, Status expected, String what) {
+        if (r.status() != expected) {
+            throw alreadyFinished(r, what);
+        }
+    }
+
+    static ConflictException alreadyFinished(AccessRequest r, String what) {
+        String by = r.decidedBy().map(who -> " by " + who + r.decidedAt().map(at -> " at " + at).orElse(""))
+                .orElse("");
+        String state = switch (r.status()) {
+            case APPROVED -> "already approved" + by;
+            case DENIED -> "already denied" + by;
+            default -> r.status().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+        };
+        return new ConflictException("cannot " + what + " " + r.id() + ": it is " + state);
+    }
+
+    private static Commands.Verdict parseVerdict(String decision) {
+        if (decision != null) {
+            String d = decision.trim().toLowerCase(Locale.ROOT);
+            if (d.equals("approve")) {
+                return Commands.Verdict.APPROVE;
+            }
+            if (d.equals("deny")) {
+                return Commands.Verdict.DENY;
+            }
+        }
+        throw new InvalidInputException("decision", "decision must be \"approve\" or \"deny\"");
+    }
+}

@@ -1,0 +1,247 @@
+package dev.clearance.core.service;
+
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.ConcurrentUpdateException;
+import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.notify.NotificationKind;
+import dev.clearance.core.policy.Approvers;
+import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.Policy;
+import dev.clearance.core.port.AccessGrant;
+import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.port.AccessProvider.AccessProviderException;
+import dev.clearance.core.port.TimerKind;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * What happens when a durable timer fires. A timer carries only the request id: the state is re-read, and a timer
+ * whose request moved on (decided, cancelled, a newer deadline) does nothing.
+ */
+public final class LifecycleTimers {
+    private static final Logger LOG = Logger.getLogger(LifecycleTimers.class.getName());
+    private final LifecycleContext ctx;
+    private final AccessProvider provider;
+    private final Messages messages;
+
+    public LifecycleTimers(LifecycleContext ctx, AccessProvider provider) {
+        this.ctx = ctx;
+        this.provider = provider;
+        this.messages = new Messages(ctx.outbox());
+    }
+
+    /** Runs the timer; {@code dueAt} is when it was scheduled for (to report lag). */
+    public void fire(RequestId id, TimerKind kind, Instant dueAt) {
+        ctx.metrics().timerFired(kind, Duration.between(dueAt, ctx.now()).isNegative()
+                ? Duration.ZERO : Duration.between(dueAt, ctx.now()));
+        switch (kind) {
+            case JUSTIFICATION_EXPIRY -> change(id, this::expireJustification);
+            case PENDING_EXPIRY -> change(id, this::expirePending);
+            case ESCALATION -> change(id, this::escalate);
+            case GRANT -> grant(id);
+            case REVOKE -> revoke(id);
+        }
+    }
+
+    private void expireJustification(AccessRequest r) {
+        Instant now = ctx.now();
+        if (r.status() != Status.REQUESTED || now.isBefore(r.justificationDeadline().orElseThrow())) {
+            return;
+        }
+        r.transition(Status.ABANDONED_EXPIRED, AuditEvent.SYSTEM, now, "no justification within "
+                + ctx.config().intervals().justificationWindow().toHours() + "h");
+        ctx.store().update(r);
+        messages.toRequester(r, NotificationKind.REQUEST_ABANDONED_EXPIRED);
+        messages.refreshCopies(r, "abandoned-expired");
+    }
+
+    private void expirePending(AccessRequest r) {
+        Instant now = ctx.now();
+        if (r.status() != Status.PENDING || now.isBefore(r.pendingDeadline().orElseThrow())) {
+            return;
+        }
+        r.transition(Status.EXPIRED, AuditEvent.SYSTEM, now, "no decision within "
+                + ctx.config().intervals().pendingWindow().toHours() + "h");
+        ctx.store().update(r);
+        ctx.timers().cancel(r.id(), TimerKind.ESCALATION);
+        ctx.metrics().decided("expired", Duration.between(r.pendingSince().orElse(now), now));
+        messages.toRequester(r, NotificationKind.REQUEST_EXPIRED);
+        messages.refreshCopies(r, "expired");
+    }
+
+    private void escalate(AccessRequest r) {
+        Instant now = ctx.now();
+        if (r.status() != Status.PENDING || !now.isBefore(r.pendingDeadline().orElseThrow())) {
+            return;
+        }
+        ClearanceConfig config = ctx.config();
+        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
+        r.escalate();
+        Approvers approvers = ctx.approvers();
+        Set<UserEmail> recipients = approvers.escalationRecipients(policy, r.currentStep(), r.scope(), r.escalationLevel());
+        Duration waiting = Duration.between(r.pendingSince().orElse(now), now);
+        r.record(AuditEvent.SYSTEM, now, "escalated to level " + r.escalationLevel() + " after " + waiting.toHours()
+                + "h without a decision; notified " + String.join(", ", recipients.stream().map(UserEmail::value).toList()));
+        ctx.store().update(r);
+        messages.approvalRequests(r, recipients, "e" + r.escalationLevel());
+        messages.refreshCopies(r, "escalated-s" + r.currentStep() + "-e" + r.escalationLevel());
+        Instant next = now.plus(config.intervals().escalationInterval());
+        if (next.isBefore(r.pendingDeadline().get())) {
+            ctx.timers().schedule(r.id(), TimerKind.ESCALATION, next);
+        }
+    }
+
+    // ------------------------------------------------------------------ grant and revoke
+
+    private void grant(RequestId id) {
+        Optional<AccessRequest> before = ctx.store().find(id);
+        if (before.isEmpty() || before.get().status() != Status.APPROVED || before.get().grantState() != GrantState.GRANTING) {
+            return;
+        }
+        AccessRequest r = before.get();
+        // NB: the provider call runs outside the transaction; its outcome is applied only if nothing moved meanwhile.
+        Instant attemptAt = ctx.now();
+        Optional<String> failure = call(() -> provider.grant(toGrant(r, "grant", expiryFrom(r, attemptAt))));
+        change(id, fresh -> {
+            if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.GRANTING) {
+                return;
+            }
+            Instant now = ctx.now();
+            if (failure.isEmpty()) {
+                Optional<Instant> expiry = expiryFrom(fresh, attemptAt);
+                fresh.granted(attemptAt, expiry.orElse(null));
+                fresh.record(AuditEvent.SYSTEM, now, "access granted by provider '" + provider.name() + "'"
+                        + expiry.map(e -> " until " + e).orElse(" until revoked"));
+                ctx.store().update(fresh);
+                expiry.ifPresent(e -> ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, e));
+                messages.toRequester(fresh, NotificationKind.ACCESS_GRANTED);
+                messages.refreshCopies(fresh, "granted");
+                return;
+            }
+            ctx.metrics().providerFailure("grant");
+            int attempt = fresh.nextProviderAttempt();
+            int maxAttempts = ctx.config().intervals().grantAttempts();
+            if (attempt < maxAttempts) {
+                Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
+                fresh.record(AuditEvent.SYSTEM, now, "grant attempt " + attempt + " of " + maxAttempts + " failed: "
+                        + failure.get() + "; retrying at " + retryAt);
+                ctx.store().update(fresh);
+                ctx.timers().schedule(fresh.id(), TimerKind.GRANT, retryAt);
+                return;
+            }
+            // NB: never show access that was not granted: the request ends, and admins are told.
+            fresh.grantState(GrantState.FAILED);
+            fresh.transition(Status.ENDED, AuditEvent.SYSTEM, now, "access could not be granted after " + attempt
+                    + " attempts: " + failure.get());
+            ctx.store().update(fresh);
+            messages.toRequester(fresh, NotificationKind.ACCESS_ENDED, Map.of("reason", "access could not be granted"));
+            messages.toAdmins(fresh, ctx.approvers().admins(fresh.scope()), NotificationKind.ADMIN_GRANT_FAILED,
+                    "failed", Map.of("error", failure.get()));
+            messages.refreshCopies(fresh, "grant-failed");
+        });
+    }
+
+    private void revoke(RequestId id) {
+        Optional<AccessRequest> before = ctx.store().find(id);
+        if (before.isEmpty() || before.get().status() != Status.APPROVED || !revocationDue(before.get(), ctx.now())) {
+            return;
+        }
+        AccessRequest r = before.get();
+        Optional<String> failure = call(() -> provider.revoke(toGrant(r, "revoke", r.expiresAt())));
+        change(id, fresh -> {
+            Instant now = ctx.now();
+            if (fresh.status() != Status.APPROVED || !revocationDue(fresh, now)) {
+                return;
+            }
+            if (failure.isEmpty()) {
+                String reason = fresh.revocationReason().orElse("timebox of " + fresh.approvedDuration()
+                        .map(AccessDuration::toString).orElse("?") + " over");
+                fresh.grantState(GrantState.REVOKED);
+                fresh.transition(Status.ENDED, AuditEvent.SYSTEM, now, "access revoked by provider '" + provider.name()
+                        + "': " + reason);
+                ctx.store().update(fresh);
+                ctx.timers().cancel(fresh.id(), TimerKind.GRANT);
+                messages.toRequester(fresh, NotificationKind.ACCESS_ENDED, Map.of("reason", reason));
+                messages.refreshCopies(fresh, "ended");
+                return;
+            }
+            ctx.metrics().providerFailure("revoke");
+            if (fresh.grantState() != GrantState.REVOKING) {
+                fresh.requestRevocation(null);
+            }
+            int attempt = fresh.nextProviderAttempt();
+            Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
+            // NB: a revoke is retried until it succeeds; it stays visible on the request and admins hear of it.
+            fresh.record(AuditEvent.SYSTEM, now, "revoke attempt " + attempt + " failed: " + failure.get()
+                    + "; retrying at " + retryAt);
+            ctx.store().update(fresh);
+            ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, retryAt);
+            if (attempt == 1) {
+                messages.toAdmins(fresh, ctx.approvers().admins(fresh.scope()), NotificationKind.ADMIN_REVOKE_FAILING,
+                        "first", Map.of("error", failure.get()));
+            }
+        });
+    }
+
+    /** Revocation is due once asked for, or when the timebox is over. */
+    private static boolean revocationDue(AccessRequest r, Instant now) {
+        return switch (r.grantState()) {
+            case REVOKING -> true;
+            case ACTIVE -> r.expiresAt().map(e -> !now.isBefore(e)).orElse(false);
+            default -> false;
+        };
+    }
+
+    private Optional<Instant> expiryFrom(AccessRequest r, Instant grantedAt) {
+        AccessDuration d = r.approvedDuration().orElse(r.requestedDuration());
+        return d.duration().map(grantedAt::plus);
+    }
+
+    private AccessGrant toGrant(AccessRequest r, String action, Optional<Instant> expiresAt) {
+        return new AccessGrant(r.id(), r.requester(), r.resource(), r.account(), r.scope(), expiresAt,
+                r.id() + ":" + action);
+    }
+
+    private interface ProviderCall {
+        void run() throws AccessProviderException;
+    }
+
+    private Optional<String> call(ProviderCall c) {
+        try {
+            c.run();
+            return Optional.empty();
+        } catch (AccessProviderException e) {
+            return Optional.of(e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "access provider '" + provider.name() + "' failed unexpectedly", e);
+            return Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private void change(RequestId id, Consumer<AccessRequest> mutation) {
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                ctx.transactions().inTransaction(() -> {
+                    ctx.store().find(id).ifPresent(mutation);
+                    return null;
+                });
+                return;
+            } catch (ConcurrentUpdateException lost) {
+                LOG.fine(() -> "timer for " + id + " lost a race; re-reading");
+            }
+        }
+        throw new ConcurrentUpdateException(id);
+    }
+}

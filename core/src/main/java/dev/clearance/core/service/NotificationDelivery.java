@@ -1,0 +1,202 @@
+package dev.clearance.core.service;
+
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.Person;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.notify.Notification;
+import dev.clearance.core.notify.NotificationKind;
+import dev.clearance.core.notify.OutboundMessage;
+import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.policy.Approvers;
+import dev.clearance.core.port.ChatChannel;
+import dev.clearance.core.port.ChatChannel.DeliveryException;
+import dev.clearance.core.port.Outbox;
+import dev.clearance.core.port.Outbox.PendingDelivery;
+import dev.clearance.core.port.SentMessages;
+import dev.clearance.core.port.SentMessages.SentMessage;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.logging.Logger;
+
+/**
+ * Delivers outbox messages to the chat channels. Posts are remembered per (dedupe key, channel), so a retry after a
+ * partial failure posts only where the message is still missing. Passing failures retry with exponential backoff
+ * (honouring Retry-After); permanent ones go on the request's audit trail and to the admins.
+ */
+public final class NotificationDelivery {
+    private static final Logger LOG = Logger.getLogger(NotificationDelivery.class.getName());
+    private static final Duration LEASE = Duration.ofMinutes(2);
+    private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
+    private static final Duration LONGEST_RETRY = Duration.ofMinutes(10);
+    /** About a day of retries before a passing failure is treated as permanent. */
+    public static final int MAX_ATTEMPTS = 150;
+
+    private final LifecycleContext ctx;
+    private final SentMessages sent;
+    private final List<ChatChannel> channels;
+    private final RequestViews views;
+
+    public NotificationDelivery(LifecycleContext ctx, SentMessages sent, List<ChatChannel> channels) {
+        this.ctx = ctx;
+        this.sent = sent;
+        this.channels = List.copyOf(channels);
+        this.views = new RequestViews(ctx.policies(), ctx.directory());
+    }
+
+    public List<String> channelNames() {
+        return channels.stream().map(ChatChannel::name).toList();
+    }
+
+    /** Delivers what is due now; returns how many messages were handled. */
+    public int deliverDue(int batch) {
+        List<PendingDelivery> due = ctx.transactions().inTransaction(() -> ctx.outbox().claimDue(ctx.now(), batch, LEASE));
+        for (PendingDelivery d : due) {
+            deliver(d);
+        }
+        return due.size();
+    }
+
+    /** Delivers until nothing is due (tests, and the dispatcher after a burst). */
+    public int drain() {
+        int total = 0;
+        int n;
+        while ((n = deliverDue(50)) > 0) {
+            total += n;
+        }
+        return total;
+    }
+
+    private void deliver(PendingDelivery d) {
+        OutboundMessage m = d.message();
+        try {
+            Optional<AccessRequest> request = m.requestId().flatMap(id -> ctx.store().find(id));
+            Optional<RequestView> view = request.map(views::of);
+            if (m.kind() == NotificationKind.REFRESH_COPIES) {
+                refreshCopies(request.orElseThrow(), view.orElseThrow(), m);
+            } else if (!stale(m.kind(), request)) {
+                post(m, view);
+            }
+            ctx.outbox().delivered(d.id(), ctx.now());
+        } catch (DeliveryException e) {
+            int attempts = d.attempts() + 1;
+            if (e.isRetryable() && attempts < MAX_ATTEMPTS) {
+                Instant next = ctx.now().plus(backoff(attempts, e.retryAfter()));
+                LOG.info(() -> "delivery of " + m.kind() + " (" + m.dedupeKey() + ") failed, retry " + attempts
+                        + " at " + next + ": " + e.getMessage());
+                ctx.outbox().retryAt(d.id(), next, e.getMessage());
+            } else {
+                giveUp(d, e.getMessage());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "delivery of " + m.dedupeKey() + " failed unexpectedly", e);
+            ctx.outbox().retryAt(d.id(), ctx.now().plus(backoff(d.attempts() + 1, Optional.empty())),
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    /** A prompt or approval request that arrives after the request moved on would only offer dead buttons. */
+    private static boolean stale(NotificationKind kind, Optional<AccessRequest> request) {
+        return switch (kind) {
+            case JUSTIFICATION_PROMPT -> request.map(r -> r.status() != Status.REQUESTED).orElse(true);
+            case APPROVAL_REQUEST -> request.map(r -> r.status() != Status.PENDING).orElse(true);
+            default -> false;
+        };
+    }
+
+    private void post(OutboundMessage m, Optional<RequestView> view) throws DeliveryException {
+        Person person = ctx.directory().person(m.recipient().orElseThrow());
+        List<ChatChannel> route = route(person);
+        if (route.isEmpty()) {
+            throw DeliveryException.permanent("no chat channel reaches " + person.email()
+                    + " (configured: " + String.join(", ", channelNames()) + ")");
+        }
+        Notification n = new Notification(m.kind(), view, m.params());
+        for (ChatChannel channel : route) {
+            if (sent.alreadyPosted(m.dedupeKey(), channel.name())) {
+                continue;
+            }
+            var ref = channel.post(person, n);
+            ctx.transactions().inTransaction(() -> {
+                sent.record(new SentMessage(m.requestId().orElse(null), person.email(), m.kind(), ref, m.dedupeKey()));
+                return null;
+            });
+        }
+    }
+
+    private void refreshCopies(AccessRequest r, RequestView view, OutboundMessage m) throws DeliveryException {
+        DeliveryException retryable = null;
+        for (SentMessage copy : sent.liveCopies(r.id())) {
+            Optional<ChatChannel> channel = channels.stream().filter(c -> c.name().equals(copy.ref().channel())).findFirst();
+            if (channel.isEmpty()) {
+                continue;
+            }
+            try {
+                channel.get().update(copy.ref(), new Notification(copy.kind(), Optional.of(view), m.params()));
+            } catch (DeliveryException e) {
+                if (e.isRetryable()) {
+                    retryable = e;
+                } else {
+                    recordFailure(r, copy.recipient(), copy.kind(), "could not update the message to " + copy.recipient()
+                            + " on " + copy.ref().channel() + ": " + e.getMessage());
+                }
+            }
+        }
+        if (retryable != null) {
+            throw retryable;
+        }
+    }
+
+    /** Routes by the person's preference, else the first channel that knows them. */
+    List<ChatChannel> route(Person person) {
+        if (!person.preferredChannels().isEmpty()) {
+            return channels.stream().filter(c -> person.preferredChannels().contains(c.name())).filter(c -> c.reaches(person))
+                    .toList();
+        }
+        return channels.stream().filter(c -> c.reaches(person)).findFirst().map(List::of).orElse(List.of());
+    }
+
+    private void giveUp(PendingDelivery d, String error) {
+        OutboundMessage m = d.message();
+        LOG.warning(() -> "giving up delivery of " + m.kind() + " (" + m.dedupeKey() + "): " + error);
+        ctx.outbox().failed(d.id(), ctx.now(), error);
+        m.requestId().flatMap(id -> ctx.store().find(id)).ifPresent(r -> recordFailure(r, m.recipient().orElse(null),
+                m.kind(), "could not deliver " + m.kind() + " to " + m.recipient().map(UserEmail::value).orElse("?")
+                        + ": " + error));
+    }
+
+    /** On the audit trail, and (unless the failed message was itself an admin alert) to the admins. */
+    private void recordFailure(AccessRequest r, UserEmail recipient, NotificationKind kind, String what) {
+        Instant now = ctx.now();
+        ctx.transactions().inTransaction(() -> {
+            ctx.store().appendAudit(r.id(), new AuditEvent(now, AuditEvent.SYSTEM, r.status(), r.status(), what));
+            if (!kind.isAdminAlert()) {
+                Approvers approvers = ctx.approvers();
+                for (UserEmail admin : approvers.admins(r.scope())) {
+                    if (!admin.equals(recipient)) {
+                        ctx.outbox().enqueue(new OutboundMessage(NotificationKind.ADMIN_DELIVERY_FAILED,
+                                Optional.of(r.id()), Optional.of(admin),
+                                r.id() + ":delivery-failed:" + kind + ":" + recipient + ":" + admin,
+                                Map.of("error", what)));
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Exponential backoff with jitter, never sooner than the platform's Retry-After. */
+    static Duration backoff(int attempt, Optional<Duration> retryAfter) {
+        long base = FIRST_RETRY.toMillis() << Math.min(attempt - 1, 20);
+        long capped = Math.min(base, LONGEST_RETRY.toMillis());
+        long jittered = capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        Duration d = Duration.ofMillis(jittered);
+        return retryAfter.filter(ra -> ra.compareTo(d) > 0).orElse(d);
+    }
+}

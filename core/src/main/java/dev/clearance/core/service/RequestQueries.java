@@ -1,0 +1,127 @@
+package dev.clearance.core.service;
+
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.NotFoundException;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.ScopePath;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.policy.Approvers;
+import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.Policy;
+import dev.clearance.core.port.Page;
+import dev.clearance.core.port.RequestQuery;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** Reads: one request, listings, and the policy dry run. */
+public final class RequestQueries {
+    public static final int MAX_PAGE_SIZE = 100;
+    private final LifecycleContext ctx;
+
+    public RequestQueries(LifecycleContext ctx) {
+        this.ctx = ctx;
+    }
+
+    public AccessRequest get(String requestId) {
+        RequestId id = RequestId.parse(requestId);
+        return ctx.store().find(id).orElseThrow(() -> new NotFoundException("no request " + id));
+    }
+
+    public Page<AccessRequest> list(Optional<String> status, Optional<String> scope, Optional<String> requester,
+                                    int page, int size) {
+        if (page < 0) {
+            throw new InvalidInputException("page", "page must be 0 or more");
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new InvalidInputException("size", "size must be between 1 and " + MAX_PAGE_SIZE);
+        }
+        Set<Status> statuses = status.filter(s -> !s.isBlank()).map(RequestQueries::parseStatuses).orElse(Set.of());
+        Optional<ScopePath> scopePath = scope.filter(s -> !s.isBlank()).map(s -> ScopePath.parse("scope", s));
+        Optional<UserEmail> who = requester.filter(s -> !s.isBlank()).map(s -> UserEmail.parse("requester", s));
+        return ctx.store().search(new RequestQuery(statuses, scopePath, who, page, size));
+    }
+
+    /** What this person sees under "pending": admins everything, approvers what they can act on, others their own. */
+    public List<AccessRequest> pendingFor(UserEmail viewer, int limit) {
+        Approvers approvers = ctx.approvers();
+        ClearanceConfig config = ctx.config();
+        List<AccessRequest> visible = new ArrayList<>();
+        int page = 0;
+        while (visible.size() < limit) {
+            Page<AccessRequest> batch = ctx.store().search(new RequestQuery(Set.of(Status.REQUESTED, Status.PENDING),
+                    Optional.empty(), Optional.empty(), page++, MAX_PAGE_SIZE));
+            for (AccessRequest r : batch.items()) {
+                if (visible.size() >= limit) {
+                    break;
+                }
+                Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
+                boolean mine = r.requester().equals(viewer);
+                boolean actionable = r.status() == Status.PENDING && !mine
+                        && approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()).contains(viewer);
+                if (mine || actionable || approvers.isAdmin(viewer, r.scope())) {
+                    visible.add(r);
+                }
+            }
+            if (batch.items().size() < MAX_PAGE_SIZE) {
+                break;
+            }
+        }
+        return visible;
+    }
+
+    public record StepPreview(String name, int required, List<String> approvers) {
+    }
+
+    public record PolicyPreview(String policy, AccessDuration maxDuration, boolean justificationRequired,
+                                boolean selfApprovalAllowed, String scope, List<StepPreview> steps) {
+    }
+
+    /** The dry run: which policy applies and who would approve, without creating anything. */
+    public PolicyPreview resolve(String requesterText, String resourceText, String accountText, Optional<String> scopeText) {
+        UserEmail requester = UserEmail.parse("requester", requesterText);
+        String resource = Inputs.requireText("resource", resourceText, 256);
+        String account = Inputs.requireText("account", accountText, 128);
+        ClearanceConfig config = ctx.config();
+        ScopePath scope;
+        if (scopeText.isPresent() && !scopeText.get().isBlank()) {
+            scope = ScopePath.parse("scope", scopeText.get());
+            if (!config.tree().contains(scope)) {
+                throw new InvalidInputException("scope", "unknown scope '" + scope + "'");
+            }
+        } else {
+            scope = config.tree().scopeOfAccount(account);
+        }
+        Policy policy = config.match(resource, account);
+        Approvers approvers = ctx.approvers();
+        List<StepPreview> steps = new ArrayList<>();
+        for (int i = 0; i < policy.steps().size(); i++) {
+            List<String> eligible = approvers.eligible(policy, i, scope, 0).stream()
+                    .filter(a -> policy.selfApprovalAllowed() || !a.equals(requester))
+                    .map(UserEmail::value).toList();
+            steps.add(new StepPreview(policy.step(i).label(i), policy.step(i).required(), eligible));
+        }
+        boolean selfApproves = policy.selfApprovalAllowed() && approvers.eligible(policy, 0, scope, 0).contains(requester);
+        return new PolicyPreview(policy.name(), policy.maxDuration(), !selfApproves, policy.selfApprovalAllowed(),
+                scope.value(), steps);
+    }
+
+    private static Set<Status> parseStatuses(String text) {
+        Set<Status> statuses = new java.util.HashSet<>();
+        for (String s : text.split(",")) {
+            try {
+                statuses.add(Status.valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_')));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidInputException("status", "unknown status '" + s.trim() + "'; use one of "
+                        + java.util.Arrays.toString(Status.values()));
+            }
+        }
+        return statuses;
+    }
+}

@@ -1,0 +1,51 @@
+package dev.clearance.core.service;
+
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.model.Vote;
+import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.Policy;
+import dev.clearance.core.port.Directory;
+import dev.clearance.core.port.PolicySource;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the view the renderers and the API show, from the stored request and the current policy. */
+public final class RequestViews {
+    private final PolicySource policies;
+    private final Directory directory;
+
+    public RequestViews(PolicySource policies, Directory directory) {
+        this.policies = policies;
+        this.directory = directory;
+    }
+
+    public RequestView of(AccessRequest r) {
+        ClearanceConfig config = policies.current();
+        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
+        List<RequestView.StepView> steps = new ArrayList<>();
+        for (int i = 0; i < policy.steps().size(); i++) {
+            steps.add(new RequestView.StepView(policy.step(i).label(i), policy.step(i).required(),
+                    r.votesAt(i).stream().map(Vote::approver).map(UserEmail::value).toList()));
+        }
+        return new RequestView(
+                r.id().value(), r.status(), r.requester().value(), directory.person(r.requester()).displayName(),
+                r.resource(), r.account(), r.scope().value(), r.source(), policy.name(), steps,
+                Math.min(r.currentStep(), steps.size() - 1), r.requestedDuration(), r.approvedDuration(),
+                policy.maxDuration(), AccessDuration.menuUpTo(policy.maxDuration()), r.justification(), r.createdAt(),
+                r.justificationDeadline(), r.pendingSince(), r.pendingDeadline(), r.escalationLevel(), r.decidedBy(),
+                r.decidedBy().map(who -> displayName(who)), r.decidedAt(), r.decisionReason(), r.grantState(),
+                r.grantedAt(), r.expiresAt(), r.history());
+    }
+
+    private String displayName(String who) {
+        try {
+            return directory.person(UserEmail.of(who)).displayName();
+        } catch (IllegalArgumentException notAnEmail) {
+            return who;
+        }
+    }
+}

@@ -1,0 +1,262 @@
+package dev.clearance.core.service;
+
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.ConcurrentUpdateException;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.notify.OutboundMessage;
+import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.ConfiguredDirectory;
+import dev.clearance.core.port.AccessGrant;
+import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.port.LifecycleMetrics;
+import dev.clearance.core.port.Outbox;
+import dev.clearance.core.port.Page;
+import dev.clearance.core.port.RequestQuery;
+import dev.clearance.core.port.RequestStore;
+import dev.clearance.core.port.TimerKind;
+import dev.clearance.core.port.TimerScheduler;
+import dev.clearance.core.port.Transactions;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** Unit-test doubles for the ports; the Spring tests use the real JDBC, Quartz and outbox implementations. */
+final class InMemoryPorts {
+    final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
+    final Store store = new Store();
+    final List<OutboundMessage> outbox = new ArrayList<>();
+    final Map<String, Instant> timers = new LinkedHashMap<>();
+    final RecordingProvider provider = new RecordingProvider();
+    final LifecycleContext ctx;
+    final AccessRequestService service;
+    final LifecycleTimers lifecycleTimers;
+
+    InMemoryPorts(ClearanceConfig config) {
+        Outbox box = new Outbox() {
+            @Override
+            public void enqueue(OutboundMessage m) {
+                if (outbox.stream().noneMatch(o -> o.dedupeKey().equals(m.dedupeKey()))) {
+                    outbox.add(m);
+                }
+            }
+
+            @Override
+            public List<PendingDelivery> claimDue(Instant now, int limit, Duration lease) {
+                return List.of();
+            }
+
+            @Override
+            public void delivered(long id, Instant at) {
+            }
+
+            @Override
+            public void retryAt(long id, Instant next, String error) {
+            }
+
+            @Override
+            public void failed(long id, Instant at, String error) {
+            }
+
+            @Override
+            public long backlog() {
+                return outbox.size();
+            }
+        };
+        TimerScheduler scheduler = new TimerScheduler() {
+            @Override
+            public void schedule(RequestId id, TimerKind kind, Instant at) {
+                timers.put(id + "/" + kind, at);
+            }
+
+            @Override
+            public void cancel(RequestId id, TimerKind kind) {
+                timers.remove(id + "/" + kind);
+            }
+        };
+        Transactions tx = new Transactions() {
+            @Override
+            public <T> T inTransaction(Supplier<T> work) {
+                return work.get();
+            }
+        };
+        ctx = new LifecycleContext(store, box, scheduler, tx, () -> config, new ConfiguredDirectory(config), clock,
+                LifecycleMetrics.NONE);
+        service = new AccessRequestService(ctx);
+        lifecycleTimers = new LifecycleTimers(ctx, provider);
+    }
+
+    /** Walks the clock forward, firing each timer at its due time, in due order, as the scheduler would. */
+    void advance(Duration d) {
+        Instant target = clock.instant().plus(d);
+        while (true) {
+            Optional<Map.Entry<String, Instant>> due = timers.entrySet().stream()
+                    .filter(t -> !t.getValue().isAfter(target))
+                    .min(Map.Entry.comparingByValue());
+            if (due.isEmpty()) {
+                clock.set(target);
+                return;
+            }
+            if (due.get().getValue().isAfter(clock.instant())) {
+                clock.set(due.get().getValue());
+            }
+            timers.remove(due.get().getKey());
+            String[] parts = due.get().getKey().split("/");
+            lifecycleTimers.fire(new RequestId(parts[0]), TimerKind.valueOf(parts[1]), due.get().getValue());
+        }
+    }
+
+    List<OutboundMessage> messagesTo(String email) {
+        return outbox.stream().filter(m -> m.recipient().map(UserEmail::value).filter(email::equals).isPresent()).toList();
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    /** Keeps copies, so a stale read really is stale; enforces the version like the JDBC store. */
+    static final class Store implements RequestStore {
+        private final Map<RequestId, AccessRequest> rows = new HashMap<>();
+        private final Map<RequestId, Long> versions = new HashMap<>();
+
+        @Override
+        public Optional<AccessRequest> find(RequestId id) {
+            return Optional.ofNullable(rows.get(id)).map(r -> copy(r, versions.get(id)));
+        }
+
+        @Override
+        public void insert(AccessRequest r) {
+            if (findActive(r.requester(), r.resource(), r.account()).isPresent()) {
+                throw new DuplicateActiveRequestException();
+            }
+            r.drainNewEvents();
+            r.drainNewVotes();
+            rows.put(r.id(), copy(r, 0L));
+            versions.put(r.id(), 0L);
+        }
+
+        @Override
+        public void update(AccessRequest r) {
+            if (!versions.get(r.id()).equals(r.version())) {
+                throw new ConcurrentUpdateException(r.id());
+            }
+            r.drainNewEvents();
+            r.drainNewVotes();
+            long next = r.version() + 1;
+            rows.put(r.id(), copy(r, next));
+            versions.put(r.id(), next);
+        }
+
+        @Override
+        public void appendAudit(RequestId id, AuditEvent event) {
+            AccessRequest r = find(id).orElseThrow();
+            List<AuditEvent> h = new ArrayList<>(r.history());
+            h.add(event);
+            rows.put(id, rebuild(r, versions.get(id)).history(h).restore());
+        }
+
+        @Override
+        public Optional<AccessRequest> findActive(UserEmail requester, String resource, String account) {
+            return rows.values().stream().filter(r -> r.status().isActive() && r.requester().equals(requester)
+                    && r.resource().equals(resource) && r.account().equals(account)).findFirst()
+                    .map(r -> copy(r, versions.get(r.id())));
+        }
+
+        @Override
+        public Optional<AccessRequest> findByIdempotencyKey(String key) {
+            return rows.values().stream().filter(r -> key.equals(r.idempotencyKey())).findFirst()
+                    .map(r -> copy(r, versions.get(r.id())));
+        }
+
+        @Override
+        public Page<AccessRequest> search(RequestQuery q) {
+            List<AccessRequest> all = rows.values().stream()
+                    .filter(r -> q.statuses().isEmpty() || q.statuses().contains(r.status()))
+                    .sorted(Comparator.comparing(AccessRequest::createdAt).reversed())
+                    .map(r -> copy(r, versions.get(r.id()))).toList();
+            int from = Math.min(all.size(), q.page() * q.size());
+            return new Page<>(all.subList(from, Math.min(all.size(), from + q.size())), q.page(), q.size(), all.size());
+        }
+
+        private static AccessRequest copy(AccessRequest r, Long version) {
+            return rebuild(r, version).restore();
+        }
+
+        private static AccessRequest.Builder rebuild(AccessRequest r, Long version) {
+            return AccessRequest.builder().id(r.id()).requester(r.requester()).resource(r.resource()).account(r.account())
+                    .scope(r.scope()).source(r.source()).policyName(r.policyName()).createdAt(r.createdAt())
+                    .idempotencyKey(r.idempotencyKey()).version(version).status(r.status())
+                    .requestedDuration(r.requestedDuration()).approvedDuration(r.approvedDuration().orElse(null))
+                    .justification(r.justification().orElse(null)).currentStep(r.currentStep())
+                    .escalationLevel(r.escalationLevel()).justificationDeadline(r.justificationDeadline().orElse(null))
+                    .pendingSince(r.pendingSince().orElse(null)).pendingDeadline(r.pendingDeadline().orElse(null))
+                    .decidedBy(r.decidedBy().orElse(null)).decidedAt(r.decidedAt().orElse(null))
+                    .decisionReason(r.decisionReason().orElse(null)).grantState(r.grantState())
+                    .providerAttempts(r.providerAttempts()).grantedAt(r.grantedAt().orElse(null))
+                    .expiresAt(r.expiresAt().orElse(null)).revocationReason(r.revocationReason().orElse(null))
+                    .votes(new ArrayList<>(r.votes())).history(new ArrayList<>(r.history()));
+        }
+    }
+
+    static final class RecordingProvider implements AccessProvider {
+        final List<String> calls = new ArrayList<>();
+        int failuresLeft;
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public void grant(AccessGrant g) throws AccessProviderException {
+            call("grant " + g.requestId());
+        }
+
+        @Override
+        public void revoke(AccessGrant g) throws AccessProviderException {
+            call("revoke " + g.requestId());
+        }
+
+        private void call(String what) throws AccessProviderException {
+            calls.add(what);
+            if (failuresLeft > 0) {
+                failuresLeft--;
+                throw new AccessProviderException("provider down");
+            }
+        }
+    }
+}
