@@ -1,0 +1,116 @@
+package dev.clearance.adapters.access;
+
+import dev.clearance.core.port.AccessGrant;
+import dev.clearance.core.port.AccessProvider;
+import tools.jackson.databind.json.JsonMapper;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Grants and revokes by POSTing JSON to a URL the security team runs. Each call is signed:
+ * {@code X-Clearance-Signature: v1=hex(HMAC-SHA256(secret, "v1:" + timestamp + ":" + body))} with the timestamp in
+ * {@code X-Clearance-Timestamp} (epoch seconds), and carries an {@code Idempotency-Key} that is the same on every
+ * retry of the same action. Any 2xx is success; anything else fails the attempt (the caller retries with backoff).
+ */
+public final class WebhookAccessProvider implements AccessProvider {
+    public static final String SIGNATURE_HEADER = "X-Clearance-Signature";
+    public static final String TIMESTAMP_HEADER = "X-Clearance-Timestamp";
+    public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+
+    private final URI url;
+    private final byte[] secret;
+    private final Clock clock;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public WebhookAccessProvider(URI url, byte[] secret, Clock clock, Duration timeout) {
+        if (secret == null || secret.length < 16) {
+            throw new IllegalArgumentException("the webhook signing secret must be at least 16 bytes");
+        }
+        this.url = url;
+        this.secret = secret.clone();
+        this.clock = clock;
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    }
+
+    @Override
+    public String name() {
+        return "webhook";
+    }
+
+    @Override
+    public void grant(AccessGrant grant) throws AccessProviderException {
+        send("grant", grant);
+    }
+
+    @Override
+    public void revoke(AccessGrant grant) throws AccessProviderException {
+        send("revoke", grant);
+    }
+
+    private void send(String action, AccessGrant g) throws AccessProviderException {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("action", action);
+        payload.put("requestId", g.requestId().value());
+        payload.put("requester", g.requester().value());
+        payload.put("resource", g.resource());
+        payload.put("account", g.account());
+        payload.put("scope", g.scope().value());
+        payload.put("expiresAt", g.expiresAt().map(Object::toString).orElse(null));
+        payload.put("idempotencyKey", g.idempotencyKey());
+        String body = json.writeValueAsString(payload);
+        String timestamp = Long.toString(clock.instant().getEpochSecond());
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header(TIMESTAMP_HEADER, timestamp)
+                .header(SIGNATURE_HEADER, "v1=" + sign(secret, timestamp, body))
+                .header(IDEMPOTENCY_HEADER, g.idempotencyKey())
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new AccessProviderException(action + " webhook unreachable: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AccessProviderException(action + " webhook interrupted", e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            String excerpt = response.body() == null ? "" : response.body().strip();
+            if (excerpt.length() > 200) {
+                excerpt = excerpt.substring(0, 200) + "…";
+            }
+            throw new AccessProviderException(action + " webhook answered HTTP " + response.statusCode()
+                    + (excerpt.isEmpty() ? "" : ": " + excerpt));
+        }
+    }
+
+    /** The signature a receiver recomputes to verify a call. */
+    public static String sign(byte[] secret, String timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return HexFormat.of().formatHex(mac.doFinal(("v1:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.clearance.app.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.Vote;
+import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.service.RequestViews;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The API's view of a request. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record RequestJson(String id, String status, String requester, String requesterName, String resource, String account,
+                   String scope, String source, String policy, String requestedDuration, String approvedDuration,
+                   String maxDuration, String justification, Integer currentStep, List<Step> steps,
+                   int escalationLevel, Instant createdAt, Instant justificationDeadline, Instant pendingDeadline,
+                   String decidedBy, Instant decidedAt, String decisionReason, Grant grant, List<Audit> audit) {
+
+    record Step(int number, String name, int required, List<Approval> approvals) {
+    }
+
+    record Approval(String approver, Instant at, String reason, String duration) {
+    }
+
+    record Grant(String state, Instant grantedAt, Instant expiresAt) {
+    }
+
+    record Audit(Instant at, String actor, String from, String to, String reason) {
+    }
+
+    static RequestJson of(AccessRequest r, RequestViews views, boolean withAudit) {
+        RequestView v = views.of(r);
+        List<Step> steps = new ArrayList<>();
+        for (int i = 0; i < v.steps().size(); i++) {
+            steps.add(new Step(i + 1, v.steps().get(i).name(), v.steps().get(i).required(),
+                    r.votesAt(i).stream().map(RequestJson::approval).toList()));
+        }
+        return new RequestJson(r.id().value(), r.status().name(), r.requester().value(), v.requesterName(), r.resource(),
+                r.account(), r.scope().value(), r.source(), v.policy(), r.requestedDuration().toString(),
+                r.approvedDuration().map(AccessDuration::toString).orElse(null), v.maxDuration().toString(),
+                r.justification().orElse(null), r.status().name().equals("PENDING") ? r.currentStep() + 1 : null, steps,
+                r.escalationLevel(), r.createdAt(), r.justificationDeadline().orElse(null), r.pendingDeadline().orElse(null),
+                r.decidedBy().orElse(null), r.decidedAt().orElse(null), r.decisionReason().orElse(null),
+                new Grant(r.grantState().name(), r.grantedAt().orElse(null), r.expiresAt().orElse(null)),
+                withAudit ? r.history().stream().map(RequestJson::audit).toList() : null);
+    }
+
+    private static Approval approval(Vote v) {
+        return new Approval(v.approver().value(), v.at(), v.reason(),
+                v.durationOverride() == null ? null : v.durationOverride().toString());
+    }
+
+    private static Audit audit(AuditEvent e) {
+        return new Audit(e.at(), e.actor(), e.from() == null ? null : e.from().name(), e.to().name(), e.reason());
+    }
+}

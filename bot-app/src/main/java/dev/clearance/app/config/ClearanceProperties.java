@@ -1,0 +1,46 @@
+package dev.clearance.app.config;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Infrastructure settings ({@code clearance.*} in application.yml, each overridable by environment variable).
+ * Secrets are read from the environment or from a file, and are never logged.
+ */
+@ConfigurationProperties("clearance")
+public record ClearanceProperties(Path config, Path dataDir, Api api, AccessProvider accessProvider, Outbox outbox,
+                                  Chat chat) {
+    public ClearanceProperties {
+        api = api == null ? new Api(List.of(), null) : api;
+        accessProvider = accessProvider == null ? new AccessProvider("none", null) : accessProvider;
+        outbox = outbox == null ? new Outbox(Duration.ofSeconds(1), 50) : outbox;
+        chat = chat == null ? new Chat(new Log(true)) : chat;
+    }
+
+    /** @param tokens bearer tokens accepted by /api/v1 ({@code CLEARANCE_API_TOKENS}, comma-separated) */
+    public record Api(List<String> tokens, Path tokensFile) {
+    }
+
+    /** @param type {@code none} (store only) or {@code webhook} */
+    public record AccessProvider(String type, Webhook webhook) {
+    }
+
+    /** @param secret HMAC key ({@code CLEARANCE_WEBHOOK_SECRET}); or {@code secretFile} */
+    public record Webhook(URI url, String secret, Path secretFile, Duration timeout) {
+    }
+
+    /** @param pollInterval how often the dispatcher looks for due messages; 0 disables it (tests drain explicitly) */
+    public record Outbox(Duration pollInterval, int batchSize) {
+    }
+
+    public record Chat(Log log) {
+    }
+
+    /** @param enabled print every message to the application log: watch the flow without Slack or Teams */
+    public record Log(boolean enabled) {
+    }
+}

@@ -1,0 +1,158 @@
+package dev.clearance.app.config;
+
+import dev.clearance.adapters.access.NoneAccessProvider;
+import dev.clearance.adapters.access.WebhookAccessProvider;
+import dev.clearance.app.chat.LogChatChannel;
+import dev.clearance.app.metrics.MicrometerLifecycleMetrics;
+import dev.clearance.core.policy.ConfiguredDirectory;
+import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.port.ChatChannel;
+import dev.clearance.core.port.Directory;
+import dev.clearance.core.port.LifecycleMetrics;
+import dev.clearance.core.port.Outbox;
+import dev.clearance.core.port.RequestStore;
+import dev.clearance.core.port.SentMessages;
+import dev.clearance.core.port.TimerScheduler;
+import dev.clearance.core.port.Transactions;
+import dev.clearance.core.service.AccessRequestService;
+import dev.clearance.core.service.LifecycleContext;
+import dev.clearance.core.service.LifecycleTimers;
+import dev.clearance.core.service.NotificationDelivery;
+import dev.clearance.core.service.RequestQueries;
+import dev.clearance.core.service.RequestViews;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+
+/** The composition root: every port gets its implementation here, and nowhere else. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(ClearanceProperties.class)
+public class ClearanceWiring {
+    private static final Logger LOG = LoggerFactory.getLogger(ClearanceWiring.class);
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    FilePolicySource policySource(ClearanceProperties properties) {
+        if (properties.config() == null) {
+            throw new IllegalStateException("clearance.config (CLEARANCE_CONFIG) is not set: point it at the policy file");
+        }
+        FilePolicySource source = new FilePolicySource(properties.config());
+        LOG.info("policy file {}: {} policies, {} scopes, {} groups", properties.config(),
+                source.current().policies().size(), source.current().tree().paths().size(), source.current().groups().size());
+        return source;
+    }
+
+    @Bean
+    Directory directory(FilePolicySource policies) {
+        return new ConfiguredDirectory(policies.current());
+    }
+
+    @Bean
+    Transactions transactions(PlatformTransactionManager transactionManager) {
+        TransactionTemplate template = new TransactionTemplate(transactionManager);
+        return new Transactions() {
+            @Override
+            public <T> T inTransaction(Supplier<T> work) {
+                return template.execute(status -> work.get());
+            }
+        };
+    }
+
+    @Bean
+    LifecycleMetrics lifecycleMetrics(MeterRegistry registry, JdbcClient jdbc, Outbox outbox) {
+        return new MicrometerLifecycleMetrics(registry, jdbc, outbox);
+    }
+
+    @Bean
+    LifecycleContext lifecycleContext(RequestStore store, Outbox outbox, TimerScheduler timers, Transactions transactions,
+                                      FilePolicySource policies, Directory directory, Clock clock, LifecycleMetrics metrics) {
+        return new LifecycleContext(store, outbox, timers, transactions, policies, directory, clock, metrics);
+    }
+
+    @Bean
+    AccessRequestService accessRequestService(LifecycleContext ctx) {
+        return new AccessRequestService(ctx);
+    }
+
+    @Bean
+    LifecycleTimers lifecycleTimers(LifecycleContext ctx, AccessProvider provider) {
+        return new LifecycleTimers(ctx, provider);
+    }
+
+    @Bean
+    RequestQueries requestQueries(LifecycleContext ctx) {
+        return new RequestQueries(ctx);
+    }
+
+    @Bean
+    RequestViews requestViews(FilePolicySource policies, Directory directory) {
+        return new RequestViews(policies, directory);
+    }
+
+    @Bean
+    NotificationDelivery notificationDelivery(LifecycleContext ctx, SentMessages sent, List<ChatChannel> channels) {
+        if (channels.isEmpty()) {
+            LOG.warn("no chat channel is enabled: messages wait in the outbox until one is");
+        } else {
+            LOG.info("chat channels: {}", channels.stream().map(ChatChannel::name).toList());
+        }
+        return new NotificationDelivery(ctx, sent, channels);
+    }
+
+    @Bean
+    @ConditionalOnProperty(name = "clearance.chat.log.enabled", havingValue = "true", matchIfMissing = true)
+    LogChatChannel logChatChannel() {
+        return new LogChatChannel();
+    }
+
+    @Bean
+    AccessProvider accessProvider(ClearanceProperties properties, Clock clock) {
+        String type = properties.accessProvider().type() == null ? "none"
+                : properties.accessProvider().type().trim().toLowerCase(Locale.ROOT);
+        switch (type) {
+            case "none" -> {
+                LOG.info("access provider: none (grants are recorded in the store only)");
+                return new NoneAccessProvider();
+            }
+            case "webhook" -> {
+                ClearanceProperties.Webhook w = properties.accessProvider().webhook();
+                if (w == null || w.url() == null) {
+                    throw new IllegalStateException("clearance.access-provider.webhook.url (CLEARANCE_WEBHOOK_URL) is "
+                            + "required when clearance.access-provider.type is webhook");
+                }
+                String secret = Secrets.read(w.secret(), w.secretFile(), "clearance.access-provider.webhook.secret "
+                                + "(CLEARANCE_WEBHOOK_SECRET)", "clearance.access-provider.webhook.secret-file")
+                        .orElseThrow(() -> new IllegalStateException("clearance.access-provider.webhook.secret "
+                                + "(CLEARANCE_WEBHOOK_SECRET) or ...secret-file is required for the webhook provider"));
+                if (secret.length() < 16) {
+                    throw new IllegalStateException("clearance.access-provider.webhook.secret must be at least 16 characters");
+                }
+                LOG.info("access provider: webhook to {}", w.url());
+                return new WebhookAccessProvider(w.url(), secret.getBytes(StandardCharsets.UTF_8), clock,
+                        w.timeout() == null ? Duration.ofSeconds(10) : w.timeout());
+            }
+            default -> throw new IllegalStateException("clearance.access-provider.type (CLEARANCE_ACCESS_PROVIDER) is '"
+                    + type + "': use none or webhook");
+        }
+    }
+}

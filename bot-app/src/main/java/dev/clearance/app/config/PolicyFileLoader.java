@@ -1,0 +1,483 @@
+package dev.clearance.app.config;
+
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.Person;
+import dev.clearance.core.model.ScopePath;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.policy.ApproverSet;
+import dev.clearance.core.policy.ApproverTree;
+import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.GlobPattern;
+import dev.clearance.core.policy.Intervals;
+import dev.clearance.core.policy.Policy;
+import dev.clearance.core.policy.PolicyStep;
+import dev.clearance.core.policy.Scope;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates the policy file. Collects every problem (not just the first), each as
+ * {@code file:line: key: what is wrong and what to write instead}.
+ */
+public final class PolicyFileLoader {
+    private static final Pattern GROUP_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
+    private static final Pattern INTERVAL = Pattern.compile("^(\\d{1,6})([smhd])$");
+    private static final String SCOPE_APPROVERS = "scope-approvers";
+
+    private final String file;
+    private final List<String> problems = new ArrayList<>();
+
+    private PolicyFileLoader(String file) {
+        this.file = file;
+    }
+
+    public static ClearanceConfig load(Path path) {
+        String name = path.toString();
+        if (!Files.isRegularFile(path)) {
+            throw new PolicyFileException(name, List.of(name + ": file not found (set CLEARANCE_CONFIG to the policy file's path)"));
+        }
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            return new PolicyFileLoader(name).parse(reader);
+        } catch (IOException e) {
+            throw new PolicyFileException(name, List.of(name + ": cannot be read: " + e.getMessage()));
+        }
+    }
+
+    public static ClearanceConfig parse(String name, String yaml) {
+        return new PolicyFileLoader(name).parse(new StringReader(yaml));
+    }
+
+    private ClearanceConfig parse(Reader reader) {
+        Node root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            root = new Yaml(new SafeConstructor(options)).compose(reader);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new PolicyFileException(file, List.of(file + ":" + line + ": not valid YAML: " + e.getProblem()));
+        } catch (RuntimeException e) {
+            throw new PolicyFileException(file, List.of(file + ": not valid YAML: " + e.getMessage()));
+        }
+        if (!(root instanceof MappingNode top)) {
+            throw new PolicyFileException(file, List.of(file + ": expected a mapping with users, groups, scopes and policies"));
+        }
+        Map<String, Node> sections = mapping(top, "(top level)", Set.of("intervals", "users", "groups", "scopes",
+                "policies", "default-policy"));
+        Intervals intervals = intervals(sections.get("intervals"));
+        Map<UserEmail, Person> users = users(sections.get("users"));
+        Map<String, Set<UserEmail>> groups = groups(sections.get("groups"));
+        ApproverTree tree = scopes(sections.get("scopes"), top, groups);
+        Policy defaultPolicy = defaultPolicy(sections.get("default-policy"));
+        List<Policy> policies = policies(sections.get("policies"), groups);
+        if (!problems.isEmpty()) {
+            throw new PolicyFileException(file, problems);
+        }
+        return new ClearanceConfig(users, groups, tree, policies, defaultPolicy, intervals);
+    }
+
+    // ------------------------------------------------------------------ sections
+
+    private Intervals intervals(Node node) {
+        Intervals d = Intervals.defaults();
+        if (node == null) {
+            return d;
+        }
+        Map<String, Node> m = mapping(node, "intervals", Set.of("justification-window", "pending-window",
+                "escalation-interval", "provider-retry-initial", "provider-retry-max", "grant-attempts"));
+        Duration justification = interval(m.get("justification-window"), "intervals.justification-window", d.justificationWindow());
+        Duration pending = interval(m.get("pending-window"), "intervals.pending-window", d.pendingWindow());
+        Duration escalation = interval(m.get("escalation-interval"), "intervals.escalation-interval", d.escalationInterval());
+        Duration retryInitial = interval(m.get("provider-retry-initial"), "intervals.provider-retry-initial", d.providerRetryInitial());
+        Duration retryMax = interval(m.get("provider-retry-max"), "intervals.provider-retry-max", d.providerRetryMax());
+        int attempts = d.grantAttempts();
+        if (m.containsKey("grant-attempts")) {
+            String v = scalar(m.get("grant-attempts"), "intervals.grant-attempts");
+            try {
+                attempts = Integer.parseInt(v);
+                if (attempts < 1 || attempts > 100) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                problem(m.get("grant-attempts"), "intervals.grant-attempts", "'" + v + "' is not a whole number from 1 to 100");
+            }
+        }
+        return new Intervals(justification, pending, escalation, retryInitial, retryMax, attempts);
+    }
+
+    private Map<UserEmail, Person> users(Node node) {
+        Map<UserEmail, Person> users = new LinkedHashMap<>();
+        if (node == null) {
+            return users;
+        }
+        for (Node item : sequence(node, "users")) {
+            Map<String, Node> m = mapping(item, "users[]", Set.of("email", "name", "slack", "teams", "channels"));
+            if (!m.containsKey("email")) {
+                problem(item, "users[].email", "each user needs an email");
+                continue;
+            }
+            Optional<UserEmail> email = email(m.get("email"), "users[].email");
+            if (email.isEmpty()) {
+                continue;
+            }
+            if (users.containsKey(email.get())) {
+                problem(m.get("email"), "users[].email", "user " + email.get() + " is declared twice");
+            }
+            Map<String, String> identities = new LinkedHashMap<>();
+            for (String platform : List.of("slack", "teams")) {
+                if (m.containsKey(platform)) {
+                    identities.put(platform, scalar(m.get(platform), "users[]." + platform));
+                }
+            }
+            List<String> channels = m.containsKey("channels")
+                    ? sequence(m.get("channels"), "users[].channels").stream().map(n -> scalar(n, "users[].channels")).toList()
+                    : List.of();
+            String name = m.containsKey("name") ? scalar(m.get("name"), "users[].name") : email.get().value();
+            users.put(email.get(), new Person(email.get(), name, identities, channels));
+        }
+        return users;
+    }
+
+    private Map<String, Set<UserEmail>> groups(Node node) {
+        Map<String, Set<UserEmail>> groups = new LinkedHashMap<>();
+        if (node == null) {
+            return groups;
+        }
+        if (!(node instanceof MappingNode m)) {
+            problem(node, "groups", "expected a mapping of group name to a list of member emails");
+            return groups;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String name = scalar(t.getKeyNode(), "groups");
+            if (!GROUP_NAME.matcher(name).matches()) {
+                problem(t.getKeyNode(), "groups." + name, "group names use letters, digits, '.', '_' and '-'");
+            }
+            Set<UserEmail> members = new LinkedHashSet<>();
+            for (Node member : sequence(t.getValueNode(), "groups." + name)) {
+                email(member, "groups." + name).ifPresent(members::add);
+            }
+            if (members.isEmpty()) {
+                problem(t.getValueNode(), "groups." + name, "group '" + name + "' has no members");
+            }
+            groups.put(name, members);
+        }
+        return groups;
+    }
+
+    private ApproverTree scopes(Node node, Node top, Map<String, Set<UserEmail>> groups) {
+        Map<ScopePath, Scope> scopes = new LinkedHashMap<>();
+        Map<ScopePath, Node> where = new LinkedHashMap<>();
+        Map<String, ScopePath> accountOwners = new LinkedHashMap<>();
+        if (node == null) {
+            problem(top, "scopes", "declare at least the root scope, e.g. '- path: org' with its admins");
+            return new ApproverTree(ScopePath.of("org"), Map.of());
+        }
+        for (Node item : sequence(node, "scopes")) {
+            Map<String, Node> m = mapping(item, "scopes[]", Set.of("path", "approvers", "admins", "accounts"));
+            if (!m.containsKey("path")) {
+                problem(item, "scopes[].path", "each scope needs a path such as org or org/prod");
+                continue;
+            }
+            String raw = scalar(m.get("path"), "scopes[].path");
+            ScopePath path;
+            try {
+                path = ScopePath.of(raw);
+            } catch (IllegalArgumentException e) {
+                problem(m.get("path"), "scopes[].path", e.getMessage());
+                continue;
+            }
+            String key = "scopes[" + path + "]";
+            if (scopes.containsKey(path)) {
+                problem(m.get("path"), key, "scope " + path + " is declared twice");
+            }
+            ApproverSet approvers = approverList(m.get("approvers"), key + ".approvers", groups, false);
+            ApproverSet admins = approverList(m.get("admins"), key + ".admins", groups, false);
+            Set<String> accounts = new LinkedHashSet<>();
+            if (m.containsKey("accounts")) {
+                for (Node a : sequence(m.get("accounts"), key + ".accounts")) {
+                    String account = scalar(a, key + ".accounts");
+                    ScopePath owner = accountOwners.putIfAbsent(account, path);
+                    if (owner != null && !owner.equals(path)) {
+                        problem(a, key + ".accounts", "account " + account + " is already declared in scope " + owner);
+                    }
+                    accounts.add(account);
+                }
+            }
+            scopes.put(path, new Scope(path, approvers, admins, accounts));
+            where.put(path, item);
+        }
+        List<ScopePath> roots = scopes.keySet().stream().filter(p -> p.parent().isEmpty()).toList();
+        if (roots.size() != 1) {
+            problem(node, "scopes", roots.isEmpty() ? "no root scope (a path without '/')"
+                    : "exactly one root scope is allowed, found " + roots);
+        }
+        for (ScopePath p : scopes.keySet()) {
+            p.parent().filter(parent -> !scopes.containsKey(parent)).ifPresent(parent ->
+                    problem(where.get(p), "scopes[" + p + "].path", "parent scope " + parent + " is not declared"));
+        }
+        if (scopes.values().stream().allMatch(s -> s.admins().isEmpty())) {
+            problem(node, "scopes", "no administrator declared: add 'admins' to the root scope, so that someone "
+                    + "receives alerts and can revoke");
+        }
+        ScopePath root = roots.isEmpty() ? ScopePath.of("org") : roots.get(0);
+        try {
+            return new ApproverTree(root, scopes);
+        } catch (IllegalArgumentException e) {
+            problem(node, "scopes", e.getMessage());
+            return new ApproverTree(root, Map.of());
+        }
+    }
+
+    private Policy defaultPolicy(Node node) {
+        if (node == null) {
+            return Policy.defaultPolicy(AccessDuration.UNTIL_REVOKED);
+        }
+        Map<String, Node> m = mapping(node, "default-policy", Set.of("max-duration"));
+        return Policy.defaultPolicy(maxDuration(m.get("max-duration"), "default-policy.max-duration"));
+    }
+
+    private List<Policy> policies(Node node, Map<String, Set<UserEmail>> groups) {
+        List<Policy> policies = new ArrayList<>();
+        if (node == null) {
+            return policies;
+        }
+        Set<String> names = new HashSet<>(Set.of(Policy.DEFAULT_NAME));
+        for (Node item : sequence(node, "policies")) {
+            Map<String, Node> m = mapping(item, "policies[]", Set.of("name", "match", "max-duration", "self-approval", "steps"));
+            if (!m.containsKey("name")) {
+                problem(item, "policies[].name", "each policy needs a name");
+                continue;
+            }
+            String name = scalar(m.get("name"), "policies[].name");
+            String key = "policies[" + name + "]";
+            if (!names.add(name)) {
+                problem(m.get("name"), key + ".name", name.equals(Policy.DEFAULT_NAME)
+                        ? "'default' is the built-in policy; use default-policy to change it"
+                        : "duplicate policy name '" + name + "'");
+            }
+            Optional<GlobPattern> resource = Optional.empty();
+            Optional<GlobPattern> account = Optional.empty();
+            if (!m.containsKey("match")) {
+                problem(item, key + ".match", "a policy needs a match with at least one of resource, account");
+            } else {
+                Map<String, Node> match = mapping(m.get("match"), key + ".match", Set.of("resource", "account"));
+                resource = glob(match.get("resource"), key + ".match.resource");
+                account = glob(match.get("account"), key + ".match.account");
+                if (match.isEmpty()) {
+                    problem(m.get("match"), key + ".match", "give at least one of resource, account");
+                }
+            }
+            AccessDuration max = maxDuration(m.get("max-duration"), key + ".max-duration");
+            boolean selfApproval = false;
+            if (m.containsKey("self-approval")) {
+                String v = scalar(m.get("self-approval"), key + ".self-approval").toLowerCase(Locale.ROOT);
+                if (v.equals("allowed")) {
+                    selfApproval = true;
+                } else if (!v.equals("forbidden")) {
+                    problem(m.get("self-approval"), key + ".self-approval", "write allowed or forbidden, not '" + v + "'");
+                }
+            }
+            List<PolicyStep> steps = steps(m.get("steps"), item, key, groups);
+            if (!steps.isEmpty()) {
+                policies.add(new Policy(name, resource, account, max, selfApproval, steps));
+            }
+        }
+        return policies;
+    }
+
+    private List<PolicyStep> steps(Node node, Node policy, String key, Map<String, Set<UserEmail>> groups) {
+        List<PolicyStep> steps = new ArrayList<>();
+        if (node == null) {
+            problem(policy, key + ".steps", "a policy needs at least one step");
+            return steps;
+        }
+        List<Node> items = sequence(node, key + ".steps");
+        if (items.isEmpty()) {
+            problem(node, key + ".steps", "a policy needs at least one step");
+        }
+        for (int i = 0; i < items.size(); i++) {
+            String stepKey = key + ".steps[" + (i + 1) + "]";
+            Map<String, Node> m = mapping(items.get(i), stepKey, Set.of("name", "approvers", "approvals"));
+            Optional<String> name = m.containsKey("name") ? Optional.of(scalar(m.get("name"), stepKey + ".name")) : Optional.empty();
+            if (!m.containsKey("approvers")) {
+                problem(items.get(i), stepKey + ".approvers", "a step needs approvers (emails, group:NAME or scope-approvers)");
+                continue;
+            }
+            ApproverSet approvers = approverList(m.get("approvers"), stepKey + ".approvers", groups, true);
+            int required = 1;
+            if (m.containsKey("approvals")) {
+                String v = scalar(m.get("approvals"), stepKey + ".approvals");
+                try {
+                    required = Integer.parseInt(v);
+                    if (required < 1) {
+                        throw new NumberFormatException();
+                    }
+                } catch (NumberFormatException e) {
+                    problem(m.get("approvals"), stepKey + ".approvals", "'" + v + "' is not a whole number of at least 1");
+                    continue;
+                }
+            }
+            if (!approvers.scopeApprovers()) {
+                Set<UserEmail> people = new HashSet<>(approvers.users());
+                approvers.groups().forEach(g -> people.addAll(groups.getOrDefault(g, Set.of())));
+                if (required > people.size()) {
+                    problem(m.containsKey("approvals") ? m.get("approvals") : items.get(i), stepKey + ".approvals",
+                            "the step needs " + required + " approvals but names only " + people.size()
+                                    + " approver" + (people.size() == 1 ? "" : "s"));
+                }
+            }
+            steps.add(new PolicyStep(name, approvers, required));
+        }
+        return steps;
+    }
+
+    // ------------------------------------------------------------------ values
+
+    private ApproverSet approverList(Node node, String key, Map<String, Set<UserEmail>> groups, boolean allowScope) {
+        Set<UserEmail> users = new LinkedHashSet<>();
+        Set<String> groupNames = new LinkedHashSet<>();
+        boolean scopeApprovers = false;
+        if (node == null) {
+            return new ApproverSet(users, groupNames, false);
+        }
+        for (Node n : sequence(node, key)) {
+            String v = scalar(n, key);
+            if (v.equals(SCOPE_APPROVERS)) {
+                if (allowScope) {
+                    scopeApprovers = true;
+                } else {
+                    problem(n, key, "scope-approvers is only meaningful in a policy step");
+                }
+            } else if (v.startsWith("group:")) {
+                String g = v.substring("group:".length());
+                if (!groups.containsKey(g)) {
+                    problem(n, key, "unknown group '" + g + "'" + (groups.isEmpty() ? "; declare it under groups"
+                            : "; declared groups: " + String.join(", ", groups.keySet())));
+                }
+                groupNames.add(g);
+            } else {
+                email(n, key).ifPresent(users::add);
+            }
+        }
+        return new ApproverSet(users, groupNames, scopeApprovers);
+    }
+
+    private Optional<GlobPattern> glob(Node node, String key) {
+        if (node == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(GlobPattern.compile(scalar(node, key)));
+        } catch (IllegalArgumentException e) {
+            problem(node, key, "bad glob: " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private AccessDuration maxDuration(Node node, String key) {
+        if (node == null) {
+            return AccessDuration.UNTIL_REVOKED;
+        }
+        try {
+            return AccessDuration.parse(scalar(node, key));
+        } catch (IllegalArgumentException e) {
+            problem(node, key, "bad duration: " + e.getMessage());
+            return AccessDuration.UNTIL_REVOKED;
+        }
+    }
+
+    private Duration interval(Node node, String key, Duration fallback) {
+        if (node == null) {
+            return fallback;
+        }
+        String v = scalar(node, key).trim().toLowerCase(Locale.ROOT);
+        Matcher m = INTERVAL.matcher(v);
+        if (m.matches() && Long.parseLong(m.group(1)) > 0) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        problem(node, key, "bad duration '" + v + "': write a positive number followed by s, m, h or d, e.g. 24h");
+        return fallback;
+    }
+
+    private Optional<UserEmail> email(Node node, String key) {
+        String v = scalar(node, key);
+        try {
+            return Optional.of(UserEmail.of(v));
+        } catch (IllegalArgumentException e) {
+            problem(node, key, "'" + v + "' is not an email address (groups are written group:NAME)");
+            return Optional.empty();
+        }
+    }
+
+    // ------------------------------------------------------------------ YAML helpers
+
+    private Map<String, Node> mapping(Node node, String key, Set<String> allowed) {
+        Map<String, Node> result = new LinkedHashMap<>();
+        if (!(node instanceof MappingNode m)) {
+            problem(node, key, "expected a mapping");
+            return result;
+        }
+        for (NodeTuple t : m.getValue()) {
+            String k = scalar(t.getKeyNode(), key);
+            if (!allowed.contains(k)) {
+                problem(t.getKeyNode(), key, "unknown key '" + k + "'; expected one of " + String.join(", ", allowed.stream().sorted().toList()));
+            } else {
+                result.put(k, t.getValueNode());
+            }
+        }
+        return result;
+    }
+
+    private List<Node> sequence(Node node, String key) {
+        if (node instanceof SequenceNode s) {
+            return s.getValue();
+        }
+        problem(node, key, "expected a list");
+        return List.of();
+    }
+
+    private String scalar(Node node, String key) {
+        if (node instanceof ScalarNode s) {
+            return s.getValue();
+        }
+        problem(node, key, "expected a single value");
+        return "";
+    }
+
+    private void problem(Node node, String key, String message) {
+        int line = node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+        problems.add(file + ":" + line + ": " + key + ": " + message);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.clearance.app.config;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Reads a secret from a value or a file. Errors name the config key, never the secret. */
+final class Secrets {
+    private Secrets() {
+    }
+
+    static Optional<String> read(String value, Path file, String valueKey, String fileKey) {
+        if (value != null && !value.isBlank()) {
+            return Optional.of(value.strip());
+        }
+        if (file == null || file.toString().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip()).filter(s -> !s.isEmpty());
+        } catch (IOException e) {
+            throw new IllegalStateException(fileKey + ": cannot read " + file + " (" + e.getClass().getSimpleName()
+                    + "); set " + valueKey + " or point " + fileKey + " at a readable file");
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.clearance.app.store;
+
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.notify.NotificationKind;
+import dev.clearance.core.notify.OutboundMessage;
+import dev.clearance.core.port.Outbox;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The outbox table. Messages are claimed with a conditional update (a lease), so that several dispatchers (or several
+ * instances) never deliver the same message at once.
+ */
+@Repository
+public class JdbcOutbox implements Outbox {
+    private static final TypeReference<Map<String, String>> PARAMS = new TypeReference<>() {
+    };
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    JdbcOutbox(JdbcClient jdbc, JsonMapper json, Clock clock) {
+        this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    @Override
+    public void enqueue(OutboundMessage m) {
+        Integer existing = jdbc.sql("SELECT COUNT(*) FROM outbox_message WHERE dedupe_key = ?").param(m.dedupeKey())
+                .query(Integer.class).single();
+        if (existing > 0) {
+            return;
+        }
+        Instant now = clock.instant();
+        try {
+            jdbc.sql("""
+                            INSERT INTO outbox_message (dedupe_key, kind, request_id, recipient, params, state, attempts,
+                                                        created_at, next_attempt_at)
+                            VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)""")
+                    .params(m.dedupeKey(), m.kind().name(), m.requestId().map(RequestId::value).orElse(null),
+                            m.recipient().map(UserEmail::value).orElse(null), json.writeValueAsString(m.params()),
+                            Timestamps.bind(now), Timestamps.bind(now))
+                    .update();
+        } catch (DuplicateKeyException raced) {
+            // the same message was enqueued concurrently: delivered once either way
+        }
+    }
+
+    @Override
+    public List<PendingDelivery> claimDue(Instant now, int limit, Duration lease) {
+        List<Long> candidates = jdbc.sql("""
+                        SELECT id FROM outbox_message
+                        WHERE state = 'PENDING' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
+                        ORDER BY id LIMIT ?""")
+                .params(Timestamps.bind(now), Timestamps.bind(now), limit).query(Long.class).list();
+        List<PendingDelivery> claimed = new ArrayList<>();
+        for (Long id : candidates) {
+            int won = jdbc.sql("""
+                            UPDATE outbox_message SET claimed_until = ?
+                            WHERE id = ? AND state = 'PENDING' AND (claimed_until IS NULL OR claimed_until < ?)""")
+                    .params(Timestamps.bind(now.plus(lease)), id, Timestamps.bind(now)).update();
+            if (won == 1) {
+                claimed.add(jdbc.sql("SELECT * FROM outbox_message WHERE id = ?").param(id)
+                        .query((rs, n) -> new PendingDelivery(rs.getLong("id"), new OutboundMessage(
+                                NotificationKind.valueOf(rs.getString("kind")),
+                                Optional.ofNullable(rs.getString("request_id")).map(RequestId::new),
+                                Optional.ofNullable(rs.getString("recipient")).map(UserEmail::of),
+                                rs.getString("dedupe_key"), json.readValue(rs.getString("params"), PARAMS)),
+                                rs.getInt("attempts")))
+                        .single());
+            }
+        }
+        return claimed;
+    }
+
+    @Override
+    public void delivered(long id, Instant at) {
+        jdbc.sql("UPDATE outbox_message SET state = 'DELIVERED', delivered_at = ?, claimed_until = NULL WHERE id = ?")
+                .params(Timestamps.bind(at), id).update();
+    }
+
+    @Override
+    public void retryAt(long id, Instant next, String error) {
+        jdbc.sql("""
+                        UPDATE outbox_message SET attempts = attempts + 1, next_attempt_at = ?, claimed_until = NULL,
+                                                  last_error = ? WHERE id = ?""")
+                .params(Timestamps.bind(next), truncate(error), id).update();
+    }
+
+    @Override
+    public void failed(long id, Instant at, String error) {
+        jdbc.sql("""
+                        UPDATE outbox_message SET state = 'FAILED', attempts = attempts + 1, claimed_until = NULL,
+                                                  last_error = ?, delivered_at = ? WHERE id = ?""")
+                .params(truncate(error), Timestamps.bind(at), id).update();
+    }
+
+    @Override
+    public long backlog() {
+        return jdbc.sql("SELECT COUNT(*) FROM outbox_message WHERE state = 'PENDING'").query(Long.class).single();
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 2000 ? s : s.substring(0, 1999) + "…";
+    }
+}

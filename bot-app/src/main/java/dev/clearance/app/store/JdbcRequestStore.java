@@ -1,0 +1,218 @@
+package dev.clearance.app.store;
+
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.ConcurrentUpdateException;
+import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.ScopePath;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.model.Vote;
+import dev.clearance.core.port.Page;
+import dev.clearance.core.port.RequestQuery;
+import dev.clearance.core.port.RequestStore;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** {@link RequestStore} on Spring Data JDBC: the request row is compare-and-swapped, audit and votes are insert-only. */
+@Repository
+public class JdbcRequestStore implements RequestStore {
+    private final AccessRequestRows requests;
+    private final AuditEventRows audit;
+    private final ApprovalVoteRows votes;
+    private final JdbcClient jdbc;
+
+    JdbcRequestStore(AccessRequestRows requests, AuditEventRows audit, ApprovalVoteRows votes, JdbcClient jdbc) {
+        this.requests = requests;
+        this.audit = audit;
+        this.votes = votes;
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Optional<AccessRequest> find(RequestId id) {
+        return requests.findById(id.value()).map(this::toDomain);
+    }
+
+    @Override
+    public void insert(AccessRequest r) {
+        try {
+            requests.save(toRow(r));
+        } catch (DuplicateKeyException e) {
+            throw new DuplicateActiveRequestException();
+        } catch (org.springframework.data.relational.core.conversion.DbActionExecutionException e) {
+            if (e.getCause() instanceof DuplicateKeyException) {
+                throw new DuplicateActiveRequestException();
+            }
+            throw e;
+        }
+        appendNew(r);
+    }
+
+    @Override
+    public void update(AccessRequest r) {
+        try {
+            requests.save(toRow(r));
+        } catch (OptimisticLockingFailureException e) {
+            throw new ConcurrentUpdateException(r.id());
+        } catch (org.springframework.data.relational.core.conversion.DbActionExecutionException e) {
+            if (e.getCause() instanceof OptimisticLockingFailureException) {
+                throw new ConcurrentUpdateException(r.id());
+            }
+            if (e.getCause() instanceof DuplicateKeyException) {
+                // NB: a vote by the same approver committed concurrently: treat like a lost compare-and-swap.
+                throw new ConcurrentUpdateException(r.id());
+            }
+            throw e;
+        }
+        appendNew(r);
+    }
+
+    private void appendNew(AccessRequest r) {
+        for (AuditEvent e : r.drainNewEvents()) {
+            appendAudit(r.id(), e);
+        }
+        for (Vote v : r.drainNewVotes()) {
+            ApprovalVoteRow row = new ApprovalVoteRow();
+            row.requestId = r.id().value();
+            row.step = v.step();
+            row.approver = v.approver().value();
+            row.at = v.at();
+            row.reason = v.reason();
+            row.durationOverride = v.durationOverride() == null ? null : v.durationOverride().toString();
+            try {
+                votes.save(row);
+            } catch (DuplicateKeyException e) {
+                throw new ConcurrentUpdateException(r.id());
+            }
+        }
+    }
+
+    @Override
+    public void appendAudit(RequestId id, AuditEvent e) {
+        AuditEventRow row = new AuditEventRow();
+        row.requestId = id.value();
+        row.at = e.at();
+        row.actor = e.actor();
+        row.fromStatus = e.from() == null ? null : e.from().name();
+        row.toStatus = e.to().name();
+        row.reason = e.reason() == null ? null : truncate(e.reason(), 4000);
+        audit.save(row);
+    }
+
+    @Override
+    public Optional<AccessRequest> findActive(UserEmail requester, String resource, String account) {
+        return requests.findByActiveKey(activeKey(requester, resource, account)).map(this::toDomain);
+    }
+
+    @Override
+    public Optional<AccessRequest> findByIdempotencyKey(String key) {
+        return requests.findByIdempotencyKey(key).map(this::toDomain);
+    }
+
+    @Override
+    public Page<AccessRequest> search(RequestQuery q) {
+        StringBuilder where = new StringBuilder(" WHERE 1=1");
+        List<Object> params = new ArrayList<>();
+        if (!q.statuses().isEmpty()) {
+            where.append(" AND status IN (").append(String.join(",", q.statuses().stream().map(s -> "?").toList())).append(")");
+            q.statuses().stream().map(Status::name).sorted().forEach(params::add);
+        }
+        q.scopeUnder().ifPresent(s -> {
+            where.append(" AND (scope = ? OR scope LIKE ?)");
+            params.add(s.value());
+            params.add(s.value().replace("%", "\\%").replace("_", "\\_") + "/%");
+        });
+        q.requester().ifPresent(u -> {
+            where.append(" AND requester = ?");
+            params.add(u.value());
+        });
+        long total = jdbc.sql("SELECT COUNT(*) FROM access_request" + where).params(params).query(Long.class).single();
+        List<Object> pageParams = new ArrayList<>(params);
+        pageParams.add(q.size());
+        pageParams.add((long) q.page() * q.size());
+        List<String> ids = jdbc.sql("SELECT id FROM access_request" + where
+                        + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")
+                .params(pageParams).query(String.class).list();
+        List<AccessRequest> items = new ArrayList<>();
+        requests.findAllById(ids).forEach(row -> items.add(toDomain(row)));
+        items.sort((a, b) -> ids.indexOf(a.id().value()) - ids.indexOf(b.id().value()));
+        return new Page<>(items, q.page(), q.size(), total);
+    }
+
+    // ------------------------------------------------------------------ mapping
+
+    static String activeKey(UserEmail requester, String resource, String account) {
+        return requester.value() + "|" + resource + "|" + account;
+    }
+
+    private AccessRequestRow toRow(AccessRequest r) {
+        AccessRequestRow row = new AccessRequestRow();
+        row.id = r.id().value();
+        row.version = r.version();
+        row.requester = r.requester().value();
+        row.resource = r.resource();
+        row.account = r.account();
+        row.scope = r.scope().value();
+        row.source = r.source();
+        row.policyName = r.policyName();
+        row.status = r.status().name();
+        row.requestedDuration = r.requestedDuration().toString();
+        row.approvedDuration = r.approvedDuration().map(AccessDuration::toString).orElse(null);
+        row.justification = r.justification().orElse(null);
+        row.currentStep = r.currentStep();
+        row.escalationLevel = r.escalationLevel();
+        row.createdAt = r.createdAt();
+        row.justificationDeadline = r.justificationDeadline().orElse(null);
+        row.pendingSince = r.pendingSince().orElse(null);
+        row.pendingDeadline = r.pendingDeadline().orElse(null);
+        row.decidedBy = r.decidedBy().orElse(null);
+        row.decidedAt = r.decidedAt().orElse(null);
+        row.decisionReason = r.decisionReason().orElse(null);
+        row.grantState = r.grantState().name();
+        row.providerAttempts = r.providerAttempts();
+        row.grantedAt = r.grantedAt().orElse(null);
+        row.expiresAt = r.expiresAt().orElse(null);
+        row.revocationReason = r.revocationReason().orElse(null);
+        row.idempotencyKey = r.idempotencyKey();
+        row.activeKey = r.status().isActive() ? activeKey(r.requester(), r.resource(), r.account()) : null;
+        return row;
+    }
+
+    private AccessRequest toDomain(AccessRequestRow row) {
+        List<AuditEvent> history = audit.findByRequestIdOrderById(row.id).stream()
+                .map(a -> new AuditEvent(a.at, a.actor, a.fromStatus == null ? null : Status.valueOf(a.fromStatus),
+                        Status.valueOf(a.toStatus), a.reason))
+                .toList();
+        List<Vote> voteList = votes.findByRequestIdOrderById(row.id).stream()
+                .map(v -> new Vote(v.step, UserEmail.of(v.approver), v.at, v.reason,
+                        v.durationOverride == null ? null : AccessDuration.parse(v.durationOverride)))
+                .toList();
+        return AccessRequest.builder()
+                .id(new RequestId(row.id)).version(row.version).requester(UserEmail.of(row.requester))
+                .resource(row.resource).account(row.account).scope(ScopePath.of(row.scope)).source(row.source)
+                .policyName(row.policyName).status(Status.valueOf(row.status))
+                .requestedDuration(AccessDuration.parse(row.requestedDuration))
+                .approvedDuration(row.approvedDuration == null ? null : AccessDuration.parse(row.approvedDuration))
+                .justification(row.justification).currentStep(row.currentStep).escalationLevel(row.escalationLevel)
+                .createdAt(row.createdAt).justificationDeadline(row.justificationDeadline).pendingSince(row.pendingSince)
+                .pendingDeadline(row.pendingDeadline).decidedBy(row.decidedBy).decidedAt(row.decidedAt)
+                .decisionReason(row.decisionReason).grantState(GrantState.valueOf(row.grantState))
+                .providerAttempts(row.providerAttempts).grantedAt(row.grantedAt).expiresAt(row.expiresAt)
+                .revocationReason(row.revocationReason).idempotencyKey(row.idempotencyKey)
+                .votes(voteList).history(history)
+                .restore();
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+}

@@ -1,0 +1,15 @@
+package dev.clearance.cards;
+
+/**
+ * Action ids (Slack) and verbs (Teams) shared by the renderers and the adapters that receive the clicks.
+ * A click carries only the request id; everything else is re-read from the store.
+ */
+public final class Actions {
+    public static final String PROVIDE_JUSTIFICATION = "clearance.justify";
+    public static final String DECLINE_JUSTIFICATION = "clearance.abandon";
+    public static final String APPROVE = "clearance.approve";
+    public static final String DENY = "clearance.deny";
+
+    private Actions() {
+    }
+}

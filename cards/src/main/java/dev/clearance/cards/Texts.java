@@ -1,0 +1,35 @@
+package dev.clearance.cards;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Formatting shared by every renderer: times, waits, and truncation of user text to a platform's limit. */
+public final class Texts {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+
+    private Texts() {
+    }
+
+    public static String time(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    /** "2 h", "45 min". */
+    public static String waited(Duration d) {
+        long minutes = Math.max(0, d.toMinutes());
+        return minutes >= 60 ? (minutes / 60) + " h" : minutes + " min";
+    }
+
+    /** Cuts text to at most {@code max} characters, marking the cut, so a long justification never breaks a message. */
+    public static String truncate(String text, int max) {
+        if (text == null) {
+            return "";
+        }
+        if (text.length() <= max) {
+            return text;
+        }
+        return text.substring(0, Math.max(0, max - 1)) + "…";
+    }
+}
