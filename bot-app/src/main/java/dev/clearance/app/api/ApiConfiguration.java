@@ -24,9 +24,9 @@ class ApiConfiguration {
         if (properties.api().tokens() != null) {
             properties.api().tokens().stream().map(String::strip).filter(t -> !t.isEmpty()).forEach(tokens::add);
         }
-        if (properties.api().tokensFile() != null && !properties.api().tokensFile().toString().isBlank()) {
+        if (properties.api().tokensFile() != null && !properties.api().tokensFile().isBlank()) {
             try {
-                Arrays.stream(Files.readString(properties.api().tokensFile(), StandardCharsets.UTF_8).split("[,\\s]+"))
+                Arrays.stream(Files.readString(java.nio.file.Path.of(properties.api().tokensFile()), StandardCharsets.UTF_8).split("[,\\s]+"))
                         .map(String::strip).filter(t -> !t.isEmpty()).forEach(tokens::add);
             } catch (IOException e) {
                 throw new IllegalStateException("clearance.api.tokens-file (CLEARANCE_API_TOKENS_FILE): cannot read "

@@ -3,7 +3,6 @@ package dev.clearance.app.config;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -12,7 +11,7 @@ import java.util.List;
  * Secrets are read from the environment or from a file, and are never logged.
  */
 @ConfigurationProperties("clearance")
-public record ClearanceProperties(Path config, Path dataDir, Api api, AccessProvider accessProvider, Outbox outbox,
+public record ClearanceProperties(String config, String dataDir, Api api, AccessProvider accessProvider, Outbox outbox,
                                   Chat chat) {
     public ClearanceProperties {
         api = api == null ? new Api(List.of(), null) : api;
@@ -21,8 +20,12 @@ public record ClearanceProperties(Path config, Path dataDir, Api api, AccessProv
         chat = chat == null ? new Chat(new Log(true)) : chat;
     }
 
+    public java.nio.file.Path configPath() {
+        return java.nio.file.Path.of(config);
+    }
+
     /** @param tokens bearer tokens accepted by /api/v1 ({@code CLEARANCE_API_TOKENS}, comma-separated) */
-    public record Api(List<String> tokens, Path tokensFile) {
+    public record Api(List<String> tokens, String tokensFile) {
     }
 
     /** @param type {@code none} (store only) or {@code webhook} */
@@ -30,7 +33,7 @@ public record ClearanceProperties(Path config, Path dataDir, Api api, AccessProv
     }
 
     /** @param secret HMAC key ({@code CLEARANCE_WEBHOOK_SECRET}); or {@code secretFile} */
-    public record Webhook(URI url, String secret, Path secretFile, Duration timeout) {
+    public record Webhook(URI url, String secret, String secretFile, Duration timeout) {
     }
 
     /** @param pollInterval how often the dispatcher looks for due messages; 0 disables it (tests drain explicitly) */

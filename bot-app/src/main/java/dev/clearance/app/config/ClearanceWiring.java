@@ -53,10 +53,10 @@ public class ClearanceWiring {
 
     @Bean
     FilePolicySource policySource(ClearanceProperties properties) {
-        if (properties.config() == null) {
+        if (properties.config() == null || properties.config().isBlank()) {
             throw new IllegalStateException("clearance.config (CLEARANCE_CONFIG) is not set: point it at the policy file");
         }
-        FilePolicySource source = new FilePolicySource(properties.config());
+        FilePolicySource source = new FilePolicySource(properties.configPath());
         LOG.info("policy file {}: {} policies, {} scopes, {} groups", properties.config(),
                 source.current().policies().size(), source.current().tree().paths().size(), source.current().groups().size());
         return source;

@@ -11,15 +11,15 @@ final class Secrets {
     private Secrets() {
     }
 
-    static Optional<String> read(String value, Path file, String valueKey, String fileKey) {
+    static Optional<String> read(String value, String file, String valueKey, String fileKey) {
         if (value != null && !value.isBlank()) {
             return Optional.of(value.strip());
         }
-        if (file == null || file.toString().isBlank()) {
+        if (file == null || file.isBlank()) {
             return Optional.empty();
         }
         try {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip()).filter(s -> !s.isEmpty());
+            return Optional.of(Files.readString(Path.of(file), StandardCharsets.UTF_8).strip()).filter(s -> !s.isEmpty());
         } catch (IOException e) {
             throw new IllegalStateException(fileKey + ": cannot read " + file + " (" + e.getClass().getSimpleName()
                     + "); set " + valueKey + " or point " + fileKey + " at a readable file");
