@@ -42,6 +42,7 @@ public abstract class AppTestBase {
     @BeforeEach
     void connect() {
         api = new ApiClient(port);
+        chat.reset();
     }
 
     /** Moves time forward, firing every stored timer at its due time, and delivers what that sends. */

@@ -73,6 +73,12 @@ public final class RecordingChatPlatform implements ChatChannel {
         failures.add(e);
     }
 
+    /** Forgets injected failures and unknown users (the platform is shared by the tests of one context). */
+    public synchronized void reset() {
+        failures.clear();
+        unknownUsers.clear();
+    }
+
     public synchronized void doesNotKnow(String email) {
         unknownUsers.add(email);
     }
