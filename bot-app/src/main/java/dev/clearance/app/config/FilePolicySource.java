@@ -1,7 +1,7 @@
 package dev.clearance.app.config;
 
 import dev.clearance.core.policy.ClearanceConfig;
-import dev.clearance.core.port.PolicySource;
+import dev.clearance.core.policy.PolicySource;
 
 import java.nio.file.Path;
 

@@ -343,7 +343,7 @@ public final class PolicyFileLoader {
                     continue;
                 }
             }
-            if (!approvers.scopeApprovers()) {
+            if (!approvers.scopeApprovers() && groups.keySet().containsAll(approvers.groups())) {
                 Set<UserEmail> people = new HashSet<>(approvers.users());
                 approvers.groups().forEach(g -> people.addAll(groups.getOrDefault(g, Set.of())));
                 if (required > people.size()) {

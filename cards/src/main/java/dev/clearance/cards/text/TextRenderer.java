@@ -97,7 +97,7 @@ public final class TextRenderer {
     static String summary(RequestView v) {
         return "  resource: " + v.resource() + " | account: " + v.account() + " | scope: " + v.scope()
                 + "\n  requester: " + v.requesterName() + " <" + v.requesterEmail() + ">"
-                + "\n  duration: " + v.requestedDuration().describe()
+                + "\n  requested duration: " + v.requestedDuration().describe()
                 + "\n  justification: " + Texts.truncate(v.justification().orElse("(none yet)"), 500)
                 + "\n  policy: " + v.policy() + " — " + v.progress();
     }

@@ -5,7 +5,7 @@ import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.port.Directory;
 import dev.clearance.core.port.LifecycleMetrics;
 import dev.clearance.core.port.Outbox;
-import dev.clearance.core.port.PolicySource;
+import dev.clearance.core.policy.PolicySource;
 import dev.clearance.core.port.RequestStore;
 import dev.clearance.core.port.TimerScheduler;
 import dev.clearance.core.port.Transactions;

@@ -8,7 +8,7 @@ import dev.clearance.core.notify.RequestView;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
 import dev.clearance.core.port.Directory;
-import dev.clearance.core.port.PolicySource;
+import dev.clearance.core.policy.PolicySource;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
-package dev.clearance.core.port;
+package dev.clearance.core.policy;
 
-import dev.clearance.core.policy.ClearanceConfig;
 
 /** The current, validated policy configuration. */
 public interface PolicySource {

@@ -1,0 +1,61 @@
+package dev.clearance.cards;
+
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.notify.RequestView;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Request views in the states the renderers must handle. */
+public final class Views {
+    public static final Instant T0 = Instant.parse("2026-03-02T09:00:00Z");
+
+    private Views() {
+    }
+
+    public static RequestView requested() {
+        return view(Status.REQUESTED, 0, List.of(), Optional.empty(), 0, Optional.empty(), Optional.empty(), GrantState.NONE);
+    }
+
+    public static RequestView pendingStep2Escalated() {
+        return view(Status.PENDING, 1, List.of("sam@example.com", "sue@example.com"), Optional.of("INC-4711: clean up the broken bucket"),
+                1, Optional.empty(), Optional.empty(), GrantState.NONE);
+    }
+
+    public static RequestView approved() {
+        return view(Status.APPROVED, 1, List.of("sam@example.com", "sue@example.com"), Optional.of("INC-4711"), 0,
+                Optional.of("pat@example.com"), Optional.of("checked with the on-call"), GrantState.ACTIVE);
+    }
+
+    public static RequestView denied() {
+        return view(Status.DENIED, 0, List.of(), Optional.of("INC-4711"), 0, Optional.of("sam@example.com"),
+                Optional.of("use the runbook instead"), GrantState.NONE);
+    }
+
+    public static RequestView withJustification(String justification) {
+        return view(Status.PENDING, 0, List.of(), Optional.of(justification), 0, Optional.empty(), Optional.empty(), GrantState.NONE);
+    }
+
+    private static RequestView view(Status status, int step, List<String> step1Votes, Optional<String> justification,
+                                    int escalation, Optional<String> decidedBy, Optional<String> reason, GrantState grant) {
+        List<RequestView.StepView> steps = List.of(
+                new RequestView.StepView("Security review", 2, step1Votes),
+                new RequestView.StepView("Account owner", 1, status == Status.APPROVED ? List.of("pat@example.com") : List.of()));
+        List<AuditEvent> audit = escalation > 0
+                ? List.of(new AuditEvent(T0.plusSeconds(7200), "system", status, status, "escalated to level 1"))
+                : List.of();
+        return new RequestView("REQ-0123456789", status, "alice@example.com", "Alice Requester", "s3:DeleteBucket",
+                "123456789012", "org/prod", "api", "prod-destructive", steps, step, AccessDuration.parse("4h"),
+                status == Status.APPROVED ? Optional.of(AccessDuration.parse("2h")) : Optional.empty(), AccessDuration.parse("8h"),
+                AccessDuration.menuUpTo(AccessDuration.parse("8h")), justification, T0,
+                Optional.of(T0.plusSeconds(86_400)), status == Status.REQUESTED ? Optional.empty() : Optional.of(T0.plusSeconds(600)),
+                status == Status.REQUESTED ? Optional.empty() : Optional.of(T0.plusSeconds(600 + 86_400)), escalation, decidedBy,
+                decidedBy.map(d -> d.startsWith("pat") ? "Pat Prod-Owner" : "Sam Security"), decidedBy.map(d -> T0.plusSeconds(3600)),
+                reason, grant, grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700)) : Optional.empty(),
+                grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700 + 7200)) : Optional.empty(), audit);
+    }
+}
