@@ -3,6 +3,7 @@ package dev.clearance.core.service;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.Person;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.Notification;
@@ -19,6 +20,7 @@ import dev.clearance.core.port.SentMessages.SentMessage;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,8 +59,21 @@ public final class NotificationDelivery {
     /** Delivers what is due now; returns how many messages were handled. */
     public int deliverDue(int batch) {
         List<PendingDelivery> due = ctx.transactions().inTransaction(() -> ctx.outbox().claimDue(ctx.now(), batch, LEASE));
+        // A refresh renders the state at delivery time, so only the last refresh of a request in a batch needs to run.
+        Map<Optional<RequestId>, Long> lastRefresh = new HashMap<>();
         for (PendingDelivery d : due) {
-            deliver(d);
+            if (d.message().kind() == NotificationKind.REFRESH_COPIES) {
+                lastRefresh.put(d.message().requestId(), d.id());
+            }
+        }
+        for (PendingDelivery d : due) {
+            boolean superseded = d.message().kind() == NotificationKind.REFRESH_COPIES
+                    && lastRefresh.get(d.message().requestId()) != d.id();
+            if (superseded) {
+                ctx.outbox().delivered(d.id(), ctx.now());
+            } else {
+                deliver(d);
+            }
         }
         return due.size();
     }
