@@ -1,6 +1,5 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
@@ -8,6 +7,7 @@ import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.notify.PolicyPreview;
 import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
@@ -76,13 +76,6 @@ public final class RequestQueries {
         return visible;
     }
 
-    public record StepPreview(String name, int required, List<String> approvers) {
-    }
-
-    public record PolicyPreview(String policy, AccessDuration maxDuration, boolean justificationRequired,
-                                boolean selfApprovalAllowed, String scope, List<StepPreview> steps) {
-    }
-
     /** The dry run: which policy applies and who would approve, without creating anything. */
     public PolicyPreview resolve(String requesterText, String resourceText, String accountText, Optional<String> scopeText) {
         UserEmail requester = UserEmail.parse("requester", requesterText);
@@ -100,12 +93,12 @@ public final class RequestQueries {
         }
         Policy policy = config.match(resource, account);
         Approvers approvers = ctx.approvers();
-        List<StepPreview> steps = new ArrayList<>();
+        List<PolicyPreview.StepPreview> steps = new ArrayList<>();
         for (int i = 0; i < policy.steps().size(); i++) {
             List<String> eligible = approvers.eligible(policy, i, scope, 0).stream()
                     .filter(a -> policy.selfApprovalAllowed() || !a.equals(requester))
                     .map(UserEmail::value).toList();
-            steps.add(new StepPreview(policy.step(i).label(i), policy.step(i).required(), eligible));
+            steps.add(new PolicyPreview.StepPreview(policy.step(i).label(i), policy.step(i).required(), eligible));
         }
         boolean selfApproves = policy.selfApprovalAllowed() && approvers.eligible(policy, 0, scope, 0).contains(requester);
         return new PolicyPreview(policy.name(), policy.maxDuration(), !selfApproves, policy.selfApprovalAllowed(),

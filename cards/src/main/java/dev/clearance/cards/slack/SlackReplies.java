@@ -1,0 +1,93 @@
+package dev.clearance.cards.slack;
+
+import dev.clearance.cards.Actions;
+import dev.clearance.cards.Texts;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.notify.PolicyPreview;
+import dev.clearance.core.notify.RequestView;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.clearance.cards.Json.obj;
+import static dev.clearance.cards.slack.Blocks.actions;
+import static dev.clearance.cards.slack.Blocks.button;
+import static dev.clearance.cards.slack.Blocks.context;
+import static dev.clearance.cards.slack.Blocks.esc;
+import static dev.clearance.cards.slack.Blocks.fields;
+import static dev.clearance.cards.slack.Blocks.header;
+import static dev.clearance.cards.slack.Blocks.section;
+
+/** Ephemeral replies to {@code /access}. Pure. */
+public final class SlackReplies {
+    public static final String USAGE = """
+            *Clearance* — just-in-time access
+            `/access request` — ask for access (opens a form)
+            `/access pending [page]` — requests waiting (admins: all; approvers: yours to decide; others: your own)
+            `/access show <id>` — details and audit trail
+            `/access cancel <id>` — withdraw your request (or give approved access back)
+            `/access revoke <id> <reason>` — end access early (admins)
+            `/access whoapproves <resource> <account>` — which policy applies and who approves
+            `/access help` — this text""";
+
+    private SlackReplies() {
+    }
+
+    public static Map<String, Object> text(String markdown) {
+        return obj("text", Texts.truncate(markdown, Blocks.TEXT_MAX), "blocks", List.of(section(markdown)));
+    }
+
+    /**
+     * @param actionable ids the viewer may decide now: those get Approve/Deny buttons
+     */
+    public static Map<String, Object> pending(List<RequestView> page, List<String> actionable, int pageNumber, boolean more) {
+        List<Object> blocks = new ArrayList<>();
+        blocks.add(header(page.isEmpty() ? "Nothing pending" : "Pending requests"));
+        for (int i = 0; i < page.size(); i++) {
+            RequestView v = page.get(i);
+            blocks.add(section("*" + esc(v.resource()) + "* in *" + esc(v.account()) + "* for " + esc(v.requesterName())
+                    + " — " + esc(SlackMessages.title(v)).toLowerCase() + "\n" + esc(v.progress()) + " · created "
+                    + Texts.time(v.createdAt()) + " · `" + v.id() + "`"));
+            if (actionable.contains(v.id())) {
+                blocks.add(actions("pending." + i + "." + v.id(), List.of(
+                        button("Approve", Actions.APPROVE, v.id(), "primary"),
+                        button("Deny", Actions.DENY, v.id(), "danger"))));
+            }
+        }
+        if (more || pageNumber > 1) {
+            blocks.add(context("Page " + pageNumber + (more ? " · next: `/access pending " + (pageNumber + 1) + "`" : "")));
+        }
+        return obj("text", page.isEmpty() ? "Nothing pending" : page.size() + " pending requests", "blocks", blocks);
+    }
+
+    public static Map<String, Object> show(RequestView v) {
+        List<Object> blocks = new ArrayList<>();
+        blocks.add(header(SlackMessages.title(v) + " · " + v.id()));
+        blocks.add(section(SlackMessages.outcome(v)));
+        blocks.add(fields(SlackMessages.details(v)));
+        v.justification().ifPresent(j -> blocks.add(section("*Justification*\n" + Blocks.quote(j, 2800))));
+        List<AuditEvent> audit = v.audit();
+        int from = Math.max(0, audit.size() - 30);
+        StringBuilder trail = new StringBuilder("*Audit trail*" + (from > 0 ? " (last 30 of " + audit.size() + ")" : ""));
+        for (AuditEvent e : audit.subList(from, audit.size())) {
+            trail.append("\n").append(Texts.time(e.at())).append(" · ").append(esc(e.actor())).append(" · ")
+                    .append(e.from() == null ? "created" : e.from() == e.to() ? e.to().name() : e.from() + " → " + e.to())
+                    .append(e.reason() == null ? "" : " · " + esc(Texts.truncate(e.reason(), 200)));
+        }
+        blocks.add(section(trail.toString()));
+        return obj("text", SlackMessages.title(v) + " · " + v.id(), "blocks", blocks);
+    }
+
+    public static Map<String, Object> whoApproves(String resource, String account, PolicyPreview p) {
+        StringBuilder sb = new StringBuilder("*" + esc(resource) + "* in *" + esc(account) + "* (scope `" + esc(p.scope())
+                + "`) falls under policy *" + esc(p.policy()) + "*: at most " + p.maxDuration().describe() + ", self-approval "
+                + (p.selfApprovalAllowed() ? "allowed" : "forbidden") + ".");
+        for (int i = 0; i < p.steps().size(); i++) {
+            PolicyPreview.StepPreview s = p.steps().get(i);
+            sb.append("\n").append(i + 1).append(". ").append(esc(s.name())).append(": ").append(s.required())
+                    .append(" of ").append(esc(String.join(", ", s.approvers())));
+        }
+        return text(sb.toString());
+    }
+}
