@@ -12,12 +12,13 @@ import java.util.List;
  */
 @ConfigurationProperties("clearance")
 public record ClearanceProperties(String config, String dataDir, Api api, AccessProvider accessProvider, Outbox outbox,
-                                  Chat chat) {
+                                  Chat chat, Slack slack) {
     public ClearanceProperties {
         api = api == null ? new Api(List.of(), null) : api;
         accessProvider = accessProvider == null ? new AccessProvider("none", null) : accessProvider;
         outbox = outbox == null ? new Outbox(Duration.ofSeconds(1), 50) : outbox;
-        chat = chat == null ? new Chat(new Log(true)) : chat;
+        chat = chat == null ? new Chat(new Log("auto")) : chat;
+        slack = slack == null ? new Slack(null, null, null, null) : slack;
     }
 
     public java.nio.file.Path configPath() {
@@ -43,7 +44,19 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
     public record Chat(Log log) {
     }
 
-    /** @param enabled print every message to the application log: watch the flow without Slack or Teams */
-    public record Log(boolean enabled) {
+    /** @param enabled {@code true}, {@code false}, or {@code auto}: print chat messages to the log when no platform is set up */
+    public record Log(String enabled) {
+    }
+
+    /**
+     * @param botToken      {@code SLACK_BOT_TOKEN}; without it the Slack adapter is off
+     * @param signingSecret {@code SLACK_SIGNING_SECRET}, verifies requests to /slack/events
+     * @param appToken      {@code SLACK_APP_TOKEN}: Socket Mode, no public URL needed
+     * @param apiUrl        {@code SLACK_API_URL}, the Web API base (tests point it at a fake)
+     */
+    public record Slack(String botToken, String signingSecret, String appToken, String apiUrl) {
+        public boolean enabled() {
+            return botToken != null && !botToken.isBlank();
+        }
     }
 }

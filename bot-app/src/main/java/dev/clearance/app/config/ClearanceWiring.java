@@ -24,7 +24,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -120,7 +119,8 @@ public class ClearanceWiring {
     }
 
     @Bean
-    @ConditionalOnProperty(name = "clearance.chat.log.enabled", havingValue = "true", matchIfMissing = true)
+    @org.springframework.core.annotation.Order(org.springframework.core.Ordered.LOWEST_PRECEDENCE)
+    @org.springframework.context.annotation.Conditional(LogChannelCondition.class)
     LogChatChannel logChatChannel() {
         return new LogChatChannel();
     }

@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Primary;
 
 import java.time.Instant;
 
-/** The hand-moved clock and the fake chat platform, for tests that start the whole application. */
+/** The hand-moved clock, for tests that start the whole application. */
 @TestConfiguration(proxyBeanMethods = false)
 public class IntegrationTestConfig {
     public static final Instant START = Instant.parse("2026-03-02T09:00:00Z");
@@ -15,10 +15,5 @@ public class IntegrationTestConfig {
     @Primary
     MutableClock testClock() {
         return new MutableClock(START);
-    }
-
-    @Bean
-    RecordingChatPlatform recordingChatPlatform() {
-        return new RecordingChatPlatform();
     }
 }

@@ -11,8 +11,11 @@ public interface ChatChannel {
     /** Short, stable name stored in message references: {@code slack}, {@code teams}, {@code log}. */
     String name();
 
-    /** Whether this platform can reach the person (known chat identity or conversation). */
-    boolean reaches(Person person);
+    /**
+     * Whether this platform can reach the person (known chat identity or conversation). May ask the platform;
+     * a passing failure there is a retryable {@link DeliveryException}, never a silent "no".
+     */
+    boolean reaches(Person person) throws DeliveryException;
 
     /** Posts a new message to the person and returns where it went. */
     MessageRef post(Person recipient, Notification notification) throws DeliveryException;

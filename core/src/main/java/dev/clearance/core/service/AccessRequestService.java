@@ -2,6 +2,7 @@ package dev.clearance.core.service;
 
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.ConcurrentUpdateException;
 import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.ForbiddenException;
@@ -219,16 +220,11 @@ public final class AccessRequestService {
             Policy policy = policyOf(r);
             Optional<AccessDuration> override = verdict == Commands.Verdict.APPROVE
                     ? Inputs.approverDuration("duration", cmd.duration(), policy) : Optional.empty();
-            // NB: status and deadline come from the store, not from the message that carried the button.
-            if (r.status() != Status.PENDING) {
-                throw alreadyFinished(r, "decide");
-            }
             Instant now = ctx.now();
-            if (!now.isBefore(r.pendingDeadline().orElseThrow())) {
-                throw new ConflictException("request " + r.id() + " expired at " + r.pendingDeadline().get()
-                        + " without a decision");
+            Optional<ClearanceException> refusal = DecisionRules.refusal(r, policy, approver, ctx.approvers(), now);
+            if (refusal.isPresent()) {
+                throw refusal.get();
             }
-            requireEligible(r, policy, approver);
             if (verdict == Commands.Verdict.DENY) {
                 deny(r, approver, reason, now);
             } else {
@@ -236,27 +232,6 @@ public final class AccessRequestService {
             }
             return r;
         });
-    }
-
-    private void requireEligible(AccessRequest r, Policy policy, UserEmail approver) {
-        // NB: separation of duties: with self-approval forbidden the requester's vote never counts.
-        if (approver.equals(r.requester()) && !policy.selfApprovalAllowed()) {
-            throw new ForbiddenException("self-approval is forbidden by policy '" + policy.name()
-                    + "': " + approver + " requested " + r.id() + " and cannot decide it");
-        }
-        // NB: eligibility is computed from the stored step and escalation level at the moment of the decision.
-        Set<UserEmail> eligible = ctx.approvers().eligible(policy, r.currentStep(), r.scope(), r.escalationLevel());
-        if (!eligible.contains(approver)) {
-            throw new ForbiddenException(approver + " is not an approver for " + policy.step(r.currentStep())
-                    .label(r.currentStep()) + " (step " + (r.currentStep() + 1) + " of policy '" + policy.name()
-                    + "') at scope " + r.scope());
-        }
-        // NB: one person, one approval per request, across all steps.
-        Optional<Vote> earlier = r.voteOf(approver);
-        if (earlier.isPresent()) {
-            throw new ConflictException(approver + " already approved " + r.id() + " at step "
-                    + (earlier.get().step() + 1) + " on " + earlier.get().at());
-        }
     }
 
     private void deny(AccessRequest r, UserEmail approver, String reason, Instant now) {

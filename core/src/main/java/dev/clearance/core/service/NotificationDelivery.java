@@ -169,12 +169,18 @@ public final class NotificationDelivery {
     }
 
     /** Routes by the person's preference, else the first channel that knows them. */
-    List<ChatChannel> route(Person person) {
-        if (!person.preferredChannels().isEmpty()) {
-            return channels.stream().filter(c -> person.preferredChannels().contains(c.name())).filter(c -> c.reaches(person))
-                    .toList();
+    List<ChatChannel> route(Person person) throws DeliveryException {
+        List<ChatChannel> reaching = new java.util.ArrayList<>();
+        boolean preferred = !person.preferredChannels().isEmpty();
+        for (ChatChannel c : channels) {
+            if ((!preferred || person.preferredChannels().contains(c.name())) && c.reaches(person)) {
+                reaching.add(c);
+                if (!preferred) {
+                    break;
+                }
+            }
         }
-        return channels.stream().filter(c -> c.reaches(person)).findFirst().map(List::of).orElse(List.of());
+        return reaching;
     }
 
     private void giveUp(PendingDelivery d, String error) {

@@ -48,6 +48,19 @@ public final class RequestQueries {
         return ctx.store().search(new RequestQuery(statuses, scopePath, who, page, size));
     }
 
+    /** Why this person may not decide the request now (status, deadline, eligibility, self-approval, vote); empty if they may. */
+    public Optional<String> whyCannotDecide(UserEmail viewer, AccessRequest r) {
+        ClearanceConfig config = ctx.config();
+        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
+        return DecisionRules.refusal(r, policy, viewer, ctx.approvers(), ctx.now()).map(Throwable::getMessage);
+    }
+
+    /** The requester, admins of the scope, and anyone who approves at the scope may see a request. */
+    public boolean canSee(UserEmail viewer, AccessRequest r) {
+        Approvers approvers = ctx.approvers();
+        return r.requester().equals(viewer) || approvers.approvesAnythingAt(viewer, r.scope());
+    }
+
     /** What this person sees under "pending": admins everything, approvers what they can act on, others their own. */
     public List<AccessRequest> pendingFor(UserEmail viewer, int limit) {
         Approvers approvers = ctx.approvers();
@@ -63,8 +76,7 @@ public final class RequestQueries {
                 }
                 Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
                 boolean mine = r.requester().equals(viewer);
-                boolean actionable = r.status() == Status.PENDING && !mine
-                        && approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()).contains(viewer);
+                boolean actionable = !mine && DecisionRules.refusal(r, policy, viewer, approvers, ctx.now()).isEmpty();
                 if (mine || actionable || approvers.isAdmin(viewer, r.scope())) {
                     visible.add(r);
                 }

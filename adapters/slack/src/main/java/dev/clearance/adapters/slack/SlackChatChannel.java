@@ -1,0 +1,40 @@
+package dev.clearance.adapters.slack;
+
+import dev.clearance.cards.slack.SlackMessages;
+import dev.clearance.core.model.Person;
+import dev.clearance.core.notify.Notification;
+import dev.clearance.core.port.ChatChannel;
+import dev.clearance.core.port.MessageRef;
+
+/** Clearance's messages as Slack DMs from the bot; live copies are updated with {@code chat.update}. */
+public final class SlackChatChannel implements ChatChannel {
+    private final SlackApi api;
+    private final SlackIdentities identities;
+
+    public SlackChatChannel(SlackApi api, SlackIdentities identities) {
+        this.api = api;
+        this.identities = identities;
+    }
+
+    @Override
+    public String name() {
+        return SlackApi.CHANNEL;
+    }
+
+    @Override
+    public boolean reaches(Person person) throws DeliveryException {
+        return identities.userIdOf(person).isPresent();
+    }
+
+    @Override
+    public MessageRef post(Person recipient, Notification notification) throws DeliveryException {
+        String userId = identities.userIdOf(recipient)
+                .orElseThrow(() -> DeliveryException.permanent("users_not_found: no Slack user for " + recipient.email()));
+        return api.post(identities.dmChannel(userId), SlackMessages.render(notification));
+    }
+
+    @Override
+    public void update(MessageRef ref, Notification notification) throws DeliveryException {
+        api.update(ref, SlackMessages.render(notification));
+    }
+}

@@ -1,0 +1,342 @@
+package dev.clearance.adapters.slack;
+
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.context.builtin.ViewSubmissionContext;
+import com.slack.api.bolt.request.builtin.BlockActionRequest;
+import com.slack.api.bolt.request.builtin.SlashCommandRequest;
+import com.slack.api.bolt.request.builtin.ViewSubmissionRequest;
+import com.slack.api.bolt.response.Response;
+import com.slack.api.model.view.ViewState;
+import dev.clearance.cards.Actions;
+import dev.clearance.cards.slack.SlackIds;
+import dev.clearance.cards.slack.SlackModals;
+import dev.clearance.cards.slack.SlackReplies;
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.ClearanceException;
+import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.ScopePath;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.port.ChatChannel.DeliveryException;
+import dev.clearance.core.service.AccessRequestService;
+import dev.clearance.core.service.Commands;
+import dev.clearance.core.service.RequestQueries;
+import dev.clearance.core.service.RequestViews;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Every Slack interaction, in one place: the {@code /access} command, the buttons and the modal submissions. Each
+ * handler maps the Slack user to an email and calls one application service; the service re-checks everything
+ * against the store. Handlers only write to the database (chat messages go through the outbox) or open a modal,
+ * so they answer well within Slack's three seconds.
+ */
+public final class SlackInteractions {
+    private static final Logger LOG = LoggerFactory.getLogger(SlackInteractions.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final int PAGE_SIZE = 10;
+
+    private final AccessRequestService service;
+    private final RequestQueries queries;
+    private final RequestViews views;
+    private final SlackIdentities identities;
+    private final SlackApi api;
+    private final Supplier<List<ScopePath>> scopes;
+
+    public SlackInteractions(AccessRequestService service, RequestQueries queries, RequestViews views,
+                             SlackIdentities identities, SlackApi api, Supplier<List<ScopePath>> scopes) {
+        this.service = service;
+        this.queries = queries;
+        this.views = views;
+        this.identities = identities;
+        this.api = api;
+        this.scopes = scopes;
+    }
+
+    public void register(App app) {
+        app.command("/access", (req, ctx) -> command(req));
+        app.blockAction(Actions.PROVIDE_JUSTIFICATION, (req, ctx) -> provideJustification(req));
+        app.blockAction(Actions.DECLINE_JUSTIFICATION, (req, ctx) -> declineJustification(req));
+        app.blockAction(Actions.APPROVE, (req, ctx) -> openDecision(req, true));
+        app.blockAction(Actions.DENY, (req, ctx) -> openDecision(req, false));
+        app.viewSubmission(SlackIds.JUSTIFY_MODAL, this::submitJustification);
+        app.viewSubmission(SlackIds.DECIDE_MODAL, this::submitDecision);
+        app.viewSubmission(SlackIds.REQUEST_MODAL, this::submitRequest);
+    }
+
+    // ------------------------------------------------------------------ /access
+
+    Response command(SlashCommandRequest req) {
+        var p = req.getPayload();
+        List<String> words = new ArrayList<>(Arrays.asList(Optional.ofNullable(p.getText()).orElse("").trim().split("\\s+")));
+        words.removeIf(String::isEmpty);
+        String sub = words.isEmpty() ? "help" : words.get(0).toLowerCase(Locale.ROOT);
+        if (sub.equals("help")) {
+            return ephemeral(SlackReplies.text(SlackReplies.USAGE));
+        }
+        Optional<UserEmail> who;
+        try {
+            who = identities.emailOf(p.getUserId());
+        } catch (DeliveryException e) {
+            return ephemeral(SlackReplies.text("Slack did not answer while I looked you up; try again in a moment."));
+        }
+        if (who.isEmpty()) {
+            return ephemeral(SlackReplies.text(noIdentity()));
+        }
+        UserEmail me = who.get();
+        try {
+            return switch (sub) {
+                case "request" -> {
+                    api.openView(p.getTriggerId(), SlackModals.request(scopes.get().stream().map(ScopePath::value).toList()));
+                    yield Response.ok();
+                }
+                case "pending" -> ephemeral(pending(me, words.size() > 1 ? parsePage(words.get(1)) : 1));
+                case "show" -> ephemeral(show(me, arg(words, 1, "show <id>")));
+                case "cancel" -> {
+                    AccessRequest r = service.cancel(arg(words, 1, "cancel <id>"), me.value());
+                    yield ephemeral(SlackReplies.text(r.status() == Status.CANCELLED
+                            ? "Request `" + r.id() + "` withdrawn."
+                            : "Giving back your access for `" + r.id() + "`; you will get a message when it has ended."));
+                }
+                case "revoke" -> {
+                    String id = arg(words, 1, "revoke <id> <reason>");
+                    String reason = String.join(" ", words.subList(Math.min(2, words.size()), words.size()));
+                    AccessRequest r = service.revoke(id, me.value(), reason);
+                    yield ephemeral(SlackReplies.text("Revoking access for `" + r.id() + "`; the requester is told when it has ended."));
+                }
+                case "whoapproves" -> {
+                    String resource = arg(words, 1, "whoapproves <resource> <account>");
+                    String account = arg(words, 2, "whoapproves <resource> <account>");
+                    yield ephemeral(SlackReplies.whoApproves(resource, account,
+                            queries.resolve(me.value(), resource, account, Optional.empty())));
+                }
+                default -> ephemeral(SlackReplies.text("I don't know `" + sub.replace("`", "") + "`.\n" + SlackReplies.USAGE));
+            };
+        } catch (ClearanceException e) {
+            return ephemeral(SlackReplies.text(":warning: " + explain(e)));
+        } catch (DeliveryException e) {
+            LOG.warn("/access {} could not open its form: {}", sub, e.getMessage());
+            return ephemeral(SlackReplies.text("Slack did not let me open the form (" + e.getMessage() + "); try again."));
+        }
+    }
+
+    private Map<String, Object> pending(UserEmail me, int page) {
+        List<AccessRequest> visible = queries.pendingFor(me, page * PAGE_SIZE + 1);
+        int from = Math.min(visible.size(), (page - 1) * PAGE_SIZE);
+        List<AccessRequest> slice = visible.subList(from, Math.min(visible.size(), from + PAGE_SIZE));
+        List<RequestView> shown = slice.stream().map(views::of).toList();
+        List<String> actionable = slice.stream().filter(r -> queries.whyCannotDecide(me, r).isEmpty())
+                .map(r -> r.id().value()).toList();
+        return SlackReplies.pending(shown, actionable, page, visible.size() > page * PAGE_SIZE);
+    }
+
+    private Map<String, Object> show(UserEmail me, String id) {
+        AccessRequest r = queries.get(id);
+        // NB: the requester, and those who approve or administer at the request's scope, may see it.
+        if (!queries.canSee(me, r)) {
+            return SlackReplies.text(":warning: Only the requester and the approvers or admins of scope `" + r.scope()
+                    + "` can see `" + r.id() + "`.");
+        }
+        return SlackReplies.show(views.of(r));
+    }
+
+    // ------------------------------------------------------------------ buttons
+
+    Response provideJustification(BlockActionRequest req) {
+        var p = req.getPayload();
+        return onButton(p.getUser().getId(), channelOf(p), (me, id) -> {
+            AccessRequest r = queries.get(id);
+            if (!r.requester().equals(me)) {
+                return Optional.of("Only " + r.requester() + " can justify `" + r.id() + "`.");
+            }
+            if (r.status() != Status.REQUESTED) {
+                return Optional.of("`" + r.id() + "` is " + r.status().name().toLowerCase(Locale.ROOT).replace('_', ' ')
+                        + "; nothing to justify.");
+            }
+            api.openView(p.getTriggerId(), SlackModals.justification(views.of(r)));
+            return Optional.empty();
+        }, p.getActions().get(0).getValue());
+    }
+
+    Response declineJustification(BlockActionRequest req) {
+        var p = req.getPayload();
+        return onButton(p.getUser().getId(), channelOf(p), (me, id) -> {
+            service.abandon(id, me.value());
+            return Optional.empty();
+        }, p.getActions().get(0).getValue());
+    }
+
+    Response openDecision(BlockActionRequest req, boolean approve) {
+        var p = req.getPayload();
+        return onButton(p.getUser().getId(), channelOf(p), (me, id) -> {
+            AccessRequest r = queries.get(id);
+            // NB: explain an ineligible or late click before any form opens; the decision itself re-checks all of it.
+            Optional<String> refusal = queries.whyCannotDecide(me, r);
+            if (refusal.isPresent()) {
+                return refusal;
+            }
+            api.openView(p.getTriggerId(), SlackModals.decision(views.of(r), approve));
+            return Optional.empty();
+        }, p.getActions().get(0).getValue());
+    }
+
+    private interface ButtonWork {
+        Optional<String> run(UserEmail me, String requestId) throws DeliveryException;
+    }
+
+    /** Runs a button's work; any refusal is told to the clicker alone (ephemeral), and nothing changes. */
+    private Response onButton(String userId, String channel, ButtonWork work, String requestId) {
+        Optional<String> problem;
+        try {
+            Optional<UserEmail> me = identities.emailOf(userId);
+            problem = me.isEmpty() ? Optional.of(noIdentity()) : work.run(me.get(), requestId);
+        } catch (ClearanceException e) {
+            problem = Optional.of(explain(e));
+        } catch (DeliveryException e) {
+            LOG.warn("button on {} failed against Slack: {}", requestId, e.getMessage());
+            problem = Optional.of("Slack did not answer (" + e.getMessage() + "); try again.");
+        }
+        problem.ifPresent(text -> {
+            try {
+                api.postEphemeral(channel, userId, SlackReplies.text(":warning: " + text));
+            } catch (DeliveryException e) {
+                LOG.warn("could not tell {} why their click was refused: {}", userId, e.getMessage());
+            }
+        });
+        return Response.ok();
+    }
+
+    private static String channelOf(com.slack.api.app_backend.interactive_components.payload.BlockActionPayload p) {
+        if (p.getContainer() != null && p.getContainer().getChannelId() != null) {
+            return p.getContainer().getChannelId();
+        }
+        return p.getChannel() == null ? null : p.getChannel().getId();
+    }
+
+    // ------------------------------------------------------------------ modals
+
+    Response submitJustification(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        var view = req.getPayload().getView();
+        Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
+        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.JUSTIFICATION_BLOCK, me ->
+                service.justify(new Commands.Justify(view.getPrivateMetadata(), me.value(),
+                        text(values, SlackIds.JUSTIFICATION_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)))));
+    }
+
+    Response submitDecision(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        var view = req.getPayload().getView();
+        String[] meta = Optional.ofNullable(view.getPrivateMetadata()).orElse("").split(":", 2);
+        Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
+        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.REASON_BLOCK, me ->
+                service.decide(new Commands.Decide(meta.length == 2 ? meta[1] : "", me.value(), meta[0],
+                        text(values, SlackIds.REASON_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)))));
+    }
+
+    Response submitRequest(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        Map<String, Map<String, ViewState.Value>> values = req.getPayload().getView().getState().getValues();
+        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.RESOURCE_BLOCK, me -> {
+            var result = service.intake(new Commands.Intake(me.value(), text(values, SlackIds.RESOURCE_BLOCK),
+                    text(values, SlackIds.ACCOUNT_BLOCK), Optional.ofNullable(selected(values, SlackIds.SCOPE_BLOCK)),
+                    Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
+                    Optional.ofNullable(text(values, SlackIds.JUSTIFICATION_BLOCK)), Optional.of("slack"), Optional.empty()));
+            if (!result.created()) {
+                throw new InvalidInputException("resource", "you already have " + result.request().id() + " ("
+                        + result.request().status().name().toLowerCase(Locale.ROOT) + ") for this access");
+            }
+        });
+    }
+
+    private interface Submission {
+        void run(UserEmail me);
+    }
+
+    /** Applies a modal; a refusal is shown inline on the field it concerns (or on {@code fallbackBlock}). */
+    private Response onSubmit(String userId, ViewSubmissionContext ctx, String fallbackBlock, Submission work) {
+        try {
+            Optional<UserEmail> me = identities.emailOf(userId);
+            if (me.isEmpty()) {
+                return ctx.ackWithErrors(Map.of(fallbackBlock, noIdentity()));
+            }
+            work.run(me.get());
+            return ctx.ack();
+        } catch (InvalidInputException e) {
+            return ctx.ackWithErrors(Map.of(blockFor(e.field(), fallbackBlock), e.getMessage()));
+        } catch (ClearanceException e) {
+            return ctx.ackWithErrors(Map.of(fallbackBlock, explain(e)));
+        } catch (DeliveryException e) {
+            return ctx.ackWithErrors(Map.of(fallbackBlock, "Slack did not answer while I looked you up; try again."));
+        }
+    }
+
+    private static String blockFor(String field, String fallback) {
+        return switch (field) {
+            case "justification" -> SlackIds.JUSTIFICATION_BLOCK;
+            case "duration" -> SlackIds.DURATION_BLOCK;
+            case "reason" -> SlackIds.REASON_BLOCK;
+            case "resource" -> SlackIds.RESOURCE_BLOCK;
+            case "account" -> SlackIds.ACCOUNT_BLOCK;
+            case "scope" -> SlackIds.SCOPE_BLOCK;
+            default -> fallback;
+        };
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String text(Map<String, Map<String, ViewState.Value>> values, String block) {
+        ViewState.Value v = value(values, block);
+        return v == null ? null : v.getValue();
+    }
+
+    private static String selected(Map<String, Map<String, ViewState.Value>> values, String block) {
+        ViewState.Value v = value(values, block);
+        return v == null || v.getSelectedOption() == null ? null : v.getSelectedOption().getValue();
+    }
+
+    private static ViewState.Value value(Map<String, Map<String, ViewState.Value>> values, String block) {
+        Map<String, ViewState.Value> b = values == null ? null : values.get(block);
+        return b == null ? null : b.get(SlackIds.INPUT_ACTION);
+    }
+
+    private static String arg(List<String> words, int index, String usage) {
+        if (words.size() <= index) {
+            throw new InvalidInputException("text", "usage: /access " + usage);
+        }
+        return words.get(index);
+    }
+
+    private static int parsePage(String word) {
+        try {
+            return Math.max(1, Integer.parseInt(word));
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("page", "usage: /access pending [page number]");
+        }
+    }
+
+    private static String explain(ClearanceException e) {
+        return e.getMessage();
+    }
+
+    private static String noIdentity() {
+        return "I could not match your Slack account to an email address. Ask an admin to make your email visible in "
+                + "your Slack profile, or to add your Slack id to Clearance's policy file.";
+    }
+
+    private static Response ephemeral(Map<String, Object> reply) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("response_type", "ephemeral");
+        body.putAll(reply);
+        return Response.builder().statusCode(200).contentType(Response.CONTENT_TYPE_APPLICATION_JSON_UTF8)
+                .body(JSON.writeValueAsString(body)).build();
+    }
+}

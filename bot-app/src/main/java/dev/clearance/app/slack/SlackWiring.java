@@ -1,0 +1,141 @@
+package dev.clearance.app.slack;
+
+import com.slack.api.Slack;
+import com.slack.api.SlackConfig;
+import com.slack.api.bolt.App;
+import com.slack.api.bolt.AppConfig;
+import com.slack.api.bolt.jakarta_servlet.SlackAppServlet;
+import com.slack.api.bolt.socket_mode.SocketModeApp;
+import dev.clearance.adapters.slack.SlackApi;
+import dev.clearance.adapters.slack.SlackChatChannel;
+import dev.clearance.adapters.slack.SlackIdentities;
+import dev.clearance.adapters.slack.SlackInteractions;
+import dev.clearance.adapters.slack.SlackSignatureFilter;
+import dev.clearance.app.config.ClearanceProperties;
+import dev.clearance.app.config.FilePolicySource;
+import dev.clearance.core.port.Directory;
+import dev.clearance.core.service.AccessRequestService;
+import dev.clearance.core.service.RequestQueries;
+import dev.clearance.core.service.RequestViews;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+import java.time.Clock;
+import java.time.Duration;
+
+/** Slack, when {@code SLACK_BOT_TOKEN} is set: the chat channel, Bolt on /slack/events, and Socket Mode. */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnExpression("!'${clearance.slack.bot-token:}'.isBlank()")
+class SlackWiring {
+    private static final Logger LOG = LoggerFactory.getLogger(SlackWiring.class);
+
+    @Bean
+    Slack slack(ClearanceProperties properties) {
+        SlackConfig config = new SlackConfig();
+        String url = properties.slack().apiUrl() == null || properties.slack().apiUrl().isBlank()
+                ? "https://slack.com/api/" : properties.slack().apiUrl();
+        config.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url : url + "/");
+        config.setPrettyResponseLoggingEnabled(false);
+        return Slack.getInstance(config);
+    }
+
+    @Bean
+    SlackApi slackApi(Slack slack, ClearanceProperties properties) {
+        return new SlackApi(slack, properties.slack().botToken().strip());
+    }
+
+    @Bean
+    SlackIdentities slackIdentities(SlackApi api, Directory directory, Clock clock) {
+        return new SlackIdentities(api, directory, clock, Duration.ofHours(1));
+    }
+
+    @Bean
+    @Order(10)
+    SlackChatChannel slackChatChannel(SlackApi api, SlackIdentities identities) {
+        return new SlackChatChannel(api, identities);
+    }
+
+    @Bean
+    App slackApp(Slack slack, ClearanceProperties properties, AccessRequestService service, RequestQueries queries,
+                 RequestViews views, SlackIdentities identities, SlackApi api, FilePolicySource policies) {
+        ClearanceProperties.Slack s = properties.slack();
+        boolean socketMode = s.appToken() != null && !s.appToken().isBlank();
+        boolean http = s.signingSecret() != null && !s.signingSecret().isBlank();
+        if (!socketMode && !http) {
+            throw new IllegalStateException("SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP, /slack/events) "
+                    + "nor SLACK_APP_TOKEN (Socket Mode) is: set one of them (clearance.slack.signing-secret / app-token)");
+        }
+        App app = new App(AppConfig.builder()
+                .slack(slack)
+                .singleTeamBotToken(s.botToken().strip())
+                .signingSecret(http ? s.signingSecret().strip() : "unused-in-socket-mode")
+                // NB: requests are verified by SlackSignatureFilter against the injected clock, before Bolt parses them.
+                .requestVerificationEnabled(false)
+                .sslCheckEnabled(false)
+                .build());
+        new SlackInteractions(service, queries, views, identities, api, () -> policies.current().tree().paths()).register(app);
+        LOG.info("Slack adapter on ({}{}{})", http ? "HTTP at /slack/events" : "", http && socketMode ? ", " : "",
+                socketMode ? "Socket Mode" : "");
+        return app;
+    }
+
+    @Bean
+    @ConditionalOnExpression("!'${clearance.slack.signing-secret:}'.isBlank()")
+    ServletRegistrationBean<SlackAppServlet> slackEvents(App app) {
+        return new ServletRegistrationBean<>(new SlackAppServlet(app), "/slack/events");
+    }
+
+    @Bean
+    @ConditionalOnExpression("!'${clearance.slack.signing-secret:}'.isBlank()")
+    FilterRegistrationBean<SlackSignatureFilter> slackSignatureFilter(ClearanceProperties properties, Clock clock) {
+        FilterRegistrationBean<SlackSignatureFilter> registration = new FilterRegistrationBean<>(
+                new SlackSignatureFilter(properties.slack().signingSecret().strip(), clock));
+        registration.addUrlPatterns("/slack/events");
+        registration.setOrder(0);
+        return registration;
+    }
+
+    @Bean
+    @ConditionalOnExpression("!'${clearance.slack.app-token:}'.isBlank()")
+    SmartLifecycle slackSocketMode(App app, ClearanceProperties properties) {
+        return new SmartLifecycle() {
+            private SocketModeApp socketMode;
+
+            @Override
+            public void start() {
+                try {
+                    socketMode = new SocketModeApp(properties.slack().appToken().strip(), app);
+                    socketMode.startAsync();
+                    LOG.info("Slack Socket Mode connected");
+                } catch (Exception e) {
+                    throw new IllegalStateException("Slack Socket Mode could not start (check SLACK_APP_TOKEN, an xapp- token "
+                            + "with connections:write): " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void stop() {
+                if (socketMode != null) {
+                    try {
+                        socketMode.close();
+                    } catch (Exception e) {
+                        LOG.warn("closing Slack Socket Mode: {}", e.getMessage());
+                    }
+                    socketMode = null;
+                }
+            }
+
+            @Override
+            public boolean isRunning() {
+                return socketMode != null;
+            }
+        };
+    }
+}

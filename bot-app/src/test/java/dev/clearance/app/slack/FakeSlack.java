@@ -1,0 +1,90 @@
+package dev.clearance.app.slack;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.containing;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/** WireMock playing the Slack Web API, with a small workspace: Slack ids for the example policy's people. */
+final class FakeSlack {
+    static final Map<String, String> USERS = new LinkedHashMap<>();
+
+    static {
+        for (String name : List.of("alice", "bob", "olga", "pat", "pia", "sam", "sue", "sid", "root", "zed")) {
+            USERS.put("U" + name.toUpperCase(), name + "@example.com");
+        }
+    }
+
+    final WireMockServer server = new WireMockServer(options().dynamicPort().globalTemplating(true));
+
+    FakeSlack() {
+        server.start();
+        stubWorkspace();
+    }
+
+    String apiUrl() {
+        return server.baseUrl() + "/api/";
+    }
+
+    void stubWorkspace() {
+        server.resetAll();
+        server.stubFor(post("/api/auth.test").willReturn(okJson(
+                "{\"ok\":true,\"url\":\"https://acme.slack.com/\",\"team\":\"Acme\",\"user\":\"clearance\",\"team_id\":\"T0ACME\",\"user_id\":\"UBOT\",\"bot_id\":\"BBOT\"}")));
+        USERS.forEach((id, email) -> {
+            String name = email.substring(0, email.indexOf('@'));
+            server.stubFor(post("/api/users.info").withRequestBody(containing("user=" + id)).willReturn(okJson(
+                    "{\"ok\":true,\"user\":{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"real_name\":\"" + name
+                            + "\",\"profile\":{\"email\":\"" + email + "\"}}}")));
+            server.stubFor(post("/api/users.lookupByEmail").withRequestBody(containing("email=" + name + "%40example.com"))
+                    .willReturn(okJson("{\"ok\":true,\"user\":{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"profile\":{\"email\":\""
+                            + email + "\"}}}")));
+            server.stubFor(post("/api/conversations.open").withRequestBody(containing("users=" + id))
+                    .willReturn(okJson("{\"ok\":true,\"channel\":{\"id\":\"D" + id.substring(1) + "\"}}")));
+        });
+        server.stubFor(post("/api/users.lookupByEmail").atPriority(10).willReturn(okJson("{\"ok\":false,\"error\":\"users_not_found\"}")));
+        server.stubFor(post("/api/chat.postMessage").atPriority(10).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{{formData request.body 'form' urlDecode=true}}{\"ok\":true,\"channel\":\"{{form.channel}}\","
+                        + "\"ts\":\"{{now epoch}}.{{randomValue length=6 type='NUMERIC'}}\"}")));
+        server.stubFor(post("/api/chat.update").atPriority(10).willReturn(okJson("{\"ok\":true}")));
+        server.stubFor(post("/api/chat.postEphemeral").atPriority(10).willReturn(okJson("{\"ok\":true,\"message_ts\":\"1.2\"}")));
+        server.stubFor(post("/api/views.open").atPriority(10).willReturn(okJson("{\"ok\":true,\"view\":{\"id\":\"V1\"}}")));
+    }
+
+    /** Form fields of every call to a method, decoded. */
+    List<Map<String, String>> calls(String method) {
+        return server.findAll(postRequestedFor(urlEqualTo("/api/" + method))).stream().map(FakeSlack::form).toList();
+    }
+
+    List<Map<String, String>> calls(String method, String channel) {
+        return calls(method).stream().filter(c -> channel.equals(c.get("channel"))).toList();
+    }
+
+    static Map<String, String> form(LoggedRequest r) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (String pair : r.getBodyAsString().split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                fields.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return fields;
+    }
+
+    static String dm(String userId) {
+        return "D" + userId.substring(1);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.clearance.app.slack;
+
+import dev.clearance.app.support.Fixtures;
+import dev.clearance.app.support.TimedAppTest;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+
+/**
+ * The whole application with Slack on: WireMock plays the Slack Web API, and tests send signed requests to
+ * /slack/events shaped like the real payloads in shared/fixtures/slack.
+ */
+@TestPropertySource(properties = {"clearance.slack.bot-token=xoxb-test-token",
+        "clearance.slack.signing-secret=" + SlackTestBase.SIGNING_SECRET})
+public abstract class SlackTestBase extends TimedAppTest {
+    static final String SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
+    static final FakeSlack SLACK = new FakeSlack();
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @DynamicPropertySource
+    static void slackApi(DynamicPropertyRegistry registry) {
+        registry.add("clearance.slack.api-url", SLACK::apiUrl);
+    }
+
+    @BeforeEach
+    void freshWorkspace() {
+        settle();
+        SLACK.stubWorkspace();
+    }
+
+    record SlackResponse(int status, String body) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+    }
+
+    // ----- signed requests, as Slack sends them
+
+    SlackResponse send(String formBody) {
+        return send(formBody, clock.instant().getEpochSecond(), null);
+    }
+
+    SlackResponse send(String formBody, long timestamp, String signature) {
+        String ts = Long.toString(timestamp);
+        String sig = signature != null ? signature : sign(SIGNING_SECRET, ts, formBody);
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/slack/events"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Slack-Request-Timestamp", ts)
+                .header("X-Slack-Signature", sig)
+                .POST(HttpRequest.BodyPublishers.ofString(formBody)).build();
+        try {
+            HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new SlackResponse(r.statusCode(), r.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String sign(String secret, String timestamp, String body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "v0=" + HexFormat.of().formatHex(mac.doFinal(("v0:" + timestamp + ":" + body).getBytes(StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ----- payloads built from the fixtures
+
+    /** A slash command shaped like shared/fixtures/slack/slash_command.form.txt. */
+    static String slashCommand(String userId, String text) {
+        String fixture = Fixtures.read("slack/slash_command.form.txt");
+        StringBuilder out = new StringBuilder();
+        for (String pair : fixture.split("&")) {
+            String key = pair.substring(0, pair.indexOf('='));
+            String value = switch (key) {
+                case "user_id" -> userId;
+                case "user_name" -> FakeSlack.USERS.getOrDefault(userId, "x@").split("@")[0];
+                case "command" -> "/access";
+                case "text" -> text;
+                case "trigger_id" -> "trigger-" + userId;
+                default -> null;
+            };
+            if (!out.isEmpty()) {
+                out.append('&');
+            }
+            out.append(value == null ? pair : key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+        return out.toString();
+    }
+
+    /** A button click shaped like shared/fixtures/slack/block_actions_button.json, in the user's DM with the bot. */
+    static String blockAction(String userId, String actionId, String value) {
+        ObjectNode p = (ObjectNode) JSON.readTree(Fixtures.read("slack/block_actions_button.json"));
+        ((ObjectNode) p.get("user")).put("id", userId);
+        ((ObjectNode) p.get("container")).put("channel_id", FakeSlack.dm(userId));
+        ((ObjectNode) p.get("channel")).put("id", FakeSlack.dm(userId));
+        p.put("trigger_id", "trigger-" + userId + "-" + actionId);
+        ObjectNode action = (ObjectNode) p.get("actions").get(0);
+        action.put("action_id", actionId);
+        action.put("value", value);
+        action.put("block_id", "clearance");
+        return "payload=" + URLEncoder.encode(JSON.writeValueAsString(p), StandardCharsets.UTF_8);
+    }
+
+    /** A modal submission shaped like shared/fixtures/slack/view_submission_static_select.json. */
+    static String viewSubmission(String userId, String callbackId, String metadata, Map<String, String> texts,
+                                 Map<String, String> selects) {
+        ObjectNode p = (ObjectNode) JSON.readTree(Fixtures.read("slack/view_submission_static_select.json"));
+        ((ObjectNode) p.get("user")).put("id", userId);
+        ObjectNode view = (ObjectNode) p.get("view");
+        view.put("callback_id", callbackId);
+        view.put("private_metadata", metadata);
+        ObjectNode values = JSON.createObjectNode();
+        texts.forEach((block, text) -> values.putObject(block).putObject("value").put("type", "plain_text_input").put("value", text));
+        selects.forEach((block, option) -> values.putObject(block).putObject("value").put("type", "static_select")
+                .putObject("selected_option").put("value", option).putObject("text").put("type", "plain_text").put("text", option));
+        ((ObjectNode) view.get("state")).set("values", values);
+        return "payload=" + URLEncoder.encode(JSON.writeValueAsString(p), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.clearance.core.service;
+
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.ClearanceException;
+import dev.clearance.core.model.ConflictException;
+import dev.clearance.core.model.ForbiddenException;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.model.Vote;
+import dev.clearance.core.policy.Approvers;
+import dev.clearance.core.policy.Policy;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * Who may decide a request, right now. Used when the decision is made, and by the chat adapters to explain a click
+ * before opening a form; both read the request from the store, never from the message that carried the button.
+ */
+final class DecisionRules {
+    private DecisionRules() {
+    }
+
+    /** Why {@code approver} may not decide {@code r} now; empty when they may. */
+    static Optional<ClearanceException> refusal(AccessRequest r, Policy policy, UserEmail approver, Approvers approvers,
+                                                Instant now) {
+        // NB: status and deadline come from the store, not from the message that carried the button.
+        if (r.status() != Status.PENDING) {
+            return Optional.of(AccessRequestService.alreadyFinished(r, "decide"));
+        }
+        if (!now.isBefore(r.pendingDeadline().orElseThrow())) {
+            return Optional.of(new ConflictException("request " + r.id() + " expired at " + r.pendingDeadline().get()
+                    + " without a decision"));
+        }
+        // NB: separation of duties: with self-approval forbidden the requester's vote never counts.
+        if (approver.equals(r.requester()) && !policy.selfApprovalAllowed()) {
+            return Optional.of(new ForbiddenException("self-approval is forbidden by policy '" + policy.name()
+                    + "': " + approver + " requested " + r.id() + " and cannot decide it"));
+        }
+        // NB: eligibility is computed from the stored step and escalation level at the moment of the decision.
+        if (!approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()).contains(approver)) {
+            return Optional.of(new ForbiddenException(approver + " is not an approver for "
+                    + policy.step(r.currentStep()).label(r.currentStep()) + " (step " + (r.currentStep() + 1)
+                    + " of policy '" + policy.name() + "') at scope " + r.scope()));
+        }
+        // NB: one person, one approval per request, across all steps.
+        Optional<Vote> earlier = r.voteOf(approver);
+        if (earlier.isPresent()) {
+            return Optional.of(new ConflictException(approver + " already approved " + r.id() + " at step "
+                    + (earlier.get().step() + 1) + " on " + earlier.get().at()));
+        }
+        return Optional.empty();
+    }
+}
