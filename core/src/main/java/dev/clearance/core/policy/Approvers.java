@@ -110,24 +110,4 @@ public final class Approvers {
         people.addAll(admins(scope));
         return people;
     }
-
-    /** Anyone who approves or administers at this scope, at any step of any policy: decides what they may list. */
-    public boolean approvesAnythingAt(UserEmail who, ScopePath scope) {
-        if (isAdmin(who, scope)) {
-            return true;
-        }
-        for (Set<UserEmail> level : scopeLevels(scope)) {
-            if (level.contains(who)) {
-                return true;
-            }
-        }
-        for (Policy p : config.policies()) {
-            for (PolicyStep s : p.steps()) {
-                if (expand(s.approvers()).contains(who)) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
 }

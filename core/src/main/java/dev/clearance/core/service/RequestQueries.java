@@ -55,10 +55,21 @@ public final class RequestQueries {
         return DecisionRules.refusal(r, policy, viewer, ctx.approvers(), ctx.now()).map(Throwable::getMessage);
     }
 
-    /** The requester, admins of the scope, and anyone who approves at the scope may see a request. */
+    /** The requester, the admins of its scope, and whoever is (or was) eligible for one of its steps may see a request. */
     public boolean canSee(UserEmail viewer, AccessRequest r) {
+        if (r.requester().equals(viewer)) {
+            return true;
+        }
+        ClearanceConfig config = ctx.config();
+        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
         Approvers approvers = ctx.approvers();
-        return r.requester().equals(viewer) || approvers.approvesAnythingAt(viewer, r.scope());
+        for (int step = 0; step < policy.steps().size(); step++) {
+            int level = step == r.currentStep() ? r.escalationLevel() : 0;
+            if (approvers.eligible(policy, step, r.scope(), level).contains(viewer)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What this person sees under "pending": admins everything, approvers what they can act on, others their own. */
