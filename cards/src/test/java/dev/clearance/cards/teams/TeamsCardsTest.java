@@ -1,0 +1,79 @@
+package dev.clearance.cards.teams;
+
+import dev.clearance.cards.Golden;
+import dev.clearance.cards.PayloadCheck;
+import dev.clearance.cards.Views;
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.notify.Notification;
+import dev.clearance.core.notify.NotificationKind;
+import dev.clearance.core.notify.PolicyPreview;
+import dev.clearance.core.notify.RequestView;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static dev.clearance.cards.Json.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Every Adaptive Card Clearance sends: golden files, and Microsoft's adaptivecards library via adaptive-card-check. */
+class TeamsCardsTest {
+    private static final Path OUT = Path.of("target/payloads/teams");
+
+    static Map<String, Object> cards() {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("card_justification_prompt", card(NotificationKind.JUSTIFICATION_PROMPT, Views.requested()));
+        c.put("card_approval_request_escalated", card(NotificationKind.APPROVAL_REQUEST, Views.pendingStep2Escalated()));
+        c.put("card_approval_request_approved", card(NotificationKind.APPROVAL_REQUEST, Views.approved()));
+        c.put("card_approval_request_denied", card(NotificationKind.APPROVAL_REQUEST, Views.denied()));
+        c.put("card_access_granted", card(NotificationKind.ACCESS_GRANTED, Views.approved()));
+        c.put("card_service_disabled", TeamsCards.render(new Notification(NotificationKind.SERVICE_DISABLED, Optional.empty(),
+                Map.of("service", "sagemaker", "account", "123456789012"))));
+        c.put("card_long_justification", card(NotificationKind.APPROVAL_REQUEST, Views.withJustification("z".repeat(6000))));
+        c.put("card_refused_click", TeamsCards.withNotice(card(NotificationKind.APPROVAL_REQUEST, Views.pendingStep2Escalated()),
+                "sam@example.com is not an approver for Account owner"));
+        c.put("card_request_form", TeamsCards.requestForm(List.of("org", "org/dev", "org/prod")));
+        c.put("card_pending", TeamsCards.pending(List.of(Views.pendingStep2Escalated(), Views.requested()), 1, true));
+        c.put("card_show", TeamsCards.show(Views.approved()));
+        c.put("card_whoapproves", TeamsCards.whoApproves("s3:DeleteBucket", "123456789012", new PolicyPreview("prod-destructive",
+                AccessDuration.parse("8h"), true, false, "org/prod",
+                List.of(new PolicyPreview.StepPreview("Security review", 2, List.of("sam@example.com", "sue@example.com"))))));
+        // the invoke response wrapping an updated card, as returned to an adaptiveCard/action invoke
+        c.put("invoke_response_approved", obj("statusCode", 200, "type", TeamsCards.CONTENT_TYPE,
+                "value", card(NotificationKind.APPROVAL_REQUEST, Views.approved())));
+        return c;
+    }
+
+    private static Map<String, Object> card(NotificationKind kind, RequestView v) {
+        return TeamsCards.render(new Notification(kind, Optional.of(v), Map.of()));
+    }
+
+    @Test
+    void cardsMatchTheirGoldenFiles() {
+        cards().forEach((name, card) -> Golden.assertMatches("teams/" + name + ".json", PayloadCheck.json(card)));
+    }
+
+    @Test
+    void cardsPassAdaptiveCardCheck() throws Exception {
+        cards().forEach((name, card) -> PayloadCheck.write(OUT, name, card));
+        PayloadCheck.validate("adaptive-card-check", OUT);
+    }
+
+    @Test
+    void approverCardsCarryVerbsAndRequiredReasonAndDecidedOnesNoActions() {
+        String pending = PayloadCheck.json(cards().get("card_approval_request_escalated"));
+        assertThat(pending).contains("\"verb\" : \"clearance.approve\"", "\"verb\" : \"clearance.deny\"", "\"isRequired\" : true",
+                "\"errorMessage\"", "\"id\" : \"duration\"", "Escalated (level 1)");
+        assertThat(PayloadCheck.json(cards().get("card_approval_request_approved"))).doesNotContain("Action.Execute")
+                .contains("Approved by **Pat Prod-Owner**");
+    }
+
+    @Test
+    void longUserTextIsCutToFit() {
+        assertThat(PayloadCheck.json(cards().get("card_long_justification"))).contains("z".repeat(100) + "…")
+                .doesNotContain("z".repeat(2001));
+    }
+}
