@@ -12,13 +12,14 @@ import java.util.List;
  */
 @ConfigurationProperties("clearance")
 public record ClearanceProperties(String config, String dataDir, Api api, AccessProvider accessProvider, Outbox outbox,
-                                  Chat chat, Slack slack) {
+                                  Chat chat, Slack slack, Teams teams) {
     public ClearanceProperties {
         api = api == null ? new Api(List.of(), null) : api;
         accessProvider = accessProvider == null ? new AccessProvider("none", null) : accessProvider;
         outbox = outbox == null ? new Outbox(Duration.ofSeconds(1), 50) : outbox;
         chat = chat == null ? new Chat(new Log("auto")) : chat;
         slack = slack == null ? new Slack(null, null, null, null) : slack;
+        teams = teams == null ? new Teams(null, null, null, false) : teams;
     }
 
     public java.nio.file.Path configPath() {
@@ -54,6 +55,20 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
      * @param appToken      {@code SLACK_APP_TOKEN}: Socket Mode, no public URL needed
      * @param apiUrl        {@code SLACK_API_URL}, the Web API base (tests point it at a fake)
      */
+    /**
+     * @param appId                {@code TEAMS_APP_ID}: with it, every Bot Framework JWT on /api/messages is validated
+     * @param allowUnauthenticated {@code TEAMS_ALLOW_UNAUTHENTICATED}: development only, for the local Teams client
+     */
+    public record Teams(String appId, String appPassword, String tenantId, boolean allowUnauthenticated) {
+        public boolean authenticated() {
+            return appId != null && !appId.isBlank();
+        }
+
+        public boolean enabled() {
+            return authenticated() || allowUnauthenticated;
+        }
+    }
+
     public record Slack(String botToken, String signingSecret, String appToken, String apiUrl) {
         public boolean enabled() {
             return botToken != null && !botToken.isBlank();

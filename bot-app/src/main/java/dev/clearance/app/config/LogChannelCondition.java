@@ -18,6 +18,8 @@ class LogChannelCondition implements Condition {
         if (setting.equalsIgnoreCase("false")) {
             return false;
         }
-        return context.getEnvironment().getProperty("clearance.slack.bot-token", "").isBlank();
+        var env = context.getEnvironment();
+        return env.getProperty("clearance.slack.bot-token", "").isBlank() && env.getProperty("clearance.teams.app-id", "").isBlank()
+                && !env.getProperty("clearance.teams.allow-unauthenticated", "false").equalsIgnoreCase("true");
     }
 }

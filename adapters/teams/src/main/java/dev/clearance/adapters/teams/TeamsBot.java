@@ -1,0 +1,314 @@
+package dev.clearance.adapters.teams;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.bot.builder.ActivityHandler;
+import com.microsoft.bot.builder.TurnContext;
+import com.microsoft.bot.schema.Activity;
+import com.microsoft.bot.schema.AdaptiveCardInvokeResponse;
+import com.microsoft.bot.schema.AdaptiveCardInvokeValue;
+import com.microsoft.bot.schema.Serialization;
+import dev.clearance.cards.Actions;
+import dev.clearance.cards.teams.TeamsCards;
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.ClearanceException;
+import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.ScopePath;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.notify.Notification;
+import dev.clearance.core.notify.NotificationKind;
+import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.port.ChatChannel.DeliveryException;
+import dev.clearance.core.service.AccessRequestService;
+import dev.clearance.core.service.Commands;
+import dev.clearance.core.service.RequestQueries;
+import dev.clearance.core.service.RequestViews;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Every Teams interaction, in one place: installs and messages (conversation references, bot commands) and
+ * {@code adaptiveCard/action} invokes (Approve, Deny, justification, the request form). Each maps the Teams user
+ * to an email and calls one application service, which re-checks everything against the store.
+ */
+public final class TeamsBot extends ActivityHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(TeamsBot.class);
+    static final int PAGE_SIZE = 10;
+    static final String USAGE = """
+            **Clearance** — just-in-time access. Commands:
+
+            **request** — ask for access (sends a form)
+            **pending** [page] — requests waiting (admins: all; approvers: yours to decide; others: your own)
+            **show** <id> — details and audit trail
+            **cancel** <id> — withdraw your request (or give approved access back)
+            **revoke** <id> <reason> — end access early (admins)
+            **whoapproves** <resource> <account> — which policy applies and who approves
+            **help** — this text""";
+
+    private final AccessRequestService service;
+    private final RequestQueries queries;
+    private final RequestViews views;
+    private final TeamsConversations conversations;
+    private final TeamsConnector connector;
+    private final Supplier<List<ScopePath>> scopes;
+
+    public TeamsBot(AccessRequestService service, RequestQueries queries, RequestViews views, TeamsConversations conversations,
+                    TeamsConnector connector, Supplier<List<ScopePath>> scopes) {
+        this.service = service;
+        this.queries = queries;
+        this.views = views;
+        this.conversations = conversations;
+        this.connector = connector;
+        this.scopes = scopes;
+    }
+
+    @Override
+    public CompletableFuture<Void> onTurn(TurnContext turnContext) {
+        remember(turnContext.getActivity());
+        return super.onTurn(turnContext);
+    }
+
+    /** Keeps the personal conversation of whoever talks to the bot, for proactive messages later. */
+    private void remember(Activity a) {
+        if (a.getFrom() == null || a.getFrom().getAadObjectId() == null || a.getConversation() == null
+                || !"personal".equals(a.getConversation().getConversationType())) {
+            return;
+        }
+        String aad = a.getFrom().getAadObjectId();
+        Optional<TeamsConversations.Reference> known = conversations.byAadObjectId(aad);
+        String tenant = Optional.ofNullable(a.getConversation().getTenantId()).orElse("");
+        TeamsConversations.Reference ref = new TeamsConversations.Reference(aad, tenant, a.getFrom().getId(), a.getFrom().getName(),
+                a.getConversation().getId(), a.getServiceUrl(), a.getRecipient() == null ? null : a.getRecipient().getId(),
+                known.map(TeamsConversations.Reference::email).orElse(null), false);
+        if (ref.email() == null) {
+            // Teams gives the email only through the connector's member lookup; keep it with the reference.
+            try {
+                ref = connector.member(a.getServiceUrl(), a.getConversation().getId(), a.getFrom().getId())
+                        .flatMap(m -> parse(m.email())).map(e -> new TeamsConversations.Reference(aad, tenant, a.getFrom().getId(),
+                                a.getFrom().getName(), a.getConversation().getId(), a.getServiceUrl(),
+                                a.getRecipient() == null ? null : a.getRecipient().getId(), e.value(), false))
+                        .orElse(ref);
+            } catch (DeliveryException e) {
+                LOG.warn("member lookup for Teams user {} failed; will retry on their next activity: {}", aad, e.getMessage());
+            }
+        }
+        conversations.save(ref);
+    }
+
+    /** The email behind the Teams user, from the stored reference or the connector's member lookup (then kept). */
+    Optional<UserEmail> identity(Activity a) throws DeliveryException {
+        if (a.getFrom() == null) {
+            return Optional.empty();
+        }
+        String aad = a.getFrom().getAadObjectId();
+        Optional<TeamsConversations.Reference> ref = aad == null ? Optional.empty() : conversations.byAadObjectId(aad);
+        if (ref.isPresent() && ref.get().email() != null) {
+            return parse(ref.get().email());
+        }
+        Optional<TeamsConnector.Member> member = connector.member(a.getServiceUrl(), a.getConversation().getId(), a.getFrom().getId());
+        Optional<UserEmail> email = member.flatMap(m -> parse(m.email()));
+        if (email.isPresent() && ref.isPresent()) {
+            conversations.save(ref.get().withEmail(email.get().value()));
+        }
+        return email;
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    @Override
+    protected CompletableFuture<Void> onMessageActivity(TurnContext turnContext) {
+        Map<String, Object> reply = command(turnContext.getActivity());
+        return turnContext.sendActivity(TeamsConnector.cardActivity(reply, "Clearance")).thenApply(r -> null);
+    }
+
+    Map<String, Object> command(Activity a) {
+        String text = Optional.ofNullable(a.getText()).orElse("").replaceAll("(?s)<at>.*?</at>", " ").trim();
+        List<String> words = new ArrayList<>(Arrays.asList(text.split("\\s+")));
+        words.removeIf(String::isEmpty);
+        String sub = words.isEmpty() ? "help" : words.get(0).toLowerCase(Locale.ROOT);
+        if (sub.equals("help")) {
+            return TeamsCards.message(USAGE);
+        }
+        Optional<UserEmail> who;
+        try {
+            who = identity(a);
+        } catch (DeliveryException e) {
+            return TeamsCards.message("Teams did not answer while I looked you up; try again in a moment.");
+        }
+        if (who.isEmpty()) {
+            return TeamsCards.message(noIdentity());
+        }
+        UserEmail me = who.get();
+        try {
+            return switch (sub) {
+                case "request" -> TeamsCards.requestForm(scopes.get().stream().map(ScopePath::value).toList());
+                case "pending" -> pending(me, words.size() > 1 ? parsePage(words.get(1)) : 1);
+                case "show" -> show(me, arg(words, 1, "show <id>"));
+                case "cancel" -> {
+                    AccessRequest r = service.cancel(arg(words, 1, "cancel <id>"), me.value());
+                    yield TeamsCards.message(r.status() == Status.CANCELLED ? "Request " + r.id() + " withdrawn."
+                            : "Giving back your access for " + r.id() + "; you will get a message when it has ended.");
+                }
+                case "revoke" -> {
+                    String id = arg(words, 1, "revoke <id> <reason>");
+                    AccessRequest r = service.revoke(id, me.value(), String.join(" ", words.subList(Math.min(2, words.size()), words.size())));
+                    yield TeamsCards.message("Revoking access for " + r.id() + "; the requester is told when it has ended.");
+                }
+                case "whoapproves" -> {
+                    String resource = arg(words, 1, "whoapproves <resource> <account>");
+                    String account = arg(words, 2, "whoapproves <resource> <account>");
+                    yield TeamsCards.whoApproves(resource, account, queries.resolve(me.value(), resource, account, Optional.empty()));
+                }
+                default -> TeamsCards.message("I don't know **" + sub + "**.\n\n" + USAGE);
+            };
+        } catch (ClearanceException e) {
+            return TeamsCards.message("⚠ " + e.getMessage());
+        }
+    }
+
+    private Map<String, Object> pending(UserEmail me, int page) {
+        List<AccessRequest> visible = queries.pendingFor(me, page * PAGE_SIZE + 1);
+        int from = Math.min(visible.size(), (page - 1) * PAGE_SIZE);
+        List<RequestView> shown = visible.subList(from, Math.min(visible.size(), from + PAGE_SIZE)).stream().map(views::of).toList();
+        return TeamsCards.pending(shown, page, visible.size() > page * PAGE_SIZE);
+    }
+
+    private Map<String, Object> show(UserEmail me, String id) {
+        AccessRequest r = queries.get(id);
+        // NB: the requester, and those who approve or administer at the request's scope, may see it.
+        if (!queries.canSee(me, r)) {
+            return TeamsCards.message("⚠ Only the requester and the approvers or admins of scope " + r.scope() + " can see " + r.id() + ".");
+        }
+        return TeamsCards.show(views.of(r));
+    }
+
+    // ------------------------------------------------------------------ card actions
+
+    @Override
+    protected CompletableFuture<AdaptiveCardInvokeResponse> onAdaptiveCardInvoke(TurnContext turnContext,
+                                                                                 AdaptiveCardInvokeValue value) {
+        return CompletableFuture.completedFuture(cardResponse(invoke(turnContext.getActivity(), value)));
+    }
+
+    Map<String, Object> invoke(Activity a, AdaptiveCardInvokeValue value) {
+        String verb = value.getAction() == null ? "" : Optional.ofNullable(value.getAction().getVerb()).orElse("");
+        JsonNode data = value.getAction() == null || value.getAction().getData() == null
+                ? Serialization.objectToTree(Map.of()) : Serialization.objectToTree(value.getAction().getData());
+        String requestId = field(data, TeamsCards.DATA_REQUEST_ID);
+        Optional<UserEmail> who;
+        try {
+            who = identity(a);
+        } catch (DeliveryException e) {
+            return notice(requestId, null, "Teams did not answer while I looked you up; try again.");
+        }
+        if (who.isEmpty()) {
+            return notice(requestId, null, noIdentity());
+        }
+        UserEmail me = who.get();
+        NotificationKind kind = verb.equals(Actions.APPROVE) || verb.equals(Actions.DENY)
+                ? NotificationKind.APPROVAL_REQUEST : NotificationKind.JUSTIFICATION_PROMPT;
+        try {
+            switch (verb) {
+                case Actions.APPROVE, Actions.DENY -> {
+                    AccessRequest r = service.decide(new Commands.Decide(requestId, me.value(),
+                            verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsCards.INPUT_REASON),
+                            Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION))));
+                    Map<String, Object> card = render(kind, r);
+                    return r.status() == Status.PENDING ? TeamsCards.withNotice(card, "Your approval is recorded: " + views.of(r).progress())
+                            : card;
+                }
+                case Actions.PROVIDE_JUSTIFICATION -> {
+                    return render(kind, service.justify(new Commands.Justify(requestId, me.value(),
+                            field(data, TeamsCards.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)))));
+                }
+                case Actions.DECLINE_JUSTIFICATION -> {
+                    return render(kind, service.abandon(requestId, me.value()));
+                }
+                case Actions.SUBMIT_REQUEST -> {
+                    var result = service.intake(new Commands.Intake(me.value(), field(data, TeamsCards.INPUT_RESOURCE),
+                            field(data, TeamsCards.INPUT_ACCOUNT), Optional.ofNullable(field(data, TeamsCards.INPUT_SCOPE)),
+                            Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
+                            Optional.ofNullable(field(data, TeamsCards.INPUT_JUSTIFICATION)), Optional.of("teams"), Optional.empty()));
+                    Map<String, Object> card = TeamsCards.status(views.of(result.request()));
+                    return result.created() ? card : TeamsCards.withNotice(card, "You already have this request open.");
+                }
+                default -> {
+                    return TeamsCards.message("⚠ Unknown action '" + verb + "'.");
+                }
+            }
+        } catch (InvalidInputException e) {
+            // NB: a refused click gets its card back unchanged, with the reason on top; nothing changed.
+            return verb.equals(Actions.SUBMIT_REQUEST)
+                    ? TeamsCards.withNotice(TeamsCards.requestForm(scopes.get().stream().map(ScopePath::value).toList()), "⚠ " + e.getMessage())
+                    : notice(requestId, kind, "⚠ " + e.getMessage());
+        } catch (ClearanceException e) {
+            return notice(requestId, kind, "⚠ " + e.getMessage());
+        }
+    }
+
+    private Map<String, Object> notice(String requestId, NotificationKind kind, String text) {
+        try {
+            if (requestId != null && kind != null) {
+                return TeamsCards.withNotice(render(kind, queries.get(requestId)), text);
+            }
+        } catch (ClearanceException unknown) {
+            LOG.debug("card action on unknown request {}", requestId);
+        }
+        return TeamsCards.message(text);
+    }
+
+    private Map<String, Object> render(NotificationKind kind, AccessRequest r) {
+        return TeamsCards.render(new Notification(kind, Optional.of(views.of(queries.get(r.id().value()))), Map.of()));
+    }
+
+    private static AdaptiveCardInvokeResponse cardResponse(Map<String, Object> card) {
+        AdaptiveCardInvokeResponse response = new AdaptiveCardInvokeResponse();
+        response.setStatusCode(200);
+        response.setType(TeamsCards.CONTENT_TYPE);
+        response.setValue(Serialization.objectToTree(card));
+        return response;
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String field(JsonNode data, String name) {
+        JsonNode n = data.get(name);
+        return n == null || n.isNull() ? null : n.asText();
+    }
+
+    private static String arg(List<String> words, int index, String usage) {
+        if (words.size() <= index) {
+            throw new InvalidInputException("text", "usage: " + usage);
+        }
+        return words.get(index);
+    }
+
+    private static int parsePage(String word) {
+        try {
+            return Math.max(1, Integer.parseInt(word));
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("page", "usage: pending [page number]");
+        }
+    }
+
+    private static Optional<UserEmail> parse(String email) {
+        try {
+            return Optional.of(UserEmail.of(email));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String noIdentity() {
+        return "I could not find the email address of your Teams account; ask an admin to check your Microsoft 365 profile.";
+    }
+}

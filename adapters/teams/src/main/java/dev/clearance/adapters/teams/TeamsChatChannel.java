@@ -1,0 +1,67 @@
+package dev.clearance.adapters.teams;
+
+import dev.clearance.cards.Texts;
+import dev.clearance.cards.teams.TeamsCards;
+import dev.clearance.cards.text.TextRenderer;
+import dev.clearance.core.model.Person;
+import dev.clearance.core.notify.Notification;
+import dev.clearance.core.port.ChatChannel;
+import dev.clearance.core.port.MessageRef;
+
+import java.util.Optional;
+
+/** Clearance's messages as Adaptive Cards in the person's personal chat with the bot; copies updated in place. */
+public final class TeamsChatChannel implements ChatChannel {
+    public static final String NAME = "teams";
+    private final TeamsConnector connector;
+    private final TeamsConversations conversations;
+
+    public TeamsChatChannel(TeamsConnector connector, TeamsConversations conversations) {
+        this.connector = connector;
+        this.conversations = conversations;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public boolean reaches(Person person) {
+        return reference(person).filter(r -> !r.blocked()).isPresent();
+    }
+
+    @Override
+    public MessageRef post(Person recipient, Notification n) throws DeliveryException {
+        TeamsConversations.Reference ref = reference(recipient).orElseThrow(() -> DeliveryException.permanent(
+                recipient.email() + " has not installed Clearance in Teams"));
+        if (ref.blocked()) {
+            throw DeliveryException.permanent(recipient.email() + " blocked or uninstalled Clearance in Teams");
+        }
+        try {
+            String id = connector.send(ref.serviceUrl(), ref.conversationId(), TeamsCards.render(n), summary(n));
+            return new MessageRef(NAME, ref.conversationId(), id);
+        } catch (DeliveryException e) {
+            if (!e.isRetryable() && e.getMessage().contains(TeamsConnector.BLOCKED)) {
+                conversations.save(ref.withBlocked(true));
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void update(MessageRef ref, Notification n) throws DeliveryException {
+        TeamsConversations.Reference conversation = conversations.byConversationId(ref.conversationId())
+                .orElseThrow(() -> DeliveryException.permanent("no Teams conversation " + ref.conversationId()));
+        connector.update(conversation.serviceUrl(), ref.conversationId(), ref.messageId(), TeamsCards.render(n), summary(n));
+    }
+
+    private Optional<TeamsConversations.Reference> reference(Person person) {
+        return person.chatIdentity(NAME).flatMap(conversations::byAadObjectId)
+                .or(() -> conversations.byEmail(person.email()));
+    }
+
+    private static String summary(Notification n) {
+        return Texts.truncate(TextRenderer.render(n).lines().findFirst().orElse("Clearance"), 200);
+    }
+}

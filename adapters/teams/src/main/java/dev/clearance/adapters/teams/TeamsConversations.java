@@ -1,0 +1,37 @@
+package dev.clearance.adapters.teams;
+
+import dev.clearance.core.model.UserEmail;
+
+import java.util.Optional;
+
+/**
+ * Where a Teams user can be reached: the personal conversation captured when they installed the bot or wrote to
+ * it, keyed by AAD object id and tenant. Persisted by the application (a port of this adapter).
+ */
+public interface TeamsConversations {
+    /**
+     * @param userId         the Teams user id ({@code 29:…}) in that conversation
+     * @param conversationId the personal conversation ({@code a:…})
+     * @param email          from the connector's member lookup; null until known
+     * @param blocked        the user blocked or uninstalled the bot (403 MessageWritesBlocked)
+     */
+    record Reference(String aadObjectId, String tenantId, String userId, String userName, String conversationId,
+                     String serviceUrl, String botId, String email, boolean blocked) {
+        public Reference withEmail(String e) {
+            return new Reference(aadObjectId, tenantId, userId, userName, conversationId, serviceUrl, botId, e, blocked);
+        }
+
+        public Reference withBlocked(boolean b) {
+            return new Reference(aadObjectId, tenantId, userId, userName, conversationId, serviceUrl, botId, email, b);
+        }
+    }
+
+    /** Inserts or replaces the reference of (aadObjectId, tenantId). */
+    void save(Reference reference);
+
+    Optional<Reference> byAadObjectId(String aadObjectId);
+
+    Optional<Reference> byEmail(UserEmail email);
+
+    Optional<Reference> byConversationId(String conversationId);
+}

@@ -1,0 +1,76 @@
+package dev.clearance.adapters.teams;
+
+import com.microsoft.bot.builder.InvokeResponse;
+import com.microsoft.bot.connector.authentication.AuthenticationException;
+import com.microsoft.bot.integration.BotFrameworkHttpAdapter;
+import com.microsoft.bot.schema.Activity;
+import com.microsoft.bot.schema.Serialization;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code POST /api/messages}, without botbuilder types leaking out: the raw body is parsed with the SDK's own
+ * (Jackson 2) serialization, the Bot Framework JWT is validated by the adapter when an app id is configured, and the
+ * invoke response comes back as a status and a JSON string.
+ */
+public final class TeamsEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(TeamsEndpoint.class);
+    private final BotFrameworkHttpAdapter adapter;
+    private final TeamsBot bot;
+
+    public TeamsEndpoint(BotFrameworkHttpAdapter adapter, TeamsBot bot) {
+        this.adapter = adapter;
+        this.bot = bot;
+        adapter.setOnTurnError((turnContext, error) -> {
+            LOG.error("Teams turn failed for activity {}", turnContext.getActivity().getType(), error);
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        });
+    }
+
+    public record Reply(int status, String body) {
+    }
+
+    public Reply handle(String body, String authorization) {
+        Activity activity;
+        try {
+            activity = Serialization.getAs(Serialization.jsonToTree(body), Activity.class);
+        } catch (Exception e) {
+            return new Reply(400, "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"not a Bot Framework activity\"}");
+        }
+        if (activity == null || activity.getType() == null) {
+            return new Reply(400, "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"the activity has no type\"}");
+        }
+        try {
+            InvokeResponse response = adapter.processIncomingActivity(authorization == null ? "" : authorization, activity, bot)
+                    .get(60, TimeUnit.SECONDS);
+            if (response == null) {
+                return new Reply(200, "");
+            }
+            return new Reply(response.getStatus(), response.getBody() == null ? "" : Serialization.toString(response.getBody()));
+        } catch (AuthenticationException e) {
+            return unauthorized(e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof AuthenticationException || (e.getCause() != null && e.getCause().getCause() instanceof AuthenticationException)) {
+                return unauthorized(e.getCause());
+            }
+            LOG.error("Teams activity {} failed", activity.getType(), e.getCause());
+            return new Reply(500, "");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Reply(503, "");
+        } catch (TimeoutException e) {
+            return new Reply(504, "");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return new Reply(500, "");
+        }
+    }
+
+    private static Reply unauthorized(Throwable e) {
+        LOG.warn("rejected a Teams request without a valid Bot Framework token: {}", e.getMessage());
+        return new Reply(401, "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"a valid Bot Framework token is required\"}");
+    }
+}

@@ -1,0 +1,70 @@
+package dev.clearance.app.teams;
+
+import dev.clearance.adapters.teams.TeamsConversations;
+import dev.clearance.core.model.UserEmail;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Teams conversation references in the application's database. */
+class JdbcTeamsConversations implements TeamsConversations {
+    private static final RowMapper<Reference> ROW = (rs, n) -> new Reference(rs.getString("aad_object_id"),
+            rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("user_name"), rs.getString("conversation_id"),
+            rs.getString("service_url"), rs.getString("bot_id"), rs.getString("email"), rs.getBoolean("blocked"));
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final Clock clock;
+
+    JdbcTeamsConversations(JdbcClient jdbc, TransactionTemplate tx, Clock clock) {
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.clock = clock;
+    }
+
+    @Override
+    public void save(Reference r) {
+        String aad = r.aadObjectId().toLowerCase(Locale.ROOT);
+        String email = r.email() == null ? null : r.email().toLowerCase(Locale.ROOT);
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        tx.executeWithoutResult(status -> {
+            int updated = jdbc.sql("""
+                            UPDATE teams_conversation SET user_id = ?, user_name = ?, conversation_id = ?, service_url = ?,
+                                   bot_id = ?, email = ?, blocked = ?, updated_at = ?
+                            WHERE aad_object_id = ? AND tenant_id = ?""")
+                    .params(r.userId(), r.userName(), r.conversationId(), r.serviceUrl(), r.botId(), email, r.blocked(), now,
+                            aad, r.tenantId()).update();
+            if (updated == 0) {
+                jdbc.sql("""
+                                INSERT INTO teams_conversation (aad_object_id, tenant_id, user_id, user_name, conversation_id,
+                                                                service_url, bot_id, email, blocked, updated_at)
+                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                        .params(aad, r.tenantId(), r.userId(), r.userName(), r.conversationId(), r.serviceUrl(), r.botId(), email,
+                                r.blocked(), now).update();
+            }
+        });
+    }
+
+    @Override
+    public Optional<Reference> byAadObjectId(String aadObjectId) {
+        return jdbc.sql("SELECT * FROM teams_conversation WHERE aad_object_id = ? ORDER BY updated_at DESC")
+                .param(aadObjectId.toLowerCase(Locale.ROOT)).query(ROW).list().stream().findFirst();
+    }
+
+    @Override
+    public Optional<Reference> byEmail(UserEmail email) {
+        return jdbc.sql("SELECT * FROM teams_conversation WHERE email = ? ORDER BY updated_at DESC").param(email.value())
+                .query(ROW).list().stream().findFirst();
+    }
+
+    @Override
+    public Optional<Reference> byConversationId(String conversationId) {
+        return jdbc.sql("SELECT * FROM teams_conversation WHERE conversation_id = ? ORDER BY updated_at DESC").param(conversationId)
+                .query(ROW).list().stream().findFirst();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.clearance.app.teams;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.clearance.app.support.Fixtures;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.put;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * WireMock playing the Bot Connector service (activities carry its URL as {@code serviceUrl}), and builders for the
+ * activities Teams sends, from the playground captures in shared/fixtures/teams. A person {@code x} is Teams user
+ * {@code 29:x}, AAD object {@code aad-x}, in personal conversation {@code a:x}, with email {@code x@example.com}.
+ */
+final class FakeTeams {
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    final WireMockServer server = new WireMockServer(options().dynamicPort().globalTemplating(true));
+
+    FakeTeams() {
+        server.start();
+        reset();
+    }
+
+    void reset() {
+        server.resetAll();
+        server.stubFor(post(urlPathMatching("/v3/conversations/[^/]+/activities(/[^/]+)?")).atPriority(10)
+                .willReturn(okJson("{\"id\":\"act-{{randomValue length=8 type='ALPHANUMERIC'}}\"}")));
+        server.stubFor(put(urlPathMatching("/v3/conversations/[^/]+/activities/[^/]+")).atPriority(10)
+                .willReturn(okJson("{\"id\":\"{{request.pathSegments.[4]}}\"}")));
+        String member = Fixtures.read("teams/connector_get_member_response.json");
+        server.stubFor(get(urlPathMatching("/v3/conversations/[^/]+/members/29(:|%3A)[a-z]+")).atPriority(10)
+                .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(member
+                        .replace("\"Larry.Brown@fabrikam.com\"", "\"{{regexExtract request.path '29(?::|%3A)([a-z]+)' 'm'}}{{m.0}}@example.com\"")
+                        .replace("\"labrown@fabrikam.com\"", "\"{{m.0}}@example.com\""))));
+    }
+
+    String serviceUrl() {
+        return server.baseUrl();
+    }
+
+    // ----- activities as Teams sends them
+
+    String install(String who) {
+        ObjectNode a = personal("teams/playground_conversationUpdate_personal.json", who);
+        ObjectNode added = (ObjectNode) a.get("membersAdded").get(0);
+        added.put("id", "29:" + who);
+        added.put("aadObjectId", "aad-" + who);
+        return JSON.writeValueAsString(a);
+    }
+
+    String message(String who, String text) {
+        ObjectNode a = personal("teams/playground_message_personal.json", who);
+        a.put("text", text);
+        return JSON.writeValueAsString(a);
+    }
+
+    String invoke(String who, String verb, Map<String, String> data) {
+        ObjectNode a = personal("teams/playground_invoke_adaptivecard_action_personal.json", who);
+        ObjectNode action = (ObjectNode) a.get("value").get("action");
+        action.put("verb", verb);
+        ObjectNode d = JSON.createObjectNode();
+        data.forEach(d::put);
+        action.set("data", d);
+        return JSON.writeValueAsString(a);
+    }
+
+    private ObjectNode personal(String fixture, String who) {
+        ObjectNode a = (ObjectNode) JSON.readTree(Fixtures.read(fixture));
+        a.put("serviceUrl", serviceUrl());
+        ObjectNode from = (ObjectNode) a.get("from");
+        from.put("id", "29:" + who);
+        from.put("name", who);
+        from.put("aadObjectId", "aad-" + who);
+        ((ObjectNode) a.get("conversation")).put("id", "a:" + who);
+        return a;
+    }
+
+    // ----- what the bot sent
+
+    record Sent(String method, String conversation, String activityId, JsonNode body) {
+        String card() {
+            return body.at("/attachments/0/content").toString();
+        }
+    }
+
+    List<Sent> sent() {
+        return server.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getUrl().contains("/activities"))
+                .sorted(java.util.Comparator.comparing(e -> e.getRequest().getLoggedDate()))
+                .map(FakeTeams::sent).toList();
+    }
+
+    /** Messages posted to (method POST) or updated in (PUT) a person's conversation. */
+    List<Sent> to(String who, String method) {
+        return sent().stream().filter(s -> s.conversation().equals("a:" + who) && s.method().equals(method)).toList();
+    }
+
+    private static Sent sent(ServeEvent e) {
+        String[] path = URLDecoder.decode(e.getRequest().getUrl(), StandardCharsets.UTF_8).split("/");
+        // /v3/conversations/{conversation}/activities[/{id}]
+        return new Sent(e.getRequest().getMethod().getName().equals("PUT") ? "PUT" : "POST", path[3],
+                path.length > 5 ? path[5] : null, JSON.readTree(e.getRequest().getBodyAsString()));
+    }
+}

@@ -1,0 +1,147 @@
+package dev.clearance.app.teams;
+
+import dev.clearance.cards.Actions;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Everything a Teams user does, through /api/messages, against WireMock playing the Bot Connector. */
+class TeamsFlowTest extends TeamsTestBase {
+
+    private Reply invoke(String who, String verb, Map<String, String> data) {
+        Reply r = activity(TEAMS.invoke(who, verb, data));
+        assertOk(r);
+        JsonNode body = r.json();
+        assertThat(body.get("statusCode").asInt()).isEqualTo(200);
+        assertThat(body.get("type").asString()).isEqualTo("application/vnd.microsoft.card.adaptive");
+        return r;
+    }
+
+    private String justified(String who, String resource) {
+        String id = intake(who + "@example.com", resource, "123456789012");
+        settle();
+        invoke(who, Actions.PROVIDE_JUSTIFICATION, Map.of("requestId", id, "justification", "INC-4711 cleanup", "duration", "1h"));
+        settle();
+        return id;
+    }
+
+    @Test
+    void approversDecideOnCardsAndEveryCopyIsUpdated() {
+        String id = intake("alice@example.com", "s3:DeleteBucket", "123456789012");
+        settle();
+        List<FakeTeams.Sent> prompt = TEAMS.to("alice", "POST");
+        assertThat(prompt).hasSize(1);
+        assertThat(prompt.get(0).card()).contains("\"verb\":\"" + Actions.PROVIDE_JUSTIFICATION + "\"", id);
+
+        Reply submitted = invoke("alice", Actions.PROVIDE_JUSTIFICATION,
+                Map.of("requestId", id, "justification", "INC-4711 cleanup", "duration", "4h"));
+        assertThat(submitted.card()).contains("Submitted, waiting for approvers").doesNotContain("Action.Execute");
+        assertThat(status(id)).isEqualTo("PENDING");
+        settle();
+        for (String reviewer : List.of("sam", "sue", "sid")) {
+            assertThat(TEAMS.to(reviewer, "POST")).hasSize(1);
+            assertThat(TEAMS.to(reviewer, "POST").get(0).card()).contains("\"verb\":\"clearance.approve\"", "INC-4711 cleanup");
+        }
+
+        Reply first = invoke("sam", Actions.APPROVE, Map.of("requestId", id, "reason", "matches the incident", "duration", "4h"));
+        assertThat(first.card()).contains("Your approval is recorded: step 1 of 2: Security review, 1/2 approvals");
+        invoke("sue", Actions.APPROVE, Map.of("requestId", id, "reason", "ok", "duration", "4h"));
+        settle();
+        assertThat(TEAMS.to("pat", "POST")).hasSize(1);
+
+        Reply decided = invoke("pat", Actions.APPROVE, Map.of("requestId", id, "reason", "owner agrees", "duration", "2h"));
+        assertThat(decided.card()).contains("Approved by **Pat Prod-Owner**", "owner agrees", "2 hours").doesNotContain("Action.Execute");
+        assertThat(status(id)).isEqualTo("APPROVED");
+        settle();
+        for (String copy : List.of("sam", "sue", "sid", "pia", "alice")) {
+            List<FakeTeams.Sent> updates = TEAMS.to(copy, "PUT");
+            assertThat(updates).as(copy).isNotEmpty();
+            FakeTeams.Sent last = updates.get(updates.size() - 1);
+            assertThat(last.card()).as(copy).contains("Approved by **Pat Prod-Owner**").doesNotContain("Action.Execute");
+            assertThat(last.activityId()).as("updates the message first posted").isEqualTo(firstPosted(copy));
+        }
+        assertThat(TEAMS.to("alice", "POST").stream().map(FakeTeams.Sent::card))
+                .anyMatch(c -> c.contains("was approved by Pat Prod-Owner for 2 hours"))
+                .anyMatch(c -> c.contains("Access granted"));
+    }
+
+    private static String firstPosted(String who) {
+        return TEAMS.server.getAllServeEvents().stream()
+                .filter(e -> e.getRequest().getMethod().getName().equals("POST"))
+                .filter(e -> e.getRequest().getUrl().matches("/v3/conversations/a(:|%3A)" + who + "/activities"))
+                .filter(e -> e.getRequest().getBodyAsString().contains("Action.Execute"))
+                .map(e -> FakeTeams.JSON.readTree(e.getResponse().getBodyAsString()).get("id").asString())
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void aDenyEndsItAndTellsTheRequester() {
+        String id = justified("bob", "ec2:TerminateInstances");
+        Reply denied = invoke("pia", Actions.DENY, Map.of("requestId", id, "reason", "use the runbook"));
+        assertThat(denied.card()).contains("Denied by **Pia Prod-Owner**");
+        settle();
+        assertThat(TEAMS.to("bob", "POST").stream().map(FakeTeams.Sent::card)).as(TEAMS.sent().stream().map(s -> s.method() + " " + s.conversation()).toList().toString()).anyMatch(c -> c.contains("denied by Pia Prod-Owner"));
+        List<FakeTeams.Sent> pat = TEAMS.to("pat", "PUT");
+        assertThat(pat.get(pat.size() - 1).card()).contains("Denied by").doesNotContain("Action.Execute");
+    }
+
+    @Test
+    void anIneligibleUserGetsTheCardBackWithAnExplanationAndNothingChanges() {
+        String id = justified("bob", "ec2:StopInstances");
+        JsonNode before = get(id).body();
+        Reply sam = invoke("sam", Actions.APPROVE, Map.of("requestId", id, "reason", "sure"));
+        assertThat(sam.card()).contains("sam@example.com is not an approver", "\"verb\":\"clearance.approve\"");
+        Reply self = invoke("bob", Actions.APPROVE, Map.of("requestId", id, "reason", "me"));
+        assertThat(self.card()).contains("self-approval is forbidden");
+        Reply noReason = invoke("pat", Actions.APPROVE, Map.of("requestId", id));
+        assertThat(noReason.card()).contains("reason is required");
+        assertThat(get(id).body()).isEqualTo(before);
+        invoke("pat", Actions.APPROVE, Map.of("requestId", id, "reason", "ok"));
+        Reply again = invoke("pat", Actions.APPROVE, Map.of("requestId", id, "reason", "ok"));
+        assertThat(again.card()).as("a duplicate invoke never votes twice").contains("already approved by pat@example.com");
+        assertThat(get(id).body().at("/steps/0/approvals").size()).isEqualTo(1);
+    }
+
+    @Test
+    void twoStepAndEscalationReachTheNextPeople() {
+        String id = justified("bob", "rds:RebootDBInstance");
+        assertThat(TEAMS.to("olga", "POST")).isEmpty();
+        advance(Duration.ofHours(1));
+        assertThat(TEAMS.to("olga", "POST")).hasSize(1);
+        assertThat(TEAMS.to("olga", "POST").get(0).card()).contains("Approval needed (escalated)", "pending for 1 h");
+        List<FakeTeams.Sent> pat = TEAMS.to("pat", "PUT");
+        assertThat(pat.get(pat.size() - 1).card()).contains("Escalation level\",\"value\":\"1\"");
+        assertThat(invoke("olga", Actions.APPROVE, Map.of("requestId", id, "reason", "covering")).card()).contains("Approved by");
+    }
+
+    @Test
+    void aUserWhoBlockedTheBotIsAuditedAndReportedAndOthersProceed() {
+        TEAMS.server.stubFor(post(urlPathMatching("/v3/conversations/a(:|%3A)pia/activities")).atPriority(1)
+                .willReturn(aResponse().withStatus(403).withHeader("Content-Type", "application/json")
+                        .withBody(dev.clearance.app.support.Fixtures.read("teams/proactive_send_403_message_writes_blocked.json"))));
+        String id = justified("bob", "ec2:ModifyVolume");
+        assertThat(TEAMS.to("pat", "POST")).hasSize(1);
+        assertThat(get(id).body().get("audit").toString()).contains("could not deliver APPROVAL_REQUEST to pia@example.com",
+                "MessageWritesBlocked");
+        assertThat(TEAMS.to("root", "POST").stream().map(FakeTeams.Sent::card)).anyMatch(c -> c.contains("ALERT") && c.contains("pia@example.com"));
+        assertThat(invoke("pat", Actions.APPROVE, Map.of("requestId", id, "reason", "ok")).card()).contains("Approved by");
+    }
+
+    @Test
+    void theRequestFormCreatesARequest() {
+        Reply bad = invoke("bob", Actions.SUBMIT_REQUEST, Map.of("resource", "s3:DeleteBucketTagging", "account", "123456789012",
+                "duration", "1d", "justification", "tags"));
+        assertThat(bad.card()).contains("prod-destructive", "at most 8h", "\"verb\":\"clearance.request\"");
+        Reply ok = invoke("bob", Actions.SUBMIT_REQUEST, Map.of("resource", "s3:DeleteBucketTagging", "account", "123456789012",
+                "duration", "1h", "justification", "tags"));
+        assertThat(ok.card()).contains("Submitted, waiting for approvers", "s3:DeleteBucketTagging");
+    }
+}
