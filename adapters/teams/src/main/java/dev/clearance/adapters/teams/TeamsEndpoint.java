@@ -51,14 +51,17 @@ public final class TeamsEndpoint {
                 return new Reply(200, "");
             }
             return new Reply(response.getStatus(), response.getBody() == null ? "" : Serialization.toString(response.getBody()));
-        } catch (AuthenticationException e) {
-            return unauthorized(e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof AuthenticationException || (e.getCause() != null && e.getCause().getCause() instanceof AuthenticationException)) {
+            if (isAuthenticationFailure(e.getCause())) {
                 return unauthorized(e.getCause());
             }
             LOG.error("Teams activity {} failed", activity.getType(), e.getCause());
             return new Reply(500, "");
+        } catch (RuntimeException e) {
+            if (isAuthenticationFailure(e)) {
+                return unauthorized(e);
+            }
+            throw e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Reply(503, "");
@@ -67,6 +70,16 @@ public final class TeamsEndpoint {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return new Reply(500, "");
         }
+    }
+
+    /** A missing, malformed, expired or wrongly signed token, however deep the SDK wrapped it. */
+    private static boolean isAuthenticationFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof AuthenticationException || t instanceof com.auth0.jwt.exceptions.JWTVerificationException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Reply unauthorized(Throwable e) {
