@@ -56,6 +56,7 @@ public final class Views {
                 status == Status.REQUESTED ? Optional.empty() : Optional.of(T0.plusSeconds(600 + 86_400)), escalation, decidedBy,
                 decidedBy.map(d -> d.startsWith("pat") ? "Pat Prod-Owner" : "Sam Security"), decidedBy.map(d -> T0.plusSeconds(3600)),
                 reason, grant, grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700)) : Optional.empty(),
-                grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700 + 7200)) : Optional.empty(), audit);
+                grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700 + 7200)) : Optional.empty(), audit,
+                status == Status.PENDING ? List.of("pat@example.com", "pia@example.com") : List.of());
     }
 }

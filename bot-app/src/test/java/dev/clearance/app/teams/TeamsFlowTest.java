@@ -56,6 +56,10 @@ class TeamsFlowTest extends TeamsTestBase {
         invoke("sue", Actions.APPROVE, Map.of("requestId", id, "reason", "ok", "duration", "4h"));
         settle();
         assertThat(TEAMS.to("pat", "POST")).hasSize(1);
+        assertThat(TEAMS.to("pat", "POST").get(0).card()).contains("\"verb\":\"clearance.approve\"", "step 2 of 2");
+        List<FakeTeams.Sent> sidCopy = TEAMS.to("sid", "PUT");
+        assertThat(sidCopy.get(sidCopy.size() - 1).card()).as("step 1 is done: no stale buttons for its approvers")
+                .contains("step 2 of 2: Account owner, 0/1 approvals").doesNotContain("Action.Execute");
 
         Reply decided = invoke("pat", Actions.APPROVE, Map.of("requestId", id, "reason", "owner agrees", "duration", "2h"));
         assertThat(decided.card()).contains("Approved by **Pat Prod-Owner**", "owner agrees", "2 hours").doesNotContain("Action.Execute");
@@ -98,11 +102,12 @@ class TeamsFlowTest extends TeamsTestBase {
         String id = justified("bob", "ec2:StopInstances");
         JsonNode before = get(id).body();
         Reply sam = invoke("sam", Actions.APPROVE, Map.of("requestId", id, "reason", "sure"));
-        assertThat(sam.card()).contains("sam@example.com is not an approver", "\"verb\":\"clearance.approve\"");
+        assertThat(sam.card()).contains("sam@example.com is not an approver", "Submitted, waiting for approvers")
+                .as("no buttons for someone who cannot use them").doesNotContain("Action.Execute");
         Reply self = invoke("bob", Actions.APPROVE, Map.of("requestId", id, "reason", "me"));
         assertThat(self.card()).contains("self-approval is forbidden");
         Reply noReason = invoke("pat", Actions.APPROVE, Map.of("requestId", id));
-        assertThat(noReason.card()).contains("reason is required");
+        assertThat(noReason.card()).contains("reason is required").as("pat may still decide").contains("\"verb\":\"clearance.approve\"");
         assertThat(get(id).body()).isEqualTo(before);
         invoke("pat", Actions.APPROVE, Map.of("requestId", id, "reason", "ok"));
         Reply again = invoke("pat", Actions.APPROVE, Map.of("requestId", id, "reason", "ok"));

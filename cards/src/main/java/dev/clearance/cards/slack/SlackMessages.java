@@ -38,7 +38,8 @@ public final class SlackMessages {
         RequestView v = n.request().get();
         List<Object> blocks = switch (n.kind()) {
             case JUSTIFICATION_PROMPT -> v.status() == Status.REQUESTED ? prompt(v) : status(v);
-            case APPROVAL_REQUEST, REFRESH_COPIES -> v.status() == Status.PENDING ? approval(v) : status(v);
+            // NB: buttons only for someone who can act with them now; everyone else sees the state.
+            case APPROVAL_REQUEST, REFRESH_COPIES -> v.mayDecide(n.param(RequestView.RECIPIENT)) ? approval(v) : status(v);
             default -> List.of(section(esc(fallback)), context("Request `" + v.id() + "`"));
         };
         return obj("text", fallback, "blocks", blocks);

@@ -45,7 +45,8 @@ public final class TeamsCards {
         RequestView v = n.request().get();
         return switch (n.kind()) {
             case JUSTIFICATION_PROMPT -> v.status() == Status.REQUESTED ? prompt(v) : status(v);
-            case APPROVAL_REQUEST, REFRESH_COPIES -> v.status() == Status.PENDING ? approval(v) : status(v);
+            // NB: buttons only for someone who can act with them now; everyone else sees the state.
+            case APPROVAL_REQUEST, REFRESH_COPIES -> v.mayDecide(n.param(RequestView.RECIPIENT)) ? approval(v) : status(v);
             default -> card(List.of(text(Texts.truncate(TextRenderer.render(n), TEXT_MAX), "Default", false),
                     small("Request " + v.id())), List.of());
         };

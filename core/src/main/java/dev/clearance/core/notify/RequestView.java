@@ -11,6 +11,8 @@ import java.util.Optional;
 
 /**
  * Everything a message about a request may show, read from the store at the moment of rendering.
+ * {@code canDecideNow}: who may decide at the current step right now (eligible, not the requester unless allowed,
+ * not already voted).
  * The card renderers are pure functions of this.
  */
 public record RequestView(
@@ -42,12 +44,22 @@ public record RequestView(
         GrantState grantState,
         Optional<Instant> grantedAt,
         Optional<Instant> expiresAt,
-        List<AuditEvent> audit) {
+        List<AuditEvent> audit,
+        List<String> canDecideNow) {
 
     public RequestView {
         steps = List.copyOf(steps);
         durationChoices = List.copyOf(durationChoices);
         audit = List.copyOf(audit);
+        canDecideNow = List.copyOf(canDecideNow);
+    }
+
+    /** Param naming who a rendering is for; renderers show buttons only to people who can act with them. */
+    public static final String RECIPIENT = "recipient";
+
+    /** Whether {@code recipient} (an email, or blank for "anyone") may decide this request right now. */
+    public boolean mayDecide(String recipient) {
+        return status == Status.PENDING && (recipient == null || recipient.isBlank() || canDecideNow.contains(recipient));
     }
 
     /** One approval step with its progress. */

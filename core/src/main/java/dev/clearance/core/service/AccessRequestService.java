@@ -133,7 +133,7 @@ public final class AccessRequestService {
     private void enterPending(AccessRequest r, Policy policy, Instant now) {
         ctx.timers().schedule(r.id(), TimerKind.PENDING_EXPIRY, r.pendingDeadline().orElseThrow());
         scheduleEscalation(r, now);
-        messages.approvalRequests(r, ctx.approvers().initialRecipients(policy, r.currentStep(), r.scope()), "e0");
+        messages.approvalRequests(r, DecisionRules.stepRecipients(r, policy, ctx.approvers()), "e0");
     }
 
     private void scheduleEscalation(AccessRequest r, Instant now) {
@@ -261,7 +261,7 @@ public final class AccessRequestService {
             r.advanceStep();
             ctx.store().update(r);
             scheduleEscalation(r, now);
-            messages.approvalRequests(r, ctx.approvers().initialRecipients(policy, r.currentStep(), r.scope()), "e0");
+            messages.approvalRequests(r, DecisionRules.stepRecipients(r, policy, ctx.approvers()), "e0");
             messages.refreshCopies(r, "step-" + r.currentStep());
             return;
         }

@@ -21,6 +21,22 @@ final class DecisionRules {
     private DecisionRules() {
     }
 
+    /**
+     * Those of {@code candidates} whose decision would count now: not the requester under a forbidden self-approval,
+     * and nobody who already approved this request. Messages with buttons go only to them.
+     */
+    static java.util.Set<UserEmail> actionable(AccessRequest r, Policy policy, java.util.Set<UserEmail> candidates) {
+        java.util.Set<UserEmail> people = new java.util.TreeSet<>(candidates);
+        people.removeIf(p -> r.voteOf(p).isPresent() || (p.equals(r.requester()) && !policy.selfApprovalAllowed()));
+        return people;
+    }
+
+    /** Who is pinged when a step starts: its first recipients who can act, else the admins who can. */
+    static java.util.Set<UserEmail> stepRecipients(AccessRequest r, Policy policy, Approvers approvers) {
+        java.util.Set<UserEmail> people = actionable(r, policy, approvers.initialRecipients(policy, r.currentStep(), r.scope()));
+        return people.isEmpty() ? actionable(r, policy, approvers.admins(r.scope())) : people;
+    }
+
     /** Why {@code approver} may not decide {@code r} now; empty when they may. */
     static Optional<ClearanceException> refusal(AccessRequest r, Policy policy, UserEmail approver, Approvers approvers,
                                                 Instant now) {

@@ -90,7 +90,8 @@ public final class LifecycleTimers {
         Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
         r.escalate();
         Approvers approvers = ctx.approvers();
-        Set<UserEmail> recipients = approvers.escalationRecipients(policy, r.currentStep(), r.scope(), r.escalationLevel());
+        Set<UserEmail> recipients = DecisionRules.actionable(r, policy,
+                approvers.escalationRecipients(policy, r.currentStep(), r.scope(), r.escalationLevel()));
         Duration waiting = Duration.between(r.pendingSince().orElse(now), now);
         r.record(AuditEvent.SYSTEM, now, "escalated to level " + r.escalationLevel() + " after " + waiting.toHours()
                 + "h without a decision; notified " + String.join(", ", recipients.stream().map(UserEmail::value).toList()));

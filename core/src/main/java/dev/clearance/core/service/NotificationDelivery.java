@@ -132,7 +132,9 @@ public final class NotificationDelivery {
             throw DeliveryException.permanent("no chat channel reaches " + person.email()
                     + " (configured: " + String.join(", ", channelNames()) + ")");
         }
-        Notification n = new Notification(m.kind(), view, m.params());
+        Map<String, String> params = new HashMap<>(m.params());
+        params.put(RequestView.RECIPIENT, person.email().value());
+        Notification n = new Notification(m.kind(), view, params);
         for (ChatChannel channel : route) {
             if (sent.alreadyPosted(m.dedupeKey(), channel.name())) {
                 continue;
@@ -153,7 +155,9 @@ public final class NotificationDelivery {
                 continue;
             }
             try {
-                channel.get().update(copy.ref(), new Notification(copy.kind(), Optional.of(view), m.params()));
+                Map<String, String> params = new HashMap<>(m.params());
+                params.put(RequestView.RECIPIENT, copy.recipient().value());
+                channel.get().update(copy.ref(), new Notification(copy.kind(), Optional.of(view), params));
             } catch (DeliveryException e) {
                 if (e.isRetryable()) {
                     retryable = e;

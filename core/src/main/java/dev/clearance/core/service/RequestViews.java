@@ -38,7 +38,16 @@ public final class RequestViews {
                 policy.maxDuration(), AccessDuration.menuUpTo(policy.maxDuration()), r.justification(), r.createdAt(),
                 r.justificationDeadline(), r.pendingSince(), r.pendingDeadline(), r.escalationLevel(), r.decidedBy(),
                 r.decidedBy().map(who -> displayName(who)), r.decidedAt(), r.decisionReason(), r.grantState(),
-                r.grantedAt(), r.expiresAt(), r.history());
+                r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, policy));
+    }
+
+    private List<String> canDecideNow(AccessRequest r, Policy policy) {
+        if (r.status() != dev.clearance.core.model.Status.PENDING) {
+            return List.of();
+        }
+        var approvers = new dev.clearance.core.policy.Approvers(policies.current(), directory);
+        return DecisionRules.actionable(r, policy, approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()))
+                .stream().map(UserEmail::value).toList();
     }
 
     private String displayName(String who) {

@@ -47,11 +47,17 @@ public final class TeamsBot extends ActivityHandler {
             **Clearance** — just-in-time access. Commands:
 
             **request** — ask for access (sends a form)
+
             **pending** [page] — requests waiting (admins: all; approvers: yours to decide; others: your own)
+
             **show** <id> — details and audit trail
+
             **cancel** <id> — withdraw your request (or give approved access back)
+
             **revoke** <id> <reason> — end access early (admins)
+
             **whoapproves** <resource> <account> — which policy applies and who approves
+
             **help** — this text""";
 
     private final AccessRequestService service;
@@ -222,16 +228,17 @@ public final class TeamsBot extends ActivityHandler {
                     AccessRequest r = service.decide(new Commands.Decide(requestId, me.value(),
                             verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsCards.INPUT_REASON),
                             Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION))));
-                    Map<String, Object> card = render(kind, r);
+                    Map<String, Object> card = render(kind, r, me);
                     return r.status() == Status.PENDING ? TeamsCards.withNotice(card, "Your approval is recorded: " + views.of(r).progress())
                             : card;
                 }
                 case Actions.PROVIDE_JUSTIFICATION -> {
-                    return render(kind, service.justify(new Commands.Justify(requestId, me.value(),
-                            field(data, TeamsCards.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)))));
+                    AccessRequest r = service.justify(new Commands.Justify(requestId, me.value(),
+                            field(data, TeamsCards.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION))));
+                    return render(kind, r, me);
                 }
                 case Actions.DECLINE_JUSTIFICATION -> {
-                    return render(kind, service.abandon(requestId, me.value()));
+                    return render(kind, service.abandon(requestId, me.value()), me);
                 }
                 case Actions.SUBMIT_REQUEST -> {
                     var result = service.intake(new Commands.Intake(me.value(), field(data, TeamsCards.INPUT_RESOURCE),
@@ -249,16 +256,20 @@ public final class TeamsBot extends ActivityHandler {
             // NB: a refused click gets its card back unchanged, with the reason on top; nothing changed.
             return verb.equals(Actions.SUBMIT_REQUEST)
                     ? TeamsCards.withNotice(TeamsCards.requestForm(scopes.get().stream().map(ScopePath::value).toList()), "⚠ " + e.getMessage())
-                    : notice(requestId, kind, "⚠ " + e.getMessage());
+                    : notice(requestId, kind, "⚠ " + e.getMessage(), me);
         } catch (ClearanceException e) {
-            return notice(requestId, kind, "⚠ " + e.getMessage());
+            return notice(requestId, kind, "⚠ " + e.getMessage(), me);
         }
     }
 
     private Map<String, Object> notice(String requestId, NotificationKind kind, String text) {
+        return notice(requestId, kind, text, null);
+    }
+
+    private Map<String, Object> notice(String requestId, NotificationKind kind, String text, UserEmail who) {
         try {
             if (requestId != null && kind != null) {
-                return TeamsCards.withNotice(render(kind, queries.get(requestId)), text);
+                return TeamsCards.withNotice(render(kind, queries.get(requestId), who), text);
             }
         } catch (ClearanceException unknown) {
             LOG.debug("card action on unknown request {}", requestId);
@@ -266,8 +277,9 @@ public final class TeamsBot extends ActivityHandler {
         return TeamsCards.message(text);
     }
 
-    private Map<String, Object> render(NotificationKind kind, AccessRequest r) {
-        return TeamsCards.render(new Notification(kind, Optional.of(views.of(queries.get(r.id().value()))), Map.of()));
+    private Map<String, Object> render(NotificationKind kind, AccessRequest r, UserEmail forWhom) {
+        return TeamsCards.render(new Notification(kind, Optional.of(views.of(queries.get(r.id().value()))),
+                Map.of(RequestView.RECIPIENT, forWhom == null ? "" : forWhom.value())));
     }
 
     private static AdaptiveCardInvokeResponse cardResponse(Map<String, Object> card) {
