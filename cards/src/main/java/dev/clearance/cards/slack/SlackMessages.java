@@ -111,17 +111,7 @@ public final class SlackMessages {
     }
 
     static String title(RequestView v) {
-        return switch (v.status()) {
-            case REQUESTED -> "Waiting for justification";
-            case PENDING -> "Submitted, waiting for approvers";
-            case APPROVED -> "Approved";
-            case DENIED -> "Denied";
-            case EXPIRED -> "Expired without a decision";
-            case ABANDONED -> "Abandoned";
-            case ABANDONED_EXPIRED -> "Closed: no justification in time";
-            case CANCELLED -> "Withdrawn";
-            case ENDED -> "Access ended";
-        };
+        return dev.clearance.cards.Titles.of(v);
     }
 
     static String outcome(RequestView v) {

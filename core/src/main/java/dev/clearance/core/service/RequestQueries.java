@@ -72,6 +72,16 @@ public final class RequestQueries {
         return false;
     }
 
+    public record PendingPage(List<AccessRequest> items, boolean more) {
+    }
+
+    /** Page {@code page} (1-based) of {@link #pendingFor}, newest first. */
+    public PendingPage pendingPage(UserEmail viewer, int page, int size) {
+        List<AccessRequest> visible = pendingFor(viewer, page * size + 1);
+        int from = Math.min(visible.size(), (page - 1) * size);
+        return new PendingPage(visible.subList(from, Math.min(visible.size(), from + size)), visible.size() > page * size);
+    }
+
     /** What this person sees under "pending": admins everything, approvers what they can act on, others their own. */
     public List<AccessRequest> pendingFor(UserEmail viewer, int limit) {
         Approvers approvers = ctx.approvers();

@@ -132,13 +132,11 @@ public final class SlackInteractions {
     }
 
     private Map<String, Object> pending(UserEmail me, int page) {
-        List<AccessRequest> visible = queries.pendingFor(me, page * PAGE_SIZE + 1);
-        int from = Math.min(visible.size(), (page - 1) * PAGE_SIZE);
-        List<AccessRequest> slice = visible.subList(from, Math.min(visible.size(), from + PAGE_SIZE));
-        List<RequestView> shown = slice.stream().map(views::of).toList();
-        List<String> actionable = slice.stream().filter(r -> queries.whyCannotDecide(me, r).isEmpty())
+        RequestQueries.PendingPage p = queries.pendingPage(me, page, PAGE_SIZE);
+        List<RequestView> shown = p.items().stream().map(views::of).toList();
+        List<String> actionable = p.items().stream().filter(r -> queries.whyCannotDecide(me, r).isEmpty())
                 .map(r -> r.id().value()).toList();
-        return SlackReplies.pending(shown, actionable, page, visible.size() > page * PAGE_SIZE);
+        return SlackReplies.pending(shown, actionable, page, p.more());
     }
 
     private Map<String, Object> show(UserEmail me, String id) {

@@ -182,10 +182,8 @@ public final class TeamsBot extends ActivityHandler {
     }
 
     private Map<String, Object> pending(UserEmail me, int page) {
-        List<AccessRequest> visible = queries.pendingFor(me, page * PAGE_SIZE + 1);
-        int from = Math.min(visible.size(), (page - 1) * PAGE_SIZE);
-        List<RequestView> shown = visible.subList(from, Math.min(visible.size(), from + PAGE_SIZE)).stream().map(views::of).toList();
-        return TeamsCards.pending(shown, page, visible.size() > page * PAGE_SIZE);
+        RequestQueries.PendingPage p = queries.pendingPage(me, page, PAGE_SIZE);
+        return TeamsCards.pending(p.items().stream().map(views::of).toList(), page, p.more());
     }
 
     private Map<String, Object> show(UserEmail me, String id) {

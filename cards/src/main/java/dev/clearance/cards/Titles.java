@@ -1,0 +1,23 @@
+package dev.clearance.cards;
+
+import dev.clearance.core.notify.RequestView;
+
+/** The one-line state of a request, as every platform's cards show it. */
+public final class Titles {
+    private Titles() {
+    }
+
+    public static String of(RequestView v) {
+        return switch (v.status()) {
+            case REQUESTED -> "Waiting for justification";
+            case PENDING -> "Submitted, waiting for approvers";
+            case APPROVED -> "Approved";
+            case DENIED -> "Denied";
+            case EXPIRED -> "Expired without a decision";
+            case ABANDONED -> "Abandoned";
+            case ABANDONED_EXPIRED -> "Closed: no justification in time";
+            case CANCELLED -> "Withdrawn";
+            case ENDED -> "Access ended";
+        };
+    }
+}
