@@ -94,7 +94,7 @@ public final class TeamsConnector {
         return clients.computeIfAbsent(serviceUrl, url -> new RestConnectorClient(url, credentials));
     }
 
-    private void throttle(String conversationId) throws DeliveryException {
+    void throttle(String conversationId) throws DeliveryException {
         Instant now = clock.instant();
         Deque<Instant> sends = recentSends.computeIfAbsent(conversationId, c -> new ArrayDeque<>());
         synchronized (sends) {
