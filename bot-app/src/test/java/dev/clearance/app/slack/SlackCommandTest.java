@@ -49,6 +49,22 @@ class SlackCommandTest extends SlackTestBase {
     }
 
     @Test
+    void theRequestFormResolvesThePolicyBeforeSubmit() {
+        SLACK.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/views.update")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"ok\":true}")));
+        send(viewAction("UBOB", dev.clearance.cards.slack.SlackIds.REQUEST_ACCOUNT_ACTION, "V123",
+                java.util.Map.of("resource", "s3:DeleteBucket", "account", "123456789012")));
+        var update = SLACK.calls("views.update").get(0);
+        assertThat(update.get("view_id")).isEqualTo("V123");
+        assertThat(update.get("hash")).isEqualTo("1700000000.abcdef");
+        assertThat(update.get("view")).contains("Policy prod-destructive", "at most 8 hours", "sam@example.com",
+                "\"initial_value\":\"s3:DeleteBucket\"", "\"value\":\"8h\"").doesNotContain("\"value\":\"1d\"");
+        send(viewAction("UBOB", dev.clearance.cards.slack.SlackIds.REQUEST_ACCOUNT_ACTION, "V123",
+                java.util.Map.of("resource", "s3:DeleteBucket", "account", " ")));
+        assertThat(SLACK.calls("views.update").get(1).get("view")).contains("Press Enter").doesNotContain("Policy prod-destructive");
+    }
+
+    @Test
     void pendingShowsWhatEachPersonMayActOn() {
         String id = intake("bob@example.com", "ec2:DeleteVolume", "210987654321");
         justify(id, "bob@example.com", "1h");

@@ -21,6 +21,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Map;
+import dev.clearance.cards.slack.SlackIds;
 
 /**
  * The whole application with Slack on: WireMock plays the Slack Web API, and tests send signed requests to
@@ -121,6 +122,34 @@ public abstract class SlackTestBase extends TimedAppTest {
         action.put("action_id", actionId);
         action.put("value", value);
         action.put("block_id", "clearance");
+        return "payload=" + URLEncoder.encode(JSON.writeValueAsString(p), StandardCharsets.UTF_8);
+    }
+
+    /** Enter pressed in an input of an open modal: block_actions from a view, shaped like the button fixture. */
+    static String viewAction(String userId, String actionId, String viewId, Map<String, String> texts) {
+        ObjectNode p = (ObjectNode) JSON.readTree(Fixtures.read("slack/block_actions_button.json"));
+        ((ObjectNode) p.get("user")).put("id", userId);
+        p.remove("channel");
+        p.remove("message");
+        p.remove("response_url");
+        ObjectNode container = p.putObject("container");
+        container.put("type", "view");
+        container.put("view_id", viewId);
+        ObjectNode view = p.putObject("view");
+        view.put("id", viewId);
+        view.put("hash", "1700000000.abcdef");
+        view.put("type", "modal");
+        view.put("callback_id", SlackIds.REQUEST_MODAL);
+        view.put("private_metadata", "");
+        ObjectNode values = view.putObject("state").putObject("values");
+        texts.forEach((block, text) -> values.putObject(block).putObject(block.equals(SlackIds.RESOURCE_BLOCK)
+                ? SlackIds.REQUEST_RESOURCE_ACTION : SlackIds.REQUEST_ACCOUNT_ACTION).put("type", "plain_text_input").put("value", text));
+        p.remove("state");
+        ObjectNode action = (ObjectNode) p.get("actions").get(0);
+        action.put("action_id", actionId);
+        action.put("type", "plain_text_input");
+        action.put("block_id", SlackIds.RESOURCE_BLOCK);
+        action.put("value", texts.getOrDefault(SlackIds.RESOURCE_BLOCK, ""));
         return "payload=" + URLEncoder.encode(JSON.writeValueAsString(p), StandardCharsets.UTF_8);
     }
 

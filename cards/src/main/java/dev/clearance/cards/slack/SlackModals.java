@@ -1,6 +1,7 @@
 package dev.clearance.cards.slack;
 
 import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.notify.PolicyPreview;
 import dev.clearance.core.notify.RequestView;
 
 import java.util.ArrayList;
@@ -47,11 +48,20 @@ public final class SlackModals {
                 approve ? "Approve access" : "Deny access", approve ? "Approve" : "Deny", blocks);
     }
 
-    /** The /access request form; the policy is resolved and checked when it is submitted. */
+    /** The /access request form before anything is typed. */
     public static Map<String, Object> request(List<String> scopes) {
+        return request(scopes, null, null, null, null);
+    }
+
+    /**
+     * The /access request form. Pressing Enter in the resource or account field resolves the policy, and the form is
+     * redrawn with it ({@code preview}) and with only the durations it allows; {@code problem} says why it could not.
+     */
+    public static Map<String, Object> request(List<String> scopes, String resource, String account, PolicyPreview preview,
+                                              String problem) {
         List<Object> blocks = new ArrayList<>();
-        blocks.add(textInput(SlackIds.RESOURCE_BLOCK, "Resource (e.g. s3:DeleteBucket)", false, 256, null, false));
-        blocks.add(textInput(SlackIds.ACCOUNT_BLOCK, "Account", false, 128, null, false));
+        blocks.add(dispatchingInput(SlackIds.RESOURCE_BLOCK, SlackIds.REQUEST_RESOURCE_ACTION, "Resource (e.g. s3:DeleteBucket)", 256, resource));
+        blocks.add(dispatchingInput(SlackIds.ACCOUNT_BLOCK, SlackIds.REQUEST_ACCOUNT_ACTION, "Account", 128, account));
         if (!scopes.isEmpty()) {
             blocks.add(obj("type", "input", "block_id", SlackIds.SCOPE_BLOCK, "optional", true,
                     "label", plain("Scope (default: where the account is declared)", 2000),
@@ -59,12 +69,32 @@ public final class SlackModals {
                             "placeholder", plain("Choose a scope", 150),
                             "options", scopes.stream().limit(100).map(s -> option(s, s)).toList())));
         }
-        blocks.add(durationSelect("For how long?", AccessDuration.MENU, AccessDuration.parse("1h"), false));
+        List<AccessDuration> durations = preview == null ? AccessDuration.MENU : AccessDuration.menuUpTo(preview.maxDuration());
+        AccessDuration initial = durations.contains(AccessDuration.parse("1h")) ? AccessDuration.parse("1h") : durations.get(0);
+        blocks.add(durationSelect("For how long?", durations, initial, false));
         blocks.add(textInput(SlackIds.JUSTIFICATION_BLOCK, "Why do you need this access?", true, JUSTIFICATION_MAX,
                 "Ticket or incident, and what you will do", false));
-        blocks.add(Blocks.context("The policy that applies caps the duration and names the approvers; "
-                + "`/access whoapproves <resource> <account>` shows it first."));
+        if (preview != null) {
+            StringBuilder sb = new StringBuilder("*Policy " + esc(preview.policy()) + "*: at most " + preview.maxDuration().describe()
+                    + (preview.justificationRequired() ? "" : "; you may approve it yourself"));
+            for (int i = 0; i < preview.steps().size(); i++) {
+                PolicyPreview.StepPreview step = preview.steps().get(i);
+                sb.append("\n").append(i + 1).append(". ").append(esc(step.name())).append(": ").append(step.required())
+                        .append(" of ").append(esc(String.join(", ", step.approvers())));
+            }
+            blocks.add(Blocks.context(sb.toString()));
+        } else {
+            blocks.add(Blocks.context(problem != null ? ":warning: " + esc(problem)
+                    : "Press Enter in the resource or account field to see the policy that applies and who approves."));
+        }
         return modal(SlackIds.REQUEST_MODAL, "", "Request access", "Request", blocks);
+    }
+
+    private static Map<String, Object> dispatchingInput(String blockId, String actionId, String label, int max, String value) {
+        return obj("type", "input", "block_id", blockId, "dispatch_action", true, "label", plain(label, 2000),
+                "element", obj("type", "plain_text_input", "action_id", actionId, "max_length", max,
+                        "initial_value", value == null || value.isBlank() ? null : dev.clearance.cards.Texts.truncate(value, max),
+                        "dispatch_action_config", obj("trigger_actions_on", List.of("on_enter_pressed"))));
     }
 
     private static Map<String, Object> modal(String callbackId, String metadata, String title, String submit, List<Object> blocks) {

@@ -38,6 +38,9 @@ class SlackPayloadsTest {
         p.put("modal_approve", SlackModals.decision(Views.pendingStep2Escalated(), true));
         p.put("modal_deny", SlackModals.decision(Views.pendingStep2Escalated(), false));
         p.put("modal_request", SlackModals.request(List.of("org", "org/dev", "org/prod")));
+        p.put("modal_request_previewed", SlackModals.request(List.of("org", "org/prod"), "s3:DeleteBucket", "123456789012",
+                new PolicyPreview("prod-destructive", AccessDuration.parse("8h"), true, false, "org/prod",
+                        List.of(new PolicyPreview.StepPreview("Security review", 2, List.of("sam@example.com", "sue@example.com")))), null));
         p.put("reply_pending", SlackReplies.pending(List.of(Views.pendingStep2Escalated(), Views.requested()),
                 List.of(Views.pendingStep2Escalated().id()), 1, true));
         p.put("reply_show", SlackReplies.show(Views.approved()));

@@ -60,6 +60,11 @@ public final class SlackApi {
         call("views.open", () -> methods.viewsOpen(r -> r.triggerId(triggerId).viewAsString(JSON.writeValueAsString(view))));
     }
 
+    /** Redraws an open modal; {@code hash} makes Slack refuse the update if the view changed meanwhile. */
+    public void updateView(String viewId, String hash, Map<String, Object> view) throws DeliveryException {
+        call("views.update", () -> methods.viewsUpdate(r -> r.viewId(viewId).hash(hash).viewAsString(JSON.writeValueAsString(view))));
+    }
+
     public Optional<SlackUser> userInfo(String userId) throws DeliveryException {
         try {
             User u = call("users.info", () -> methods.usersInfo(r -> r.user(userId))).getUser();

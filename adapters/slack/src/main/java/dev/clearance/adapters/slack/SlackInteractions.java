@@ -70,6 +70,8 @@ public final class SlackInteractions {
         app.blockAction(Actions.DECLINE_JUSTIFICATION, (req, ctx) -> declineJustification(req));
         app.blockAction(Actions.APPROVE, (req, ctx) -> openDecision(req, true));
         app.blockAction(Actions.DENY, (req, ctx) -> openDecision(req, false));
+        app.blockAction(java.util.regex.Pattern.compile("^(" + java.util.regex.Pattern.quote(SlackIds.REQUEST_RESOURCE_ACTION) + "|"
+                + java.util.regex.Pattern.quote(SlackIds.REQUEST_ACCOUNT_ACTION) + ")$"), (req, ctx) -> previewPolicy(req));
         app.viewSubmission(SlackIds.JUSTIFY_MODAL, this::submitJustification);
         app.viewSubmission(SlackIds.DECIDE_MODAL, this::submitDecision);
         app.viewSubmission(SlackIds.REQUEST_MODAL, this::submitRequest);
@@ -222,6 +224,38 @@ public final class SlackInteractions {
         return p.getChannel() == null ? null : p.getChannel().getId();
     }
 
+    /** Enter in the request form's resource or account field: resolve the policy and redraw the form with it. */
+    Response previewPolicy(BlockActionRequest req) {
+        var p = req.getPayload();
+        var view = p.getView();
+        Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
+        String resource = text(values, SlackIds.RESOURCE_BLOCK);
+        String account = text(values, SlackIds.ACCOUNT_BLOCK);
+        List<String> scopeList = scopes.get().stream().map(ScopePath::value).toList();
+        Map<String, Object> redrawn;
+        try {
+            Optional<UserEmail> me = identities.emailOf(p.getUser().getId());
+            if (me.isEmpty()) {
+                redrawn = SlackModals.request(scopeList, resource, account, null, noIdentity());
+            } else if (resource == null || resource.isBlank() || account == null || account.isBlank()) {
+                redrawn = SlackModals.request(scopeList, resource, account, null, null);
+            } else {
+                redrawn = SlackModals.request(scopeList, resource, account,
+                        queries.resolve(me.get().value(), resource, account, Optional.ofNullable(selected(values, SlackIds.SCOPE_BLOCK))), null);
+            }
+        } catch (ClearanceException e) {
+            redrawn = SlackModals.request(scopeList, resource, account, null, e.getMessage());
+        } catch (DeliveryException e) {
+            return Response.ok();
+        }
+        try {
+            api.updateView(view.getId(), view.getHash(), redrawn);
+        } catch (DeliveryException e) {
+            LOG.info("could not redraw the request form with its policy: {}", e.getMessage());
+        }
+        return Response.ok();
+    }
+
     // ------------------------------------------------------------------ modals
 
     Response submitJustification(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
@@ -301,9 +335,13 @@ public final class SlackInteractions {
         return v == null || v.getSelectedOption() == null ? null : v.getSelectedOption().getValue();
     }
 
+    /** The value of a block's input, whatever its action id (the request form's fields dispatch their own). */
     private static ViewState.Value value(Map<String, Map<String, ViewState.Value>> values, String block) {
         Map<String, ViewState.Value> b = values == null ? null : values.get(block);
-        return b == null ? null : b.get(SlackIds.INPUT_ACTION);
+        if (b == null || b.isEmpty()) {
+            return null;
+        }
+        return b.getOrDefault(SlackIds.INPUT_ACTION, b.values().iterator().next());
     }
 
     private static String arg(List<String> words, int index, String usage) {
