@@ -212,6 +212,19 @@ class LifecycleApiTest extends AppTestBase {
         assertThat(api.get("/api/v1/requests?requester=dan@example.com").body().get("total").asInt()).isZero();
     }
 
+    @Test
+    void prometheusReportsDecisionLatencyTimerLagAndBacklog() {
+        String id = intake("ivy@example.com", "ec2:DescribeInstances", "123456789012");
+        justify(id, "ivy@example.com", "1h");
+        advance(Duration.ofMinutes(30));
+        decide(id, "pat@example.com", "approve");
+        advance(Duration.ofHours(1));
+        String metrics = api.unauthenticated(java.net.http.HttpRequest.newBuilder(api.uri("/actuator/prometheus")).GET()).raw();
+        assertThat(metrics).contains("clearance_decision_latency_seconds_count{outcome=\"approved\"}",
+                "clearance_timer_lag_seconds_count{kind=\"revoke\"}", "clearance_timer_lag_seconds_count{kind=\"grant\"}",
+                "clearance_outbox_backlog", "clearance_requests{status=\"ended\"}");
+    }
+
     static List<String> transitions(JsonNode request) {
         List<String> t = new ArrayList<>();
         for (JsonNode e : request.get("audit")) {
