@@ -1,0 +1,163 @@
+package dev.clearance.app.teams;
+
+import dev.clearance.app.support.TimedAppTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Teams adapter against Microsoft's own local Teams client, Microsoft 365 Agents Playground (npm
+ * {@code @microsoft/m365agentsplayground} 0.2.28): it sends the real install, message and {@code adaptiveCard/action}
+ * activities and plays the Bot Connector our bot calls back (member lookup, proactive send, reply, update). The test
+ * drives it through the same HTTP endpoints its web UI calls. CI sets {@code CLEARANCE_REQUIRE_PLAYGROUND=true}, so a
+ * missing Node.js fails there instead of skipping.
+ */
+@TestPropertySource(properties = {"clearance.teams.allow-unauthenticated=true",
+        "clearance.config=../config/clearance.playground.yml"})
+class PlaygroundEndToEndTest extends TimedAppTest {
+    private static final String PLAYGROUND = "http://localhost:56150";
+    private static final String ALEX_AAD = "00000000-0000-0000-0000-0000000000020";
+    private static Process playground;
+    // HTTP/1.1: the playground's server answers nothing to the h2c upgrade Java offers by default
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    @Autowired
+    JdbcClient jdbc;
+
+    @AfterAll
+    static void stopPlayground() {
+        if (playground != null) {
+            playground.descendants().forEach(ProcessHandle::destroy);
+            playground.destroy();
+        }
+    }
+
+    private void startPlayground() throws Exception {
+        boolean required = "true".equals(System.getenv("CLEARANCE_REQUIRE_PLAYGROUND"));
+        boolean hasNpx = new ProcessBuilder("bash", "-c", "command -v npx").start().waitFor() == 0;
+        assertThat(hasNpx || !required).as("npx (Node.js) is required for the playground test").isTrue();
+        Assumptions.assumeTrue(hasNpx, "Node.js is not installed: skipping the Agents Playground test");
+        boolean portTaken;
+        try {
+            send(HttpRequest.newBuilder(URI.create(PLAYGROUND + "/_internal/v1/config")).GET());
+            portTaken = true;
+        } catch (IllegalStateException free) {
+            portTaken = false;
+        }
+        assertThat(portTaken).as("something already listens on port 56150 (a playground of your own?): stop it first").isFalse();
+        Path dir = Path.of("target/playground");
+        Files.createDirectories(dir);
+        Process install = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--loglevel=error",
+                "@microsoft/m365agentsplayground@0.2.28").directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("npm.log").toFile()).start();
+        assertThat(install.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(install.exitValue()).as("npm install, see target/playground/npm.log").isZero();
+        ProcessBuilder start = new ProcessBuilder("npx", "agentsplayground", "-e", "http://localhost:" + port + "/api/messages",
+                "-c", "msteams", "--disable-telemetry").directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(new File(dir.toFile(), "playground.log"));
+        start.environment().put("TEAMSAPPTESTER_BROWSER", "none");
+        playground = start.start();
+        // Waits for the playground's process to listen (a process start, not a timer).
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (true) {
+            try {
+                if (send(HttpRequest.newBuilder(URI.create(PLAYGROUND + "/_internal/v1/config")).GET()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IllegalStateException notYet) {
+                assertThat(Instant.now()).as("the playground did not start; see target/playground/playground.log").isBefore(deadline);
+            }
+            assertThat(playground.isAlive()).as("the playground exited; see target/playground/playground.log").isTrue();
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    void alexInstallsTheBotGetsTheApprovalCardAndApprovesIt() throws Exception {
+        startPlayground();
+        JsonNode config = json(send(HttpRequest.newBuilder(URI.create(PLAYGROUND + "/_internal/v1/config")).GET()));
+        String chat = config.at("/config/personalChat/id").asString();
+
+        // installing the app: the playground sends installationUpdate and conversationUpdate; the bot keeps the
+        // conversation and asks the playground's connector for Alex's email
+        assertThat(post(PLAYGROUND + "/_debug/conversation/" + chat + "/installation", "{}").statusCode()).isLessThan(300);
+        // the playground delivers the install events after answering; wait (bounded) for the bot to have stored them
+        Instant until = Instant.now().plusSeconds(20);
+        while (jdbc.sql("SELECT COUNT(*) FROM teams_conversation WHERE aad_object_id = ? AND email IS NOT NULL").param(ALEX_AAD)
+                .query(Long.class).single() == 0 && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        assertThat(jdbc.sql("SELECT email FROM teams_conversation WHERE aad_object_id = ?").param(ALEX_AAD)
+                .query(String.class).optional()).contains("alexw@example.com");
+
+        assertThat(post(PLAYGROUND + "/_conversation/v1/conversations/" + chat + "/messages",
+                "{\"type\":\"text\",\"text\":\"help\",\"textFormat\":\"plain\",\"from\":{\"id\":\"user-id-0\"}}").statusCode())
+                .isLessThan(300);
+
+        String id = intake("meganb@example.com", "s3:DeleteBucket", "123456789012");
+        justify(id, "meganb@example.com", "1h");
+        settle();
+        String cardActivity = jdbc.sql("SELECT message_id FROM sent_message WHERE request_id = ? AND recipient = ? AND kind = 'APPROVAL_REQUEST'")
+                .params(id, "alexw@example.com").query(String.class).single();
+        assertThat(cardActivity).as("the card was delivered to the playground").isNotBlank();
+
+        HttpResponse<String> invoke = post(PLAYGROUND + "/_conversation/v1/invoke", """
+                {"name":"adaptiveCard/action","value":{"action":{"type":"Action.Execute","title":"Approve","verb":"clearance.approve",
+                 "data":{"requestId":"%s","duration":"1h","reason":"matches INC-4711"}}},
+                 "from":{"id":"user-id-0"},"conversation":{"id":"%s"},"replyToId":"%s"}""".formatted(id, chat, cardActivity));
+        assertThat(invoke.statusCode()).isLessThan(300);
+        assertThat(invoke.body()).contains("Approved by **Alex Wilber**");
+        JsonNode request = get(id).body();
+        assertThat(request.get("status").asString()).isEqualTo("APPROVED");
+        assertThat(request.get("decidedBy").asString()).isEqualTo("alexw@example.com");
+
+        settle();
+        String audit = get(id).body().get("audit").toString();
+        assertThat(audit).as("Alex's card and its update reached the playground")
+                .doesNotContain("to alexw@example.com", "message to alexw@example.com");
+        assertThat(audit).as("Megan never opened Teams: her notices are recorded as undeliverable, not lost")
+                .contains("could not deliver REQUEST_APPROVED to meganb@example.com");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox_message WHERE request_id = ? AND (recipient IS NULL OR recipient = ?) "
+                + "AND state <> 'DELIVERED'").params(id, "alexw@example.com").query(Long.class).single()).isZero();
+    }
+
+    private HttpResponse<String> post(String url, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) {
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (ConnectException e) {
+            throw new IllegalStateException("not listening yet", e);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static JsonNode json(HttpResponse<String> r) {
+        return FakeTeams.JSON.readTree(r.body());
+    }
+}
