@@ -199,7 +199,7 @@ public final class PolicyFileLoader {
             return new ApproverTree(ScopePath.of("org"), Map.of());
         }
         for (Node item : sequence(node, "scopes")) {
-            Map<String, Node> m = mapping(item, "scopes[]", Set.of("path", "approvers", "admins", "accounts"));
+            Map<String, Node> m = mapping(item, "scopes[]", Set.of("path", "approvers", "admins", "accounts", "approval-channels"));
             if (!m.containsKey("path")) {
                 problem(item, "scopes[].path", "each scope needs a path such as org or org/prod");
                 continue;
@@ -229,7 +229,20 @@ public final class PolicyFileLoader {
                     accounts.add(account);
                 }
             }
-            scopes.put(path, new Scope(path, approvers, admins, accounts));
+            Map<String, String> channels = new LinkedHashMap<>();
+            if (m.containsKey("approval-channels")) {
+                Map<String, Node> c = mapping(m.get("approval-channels"), key + ".approval-channels", Set.of("slack"));
+                c.forEach((platform, id) -> {
+                    String channel = scalar(id, key + ".approval-channels." + platform);
+                    if (!channel.matches("^[CG][A-Z0-9]{2,}$")) {
+                        problem(id, key + ".approval-channels." + platform, "'" + channel + "' is not a Slack channel id "
+                                + "(like C0123ABCD; in Slack: channel details → About → Channel ID)");
+                    } else {
+                        channels.put(platform, channel);
+                    }
+                });
+            }
+            scopes.put(path, new Scope(path, approvers, admins, accounts, channels));
             where.put(path, item);
         }
         List<ScopePath> roots = scopes.keySet().stream().filter(p -> p.parent().isEmpty()).toList();

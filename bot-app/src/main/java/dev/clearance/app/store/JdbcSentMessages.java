@@ -26,7 +26,8 @@ public class JdbcSentMessages implements SentMessages {
         jdbc.sql("""
                         INSERT INTO sent_message (request_id, recipient, kind, channel, conversation_id, message_id, dedupe_key)
                         VALUES (?, ?, ?, ?, ?, ?, ?)""")
-                .params(m.requestId() == null ? null : m.requestId().value(), m.recipient().value(), m.kind().name(),
+                .params(m.requestId() == null ? null : m.requestId().value(), m.recipient() == null ? null : m.recipient().value(),
+                        m.kind().name(),
                         m.ref().channel(), m.ref().conversationId(), m.ref().messageId(), m.dedupeKey())
                 .update();
     }
@@ -36,7 +37,7 @@ public class JdbcSentMessages implements SentMessages {
         return jdbc.sql("SELECT * FROM sent_message WHERE request_id = ? AND kind IN ("
                         + String.join(",", LIVE_KINDS.stream().map(k -> "'" + k + "'").toList()) + ") ORDER BY id")
                 .param(id.value())
-                .query((rs, n) -> new SentMessage(id, UserEmail.of(rs.getString("recipient")),
+                .query((rs, n) -> new SentMessage(id, rs.getString("recipient") == null ? null : UserEmail.of(rs.getString("recipient")),
                         NotificationKind.valueOf(rs.getString("kind")),
                         new MessageRef(rs.getString("channel"), rs.getString("conversation_id"), rs.getString("message_id")),
                         rs.getString("dedupe_key")))

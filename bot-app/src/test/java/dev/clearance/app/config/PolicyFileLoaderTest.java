@@ -82,6 +82,10 @@ class PolicyFileLoaderTest {
         assertProblem(VALID_HEAD.replace("s2@example.com", "s2"), "'s2' is not an email address");
         assertProblem(VALID_HEAD + "intervals: {escalation-interval: soon}\n", "intervals.escalation-interval: bad duration 'soon'");
         assertProblem("users: [\n", "not valid YAML");
+        assertProblem(VALID_HEAD.replace("accounts: [\"111\"]", "accounts: [\"111\"]\n    approval-channels: {slack: general}"),
+                "'general' is not a Slack channel id");
+        assertProblem(VALID_HEAD.replace("accounts: [\"111\"]", "accounts: [\"111\"]\n    approval-channels: {teams: x}"),
+                "unknown key 'teams'");
     }
 
     @Test

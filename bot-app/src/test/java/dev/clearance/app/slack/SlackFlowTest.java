@@ -99,6 +99,33 @@ class SlackFlowTest extends SlackTestBase {
     }
 
     @Test
+    void aScopeWithAnApprovalChannelGetsOnePostThereInsteadOfDirectMessages() {
+        String channel = "C0SANDBOXAPPROVALS";
+        String id = intake("alice@example.com", "ec2:StopInstances", "333333333333");
+        settle();
+        send(blockAction("UALICE", Actions.PROVIDE_JUSTIFICATION, id));
+        send(viewSubmission("UALICE", SlackIds.JUSTIFY_MODAL, id, Map.of(SlackIds.JUSTIFICATION_BLOCK, "sandbox reset"),
+                Map.of(SlackIds.DURATION_BLOCK, "1h")));
+        settle();
+        assertThat(SLACK.calls("chat.postMessage", channel)).hasSize(1);
+        assertThat(SLACK.calls("chat.postMessage", channel).get(0).get("blocks")).contains(Actions.APPROVE, "sandbox reset");
+        assertThat(SLACK.calls("chat.postMessage", "DOLGA")).as("no direct messages when the scope has a channel").isEmpty();
+        assertThat(SLACK.calls("chat.postMessage", "DBOB")).isEmpty();
+
+        send(blockAction("UZED", Actions.APPROVE, id, channel));
+        assertThat(SLACK.calls("chat.postEphemeral").get(0)).as("anyone in the channel may click; only approvers count")
+                .containsEntry("channel", channel).containsEntry("user", "UZED");
+        send(blockAction("UOLGA", Actions.APPROVE, id, channel));
+        assertThat(send(viewSubmission("UOLGA", SlackIds.DECIDE_MODAL, "approve:" + id, Map.of(SlackIds.REASON_BLOCK, "ok"),
+                Map.of(SlackIds.DURATION_BLOCK, "1h"))).body()).isEmpty();
+        settle();
+        assertThat(status(id)).isEqualTo("APPROVED");
+        List<Map<String, String>> updates = SLACK.calls("chat.update", channel);
+        assertThat(updates.get(updates.size() - 1).get("blocks")).contains("Approved by *Olga Org-Approver*")
+                .doesNotContain(Actions.APPROVE);
+    }
+
+    @Test
     void aDenyInTheModalEndsItAndTellsTheRequester() {
         String id = justified("UBOB", "ec2:TerminateInstances", "1h");
         assertThat(decideInSlack("UPIA", id, false, "use the runbook").body()).isEmpty();

@@ -113,10 +113,15 @@ public abstract class SlackTestBase extends TimedAppTest {
 
     /** A button click shaped like shared/fixtures/slack/block_actions_button.json, in the user's DM with the bot. */
     static String blockAction(String userId, String actionId, String value) {
+        return blockAction(userId, actionId, value, FakeSlack.dm(userId));
+    }
+
+    /** A button click in a given conversation (a DM, or a shared approval channel). */
+    static String blockAction(String userId, String actionId, String value, String channel) {
         ObjectNode p = (ObjectNode) JSON.readTree(Fixtures.read("slack/block_actions_button.json"));
         ((ObjectNode) p.get("user")).put("id", userId);
-        ((ObjectNode) p.get("container")).put("channel_id", FakeSlack.dm(userId));
-        ((ObjectNode) p.get("channel")).put("id", FakeSlack.dm(userId));
+        ((ObjectNode) p.get("container")).put("channel_id", channel);
+        ((ObjectNode) p.get("channel")).put("id", channel);
         p.put("trigger_id", "trigger-" + userId + "-" + actionId);
         ObjectNode action = (ObjectNode) p.get("actions").get(0);
         action.put("action_id", actionId);

@@ -50,6 +50,12 @@ public final class ApproverTree {
                 .orElse(root);
     }
 
+    /** The approval channels of the nearest scope (this one or above) that has any. */
+    public java.util.Map<String, String> approvalChannels(ScopePath path) {
+        return selfAndAncestors(path).stream().map(Scope::approvalChannels).filter(m -> !m.isEmpty()).findFirst()
+                .orElse(java.util.Map.of());
+    }
+
     /** The declared scopes from {@code path} up to the root, nearest first. */
     public List<Scope> selfAndAncestors(ScopePath path) {
         List<Scope> chain = new ArrayList<>();

@@ -20,6 +20,11 @@ public interface ChatChannel {
     /** Posts a new message to the person and returns where it went. */
     MessageRef post(Person recipient, Notification notification) throws DeliveryException;
 
+    /** Posts to a shared channel of this platform (an approval channel). Platforms without them refuse. */
+    default MessageRef postToConversation(String conversationId, Notification notification) throws DeliveryException {
+        throw DeliveryException.permanent(name() + " cannot post to shared channels");
+    }
+
     /** Replaces a message posted earlier with a fresh rendering. */
     void update(MessageRef ref, Notification notification) throws DeliveryException;
 

@@ -16,6 +16,7 @@ public interface SentMessages {
     /** Whether this outbox message was already posted on this channel (a retry must not post again). */
     boolean alreadyPosted(String dedupeKey, String channel);
 
+    /** @param recipient null for a post to a shared channel */
     record SentMessage(RequestId requestId, UserEmail recipient, NotificationKind kind, MessageRef ref, String dedupeKey) {
     }
 }

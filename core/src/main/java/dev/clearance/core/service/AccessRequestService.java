@@ -133,7 +133,17 @@ public final class AccessRequestService {
     private void enterPending(AccessRequest r, Policy policy, Instant now) {
         ctx.timers().schedule(r.id(), TimerKind.PENDING_EXPIRY, r.pendingDeadline().orElseThrow());
         scheduleEscalation(r, now);
-        messages.approvalRequests(r, DecisionRules.stepRecipients(r, policy, ctx.approvers()), "e0");
+        pingStep(r, policy);
+    }
+
+    /** The current step's approvers: in the scope's approval channels when it has any, else each by direct message. */
+    private void pingStep(AccessRequest r, Policy policy) {
+        java.util.Map<String, String> channels = ctx.config().tree().approvalChannels(r.scope());
+        if (channels.isEmpty()) {
+            messages.approvalRequests(r, DecisionRules.stepRecipients(r, policy, ctx.approvers()), "e0");
+        } else {
+            messages.approvalRequestsToChannels(r, channels, "e0");
+        }
     }
 
     private void scheduleEscalation(AccessRequest r, Instant now) {
@@ -261,7 +271,7 @@ public final class AccessRequestService {
             r.advanceStep();
             ctx.store().update(r);
             scheduleEscalation(r, now);
-            messages.approvalRequests(r, DecisionRules.stepRecipients(r, policy, ctx.approvers()), "e0");
+            pingStep(r, policy);
             messages.refreshCopies(r, "step-" + r.currentStep());
             return;
         }

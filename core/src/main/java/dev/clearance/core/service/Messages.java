@@ -38,6 +38,13 @@ final class Messages {
         }
     }
 
+    /** One post per approval channel of the request's scope, instead of a message to each approver. */
+    void approvalRequestsToChannels(AccessRequest r, Map<String, String> channels, String round) {
+        channels.forEach((platform, conversation) -> outbox.enqueue(OutboundMessage.toChannel(platform, conversation,
+                NotificationKind.APPROVAL_REQUEST, r.id(), r.id() + ":approval:s" + r.currentStep() + ":" + round + ":channel:"
+                        + platform + ":" + conversation)));
+    }
+
     void toAdmins(AccessRequest r, Collection<UserEmail> admins, NotificationKind kind, String discriminator,
                   Map<String, String> params) {
         for (UserEmail to : admins) {

@@ -126,6 +126,10 @@ public final class NotificationDelivery {
     }
 
     private void post(OutboundMessage m, Optional<RequestView> view) throws DeliveryException {
+        if (m.recipient().isEmpty()) {
+            postToChannel(m, view);
+            return;
+        }
         Person person = ctx.directory().person(m.recipient().orElseThrow());
         List<ChatChannel> route = route(person);
         if (route.isEmpty()) {
@@ -147,6 +151,22 @@ public final class NotificationDelivery {
         }
     }
 
+    private void postToChannel(OutboundMessage m, Optional<RequestView> view) throws DeliveryException {
+        String platform = m.params().get(OutboundMessage.PLATFORM);
+        String conversation = m.params().get(OutboundMessage.CONVERSATION);
+        ChatChannel channel = channels.stream().filter(c -> c.name().equals(platform)).findFirst()
+                .orElseThrow(() -> DeliveryException.permanent("approval channel " + conversation + " is on " + platform
+                        + ", which is not configured"));
+        if (sent.alreadyPosted(m.dedupeKey(), channel.name())) {
+            return;
+        }
+        var ref = channel.postToConversation(conversation, new Notification(m.kind(), view, Map.of()));
+        ctx.transactions().inTransaction(() -> {
+            sent.record(new SentMessage(m.requestId().orElse(null), null, m.kind(), ref, m.dedupeKey()));
+            return null;
+        });
+    }
+
     private void refreshCopies(AccessRequest r, RequestView view, OutboundMessage m) throws DeliveryException {
         DeliveryException retryable = null;
         for (SentMessage copy : sent.liveCopies(r.id())) {
@@ -156,14 +176,15 @@ public final class NotificationDelivery {
             }
             try {
                 Map<String, String> params = new HashMap<>(m.params());
-                params.put(RequestView.RECIPIENT, copy.recipient().value());
+                params.put(RequestView.RECIPIENT, copy.recipient() == null ? "" : copy.recipient().value());
                 channel.get().update(copy.ref(), new Notification(copy.kind(), Optional.of(view), params));
             } catch (DeliveryException e) {
                 if (e.isRetryable()) {
                     retryable = e;
                 } else {
-                    recordFailure(r, copy.recipient(), copy.kind(), "could not update the message to " + copy.recipient()
-                            + " on " + copy.ref().channel() + ": " + e.getMessage());
+                    recordFailure(r, copy.recipient(), copy.kind(), "could not update the message to "
+                            + (copy.recipient() == null ? copy.ref().conversationId() : copy.recipient()) + " on "
+                            + copy.ref().channel() + ": " + e.getMessage());
                 }
             }
         }
@@ -192,7 +213,8 @@ public final class NotificationDelivery {
         LOG.warning(() -> "giving up delivery of " + m.kind() + " (" + m.dedupeKey() + "): " + error);
         ctx.outbox().failed(d.id(), ctx.now(), error);
         m.requestId().flatMap(id -> ctx.store().find(id)).ifPresent(r -> recordFailure(r, m.recipient().orElse(null),
-                m.kind(), "could not deliver " + m.kind() + " to " + m.recipient().map(UserEmail::value).orElse("?")
+                m.kind(), "could not deliver " + m.kind() + " to " + m.recipient().map(UserEmail::value)
+                        .orElse(m.params().getOrDefault(OutboundMessage.CONVERSATION, "?"))
                         + ": " + error));
     }
 

@@ -33,6 +33,12 @@ public final class SlackChatChannel implements ChatChannel {
         return api.post(identities.dmChannel(userId), SlackMessages.render(notification));
     }
 
+    /** An approval channel: the bot must be a member of it (invite it with /invite @Clearance). */
+    @Override
+    public MessageRef postToConversation(String conversationId, Notification notification) throws DeliveryException {
+        return api.post(conversationId, SlackMessages.render(notification));
+    }
+
     @Override
     public void update(MessageRef ref, Notification notification) throws DeliveryException {
         api.update(ref, SlackMessages.render(notification));
