@@ -141,6 +141,25 @@ class TeamsFlowTest extends TeamsTestBase {
     }
 
     @Test
+    void connectorThrottlingIsRetriedAfterRetryAfterAndPostsOnce() {
+        TEAMS.server.stubFor(post(urlPathMatching("/v3/conversations/a(:|%3A)pia/activities")).atPriority(1)
+                .inScenario("throttled").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+                .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "20")).willSetStateTo("open"));
+        TEAMS.server.stubFor(post(urlPathMatching("/v3/conversations/a(:|%3A)pia/activities")).atPriority(2)
+                .inScenario("throttled").whenScenarioStateIs("open")
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"id\":\"act-pia-1\"}")));
+        String id = justified("bob", "ec2:ModifySnapshotAttribute");
+        assertThat(TEAMS.to("pia", "POST")).as("the 429 attempt").hasSize(1);
+        advance(Duration.ofSeconds(19));
+        assertThat(TEAMS.to("pia", "POST")).as("not before Retry-After").hasSize(1);
+        advance(Duration.ofSeconds(1));
+        assertThat(TEAMS.to("pia", "POST")).hasSize(2);
+        assertThat(TEAMS.to("pia", "POST").get(1).card()).contains(id, "\"verb\":\"clearance.approve\"");
+        advance(Duration.ofMinutes(10));
+        assertThat(TEAMS.to("pia", "POST")).as("posted once").hasSize(2);
+    }
+
+    @Test
     void theRequestFormCreatesARequest() {
         Reply bad = invoke("bob", Actions.SUBMIT_REQUEST, Map.of("resource", "s3:DeleteBucketTagging", "account", "123456789012",
                 "duration", "1d", "justification", "tags"));
