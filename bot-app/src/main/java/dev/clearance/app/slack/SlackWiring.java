@@ -6,6 +6,7 @@ import com.slack.api.bolt.App;
 import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.jakarta_servlet.SlackAppServlet;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
+import com.slack.api.socket_mode.SocketModeClient;
 import dev.clearance.adapters.slack.SlackApi;
 import dev.clearance.adapters.slack.SlackChatChannel;
 import dev.clearance.adapters.slack.SlackIdentities;
@@ -111,7 +112,8 @@ class SlackWiring {
             @Override
             public void start() {
                 try {
-                    socketMode = new SocketModeApp(properties.slack().appToken().strip(), app);
+                    // NB: Bolt defaults to the Tyrus backend; we ship Java-WebSocket, so it must be chosen explicitly.
+                    socketMode = new SocketModeApp(properties.slack().appToken().strip(), SocketModeClient.Backend.JavaWebSocket, app);
                     socketMode.startAsync();
                     LOG.info("Slack Socket Mode connected");
                 } catch (Exception e) {
