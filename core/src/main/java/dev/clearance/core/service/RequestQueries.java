@@ -55,6 +55,17 @@ public final class RequestQueries {
         return DecisionRules.refusal(r, policy, viewer, ctx.approvers(), ctx.now()).map(Throwable::getMessage);
     }
 
+    /** A request as shown to a person in chat; refused unless {@link #canSee} allows it. */
+    public AccessRequest getFor(UserEmail viewer, String requestId) {
+        AccessRequest r = get(requestId);
+        // NB: the requester, the admins of its scope, and those eligible for one of its steps may see a request.
+        if (!canSee(viewer, r)) {
+            throw new dev.clearance.core.model.ForbiddenException("Only the requester and the approvers or admins of scope "
+                    + r.scope() + " can see " + r.id());
+        }
+        return r;
+    }
+
     /** The requester, the admins of its scope, and whoever is (or was) eligible for one of its steps may see a request. */
     public boolean canSee(UserEmail viewer, AccessRequest r) {
         if (r.requester().equals(viewer)) {

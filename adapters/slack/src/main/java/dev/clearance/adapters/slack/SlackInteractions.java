@@ -20,6 +20,7 @@ import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.RequestView;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.service.AccessRequestService;
+import dev.clearance.core.service.ChatCommand;
 import dev.clearance.core.service.Commands;
 import dev.clearance.core.service.RequestQueries;
 import dev.clearance.core.service.RequestViews;
@@ -27,8 +28,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.json.JsonMapper;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -81,9 +80,8 @@ public final class SlackInteractions {
 
     Response command(SlashCommandRequest req) {
         var p = req.getPayload();
-        List<String> words = new ArrayList<>(Arrays.asList(Optional.ofNullable(p.getText()).orElse("").trim().split("\\s+")));
-        words.removeIf(String::isEmpty);
-        String sub = words.isEmpty() ? "help" : words.get(0).toLowerCase(Locale.ROOT);
+        ChatCommand cmd = ChatCommand.parse(p.getText());
+        String sub = cmd.name();
         if (sub.equals("help")) {
             return ephemeral(SlackReplies.text(SlackReplies.USAGE));
         }
@@ -103,23 +101,21 @@ public final class SlackInteractions {
                     api.openView(p.getTriggerId(), SlackModals.request(scopes.get().stream().map(ScopePath::value).toList()));
                     yield Response.ok();
                 }
-                case "pending" -> ephemeral(pending(me, words.size() > 1 ? parsePage(words.get(1)) : 1));
-                case "show" -> ephemeral(show(me, arg(words, 1, "show <id>")));
+                case "pending" -> ephemeral(pending(me, cmd.page()));
+                case "show" -> ephemeral(SlackReplies.show(views.of(queries.getFor(me, cmd.arg(0, "/access show <id>")))));
                 case "cancel" -> {
-                    AccessRequest r = service.cancel(arg(words, 1, "cancel <id>"), me.value());
+                    AccessRequest r = service.cancel(cmd.arg(0, "/access cancel <id>"), me.value());
                     yield ephemeral(SlackReplies.text(r.status() == Status.CANCELLED
                             ? "Request `" + r.id() + "` withdrawn."
                             : "Giving back your access for `" + r.id() + "`; you will get a message when it has ended."));
                 }
                 case "revoke" -> {
-                    String id = arg(words, 1, "revoke <id> <reason>");
-                    String reason = String.join(" ", words.subList(Math.min(2, words.size()), words.size()));
-                    AccessRequest r = service.revoke(id, me.value(), reason);
+                    AccessRequest r = service.revoke(cmd.arg(0, "/access revoke <id> <reason>"), me.value(), cmd.rest(1));
                     yield ephemeral(SlackReplies.text("Revoking access for `" + r.id() + "`; the requester is told when it has ended."));
                 }
                 case "whoapproves" -> {
-                    String resource = arg(words, 1, "whoapproves <resource> <account>");
-                    String account = arg(words, 2, "whoapproves <resource> <account>");
+                    String resource = cmd.arg(0, "/access whoapproves <resource> <account>");
+                    String account = cmd.arg(1, "/access whoapproves <resource> <account>");
                     yield ephemeral(SlackReplies.whoApproves(resource, account,
                             queries.resolve(me.value(), resource, account, Optional.empty())));
                 }
@@ -139,16 +135,6 @@ public final class SlackInteractions {
         List<String> actionable = p.items().stream().filter(r -> queries.whyCannotDecide(me, r).isEmpty())
                 .map(r -> r.id().value()).toList();
         return SlackReplies.pending(shown, actionable, page, p.more());
-    }
-
-    private Map<String, Object> show(UserEmail me, String id) {
-        AccessRequest r = queries.get(id);
-        // NB: the requester, and those who approve or administer at the request's scope, may see it.
-        if (!queries.canSee(me, r)) {
-            return SlackReplies.text(":warning: Only the requester and the approvers or admins of scope `" + r.scope()
-                    + "` can see `" + r.id() + "`.");
-        }
-        return SlackReplies.show(views.of(r));
     }
 
     // ------------------------------------------------------------------ buttons
@@ -342,21 +328,6 @@ public final class SlackInteractions {
             return null;
         }
         return b.getOrDefault(SlackIds.INPUT_ACTION, b.values().iterator().next());
-    }
-
-    private static String arg(List<String> words, int index, String usage) {
-        if (words.size() <= index) {
-            throw new InvalidInputException("text", "usage: /access " + usage);
-        }
-        return words.get(index);
-    }
-
-    private static int parsePage(String word) {
-        try {
-            return Math.max(1, Integer.parseInt(word));
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("page", "usage: /access pending [page number]");
-        }
     }
 
     private static String explain(ClearanceException e) {

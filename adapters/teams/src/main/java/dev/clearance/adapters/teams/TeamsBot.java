@@ -20,16 +20,14 @@ import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.notify.RequestView;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.service.AccessRequestService;
+import dev.clearance.core.service.ChatCommand;
 import dev.clearance.core.service.Commands;
 import dev.clearance.core.service.RequestQueries;
 import dev.clearance.core.service.RequestViews;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -137,10 +135,8 @@ public final class TeamsBot extends ActivityHandler {
     }
 
     Map<String, Object> command(Activity a) {
-        String text = Optional.ofNullable(a.getText()).orElse("").replaceAll("(?s)<at>.*?</at>", " ").trim();
-        List<String> words = new ArrayList<>(Arrays.asList(text.split("\\s+")));
-        words.removeIf(String::isEmpty);
-        String sub = words.isEmpty() ? "help" : words.get(0).toLowerCase(Locale.ROOT);
+        ChatCommand cmd = ChatCommand.parse(Optional.ofNullable(a.getText()).orElse("").replaceAll("(?s)<at>.*?</at>", " "));
+        String sub = cmd.name();
         if (sub.equals("help")) {
             return TeamsCards.message(USAGE);
         }
@@ -157,21 +153,20 @@ public final class TeamsBot extends ActivityHandler {
         try {
             return switch (sub) {
                 case "request" -> TeamsCards.requestForm(scopes.get().stream().map(ScopePath::value).toList());
-                case "pending" -> pending(me, words.size() > 1 ? parsePage(words.get(1)) : 1);
-                case "show" -> show(me, arg(words, 1, "show <id>"));
+                case "pending" -> pending(me, cmd.page());
+                case "show" -> TeamsCards.show(views.of(queries.getFor(me, cmd.arg(0, "show <id>"))));
                 case "cancel" -> {
-                    AccessRequest r = service.cancel(arg(words, 1, "cancel <id>"), me.value());
+                    AccessRequest r = service.cancel(cmd.arg(0, "cancel <id>"), me.value());
                     yield TeamsCards.message(r.status() == Status.CANCELLED ? "Request " + r.id() + " withdrawn."
                             : "Giving back your access for " + r.id() + "; you will get a message when it has ended.");
                 }
                 case "revoke" -> {
-                    String id = arg(words, 1, "revoke <id> <reason>");
-                    AccessRequest r = service.revoke(id, me.value(), String.join(" ", words.subList(Math.min(2, words.size()), words.size())));
+                    AccessRequest r = service.revoke(cmd.arg(0, "revoke <id> <reason>"), me.value(), cmd.rest(1));
                     yield TeamsCards.message("Revoking access for " + r.id() + "; the requester is told when it has ended.");
                 }
                 case "whoapproves" -> {
-                    String resource = arg(words, 1, "whoapproves <resource> <account>");
-                    String account = arg(words, 2, "whoapproves <resource> <account>");
+                    String resource = cmd.arg(0, "whoapproves <resource> <account>");
+                    String account = cmd.arg(1, "whoapproves <resource> <account>");
                     yield TeamsCards.whoApproves(resource, account, queries.resolve(me.value(), resource, account, Optional.empty()));
                 }
                 default -> TeamsCards.message("I don't know **" + sub + "**.\n\n" + USAGE);
@@ -184,15 +179,6 @@ public final class TeamsBot extends ActivityHandler {
     private Map<String, Object> pending(UserEmail me, int page) {
         RequestQueries.PendingPage p = queries.pendingPage(me, page, PAGE_SIZE);
         return TeamsCards.pending(p.items().stream().map(views::of).toList(), page, p.more());
-    }
-
-    private Map<String, Object> show(UserEmail me, String id) {
-        AccessRequest r = queries.get(id);
-        // NB: the requester, and those who approve or administer at the request's scope, may see it.
-        if (!queries.canSee(me, r)) {
-            return TeamsCards.message("⚠ Only the requester and the approvers or admins of scope " + r.scope() + " can see " + r.id() + ".");
-        }
-        return TeamsCards.show(views.of(r));
     }
 
     // ------------------------------------------------------------------ card actions
@@ -293,21 +279,6 @@ public final class TeamsBot extends ActivityHandler {
     private static String field(JsonNode data, String name) {
         JsonNode n = data.get(name);
         return n == null || n.isNull() ? null : n.asText();
-    }
-
-    private static String arg(List<String> words, int index, String usage) {
-        if (words.size() <= index) {
-            throw new InvalidInputException("text", "usage: " + usage);
-        }
-        return words.get(index);
-    }
-
-    private static int parsePage(String word) {
-        try {
-            return Math.max(1, Integer.parseInt(word));
-        } catch (NumberFormatException e) {
-            throw new InvalidInputException("page", "usage: pending [page number]");
-        }
     }
 
     private static Optional<UserEmail> parse(String email) {
