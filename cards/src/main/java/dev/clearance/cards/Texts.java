@@ -16,6 +16,16 @@ public final class Texts {
         return TIME.format(instant);
     }
 
+    /** How many audit lines a chat reply shows (the newest). */
+    public static final int AUDIT_LINES = 30;
+
+    /** One audit line for people: "2026-03-02 09:00 UTC · pat@example.com · PENDING → APPROVED · reason". */
+    public static String auditLine(dev.clearance.core.model.AuditEvent e) {
+        return time(e.at()) + " · " + e.actor() + " · "
+                + (e.from() == null ? "created" : e.from() == e.to() ? e.to().name() : e.from() + " → " + e.to())
+                + (e.reason() == null ? "" : " · " + truncate(e.reason(), 200));
+    }
+
     /** "2 h", "45 min". */
     public static String waited(Duration d) {
         long minutes = Math.max(0, d.toMinutes());

@@ -63,15 +63,8 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
         public boolean authenticated() {
             return appId != null && !appId.isBlank();
         }
-
-        public boolean enabled() {
-            return authenticated() || allowUnauthenticated;
-        }
     }
 
     public record Slack(String botToken, String signingSecret, String appToken, String apiUrl) {
-        public boolean enabled() {
-            return botToken != null && !botToken.isBlank();
-        }
     }
 }

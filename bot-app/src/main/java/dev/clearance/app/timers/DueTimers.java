@@ -61,10 +61,6 @@ public class DueTimers {
                 .min(Comparator.naturalOrder());
     }
 
-    public List<String> pending() {
-        return triggers().stream().map(t -> t.getJobKey().getName() + " at " + t.getNextFireTime().toInstant()).toList();
-    }
-
     private Optional<Trigger> nextDue() {
         Instant now = clock.instant();
         return triggers().stream()

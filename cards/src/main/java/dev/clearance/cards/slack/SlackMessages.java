@@ -2,6 +2,7 @@ package dev.clearance.cards.slack;
 
 import dev.clearance.cards.Actions;
 import dev.clearance.cards.Texts;
+import dev.clearance.cards.Titles;
 import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AuditEvent;
@@ -84,7 +85,7 @@ public final class SlackMessages {
     /** A decided or moved-on request: the outcome, who, why, and no buttons. */
     static List<Object> status(RequestView v) {
         List<Object> blocks = new ArrayList<>();
-        blocks.add(header(title(v)));
+        blocks.add(header(Titles.of(v)));
         blocks.add(section(outcome(v)));
         blocks.add(fields(details(v)));
         v.justification().ifPresent(j -> blocks.add(section("*Justification*\n" + quote(j, 2800))));
@@ -110,9 +111,6 @@ public final class SlackMessages {
         return f;
     }
 
-    static String title(RequestView v) {
-        return dev.clearance.cards.Titles.of(v);
-    }
 
     static String outcome(RequestView v) {
         String who = v.decidedByName().map(Blocks::esc).orElse("?");
@@ -125,7 +123,7 @@ public final class SlackMessages {
             case DENIED -> ":no_entry: Denied by *" + who + "* on " + when + ": " + esc(v.decisionReason().orElse(""));
             case PENDING -> ":hourglass_flowing_sand: Submitted; waiting for approvers (" + esc(v.progress()) + ")";
             case ENDED -> ":lock: Access ended" + v.decidedByName().map(d -> " (approved by " + Blocks.esc(d) + ")").orElse("");
-            default -> esc(title(v));
+            default -> esc(Titles.of(v));
         };
     }
 

@@ -2,6 +2,7 @@ package dev.clearance.cards.slack;
 
 import dev.clearance.cards.Actions;
 import dev.clearance.cards.Texts;
+import dev.clearance.cards.Titles;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.notify.PolicyPreview;
 import dev.clearance.core.notify.RequestView;
@@ -47,7 +48,7 @@ public final class SlackReplies {
         for (int i = 0; i < page.size(); i++) {
             RequestView v = page.get(i);
             blocks.add(section("*" + esc(v.resource()) + "* in *" + esc(v.account()) + "* for " + esc(v.requesterName())
-                    + " — " + esc(SlackMessages.title(v)).toLowerCase() + "\n" + esc(v.progress()) + " · created "
+                    + " — " + esc(Titles.of(v)).toLowerCase() + "\n" + esc(v.progress()) + " · created "
                     + Texts.time(v.createdAt()) + " · `" + v.id() + "`"));
             if (actionable.contains(v.id())) {
                 blocks.add(actions("pending." + i + "." + v.id(), List.of(
@@ -63,20 +64,18 @@ public final class SlackReplies {
 
     public static Map<String, Object> show(RequestView v) {
         List<Object> blocks = new ArrayList<>();
-        blocks.add(header(SlackMessages.title(v) + " · " + v.id()));
+        blocks.add(header(Titles.of(v) + " · " + v.id()));
         blocks.add(section(SlackMessages.outcome(v)));
         blocks.add(fields(SlackMessages.details(v)));
         v.justification().ifPresent(j -> blocks.add(section("*Justification*\n" + Blocks.quote(j, 2800))));
         List<AuditEvent> audit = v.audit();
-        int from = Math.max(0, audit.size() - 30);
-        StringBuilder trail = new StringBuilder("*Audit trail*" + (from > 0 ? " (last 30 of " + audit.size() + ")" : ""));
+        int from = Math.max(0, audit.size() - Texts.AUDIT_LINES);
+        StringBuilder trail = new StringBuilder("*Audit trail*" + (from > 0 ? " (last " + Texts.AUDIT_LINES + " of " + audit.size() + ")" : ""));
         for (AuditEvent e : audit.subList(from, audit.size())) {
-            trail.append("\n").append(Texts.time(e.at())).append(" · ").append(esc(e.actor())).append(" · ")
-                    .append(e.from() == null ? "created" : e.from() == e.to() ? e.to().name() : e.from() + " → " + e.to())
-                    .append(e.reason() == null ? "" : " · " + esc(Texts.truncate(e.reason(), 200)));
+            trail.append("\n").append(esc(Texts.auditLine(e)));
         }
         blocks.add(section(trail.toString()));
-        return obj("text", SlackMessages.title(v) + " · " + v.id(), "blocks", blocks);
+        return obj("text", Titles.of(v) + " · " + v.id(), "blocks", blocks);
     }
 
     public static Map<String, Object> whoApproves(String resource, String account, PolicyPreview p) {

@@ -2,6 +2,7 @@ package dev.clearance.cards.teams;
 
 import dev.clearance.cards.Actions;
 import dev.clearance.cards.Texts;
+import dev.clearance.cards.Titles;
 import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AuditEvent;
@@ -106,7 +107,7 @@ public final class TeamsCards {
     /** A decided or moved-on request: outcome, who, why, and no buttons. */
     public static Map<String, Object> status(RequestView v) {
         List<Object> body = new ArrayList<>();
-        body.add(title(title(v)));
+        body.add(title(Titles.of(v)));
         body.add(text(outcome(v), v.status() == Status.DENIED ? "Attention" : v.status() == Status.APPROVED ? "Good" : "Default", false));
         body.add(facts(details(v, true)));
         return card(body, List.of());
@@ -120,16 +121,14 @@ public final class TeamsCards {
 
     public static Map<String, Object> show(RequestView v) {
         List<Object> body = new ArrayList<>();
-        body.add(title(title(v) + " · " + v.id()));
+        body.add(title(Titles.of(v) + " · " + v.id()));
         body.add(text(outcome(v), "Default", false));
         body.add(facts(details(v, true)));
         List<AuditEvent> audit = v.audit();
-        int from = Math.max(0, audit.size() - 30);
-        StringBuilder trail = new StringBuilder("**Audit trail**" + (from > 0 ? " (last 30 of " + audit.size() + ")" : ""));
+        int from = Math.max(0, audit.size() - Texts.AUDIT_LINES);
+        StringBuilder trail = new StringBuilder("**Audit trail**" + (from > 0 ? " (last " + Texts.AUDIT_LINES + " of " + audit.size() + ")" : ""));
         for (AuditEvent e : audit.subList(from, audit.size())) {
-            trail.append("\n\n").append(Texts.time(e.at())).append(" · ").append(e.actor()).append(" · ")
-                    .append(e.from() == null ? "created" : e.from() == e.to() ? e.to().name() : e.from() + " → " + e.to())
-                    .append(e.reason() == null ? "" : " · " + Texts.truncate(e.reason(), 200));
+            trail.append("\n\n").append(Texts.auditLine(e));
         }
         body.add(text(trail.toString(), "Default", true));
         return card(body, List.of());
@@ -141,7 +140,7 @@ public final class TeamsCards {
         for (RequestView v : page) {
             body.add(obj("type", "Container", "separator", true, "items", arr(
                     text("**" + v.resource() + "** in **" + v.account() + "** for " + v.requesterName() + " — "
-                            + title(v).toLowerCase(), "Default", false),
+                            + Titles.of(v).toLowerCase(), "Default", false),
                     small(v.progress() + " · created " + Texts.time(v.createdAt()) + " · " + v.id()))));
         }
         if (more || pageNumber > 1) {
@@ -204,9 +203,6 @@ public final class TeamsCards {
         return f;
     }
 
-    static String title(RequestView v) {
-        return dev.clearance.cards.Titles.of(v);
-    }
 
     static String outcome(RequestView v) {
         String who = v.decidedByName().orElse("?");
@@ -218,7 +214,7 @@ public final class TeamsCards {
             case DENIED -> "Denied by **" + who + "** on " + when + ": " + v.decisionReason().orElse("");
             case PENDING -> "Submitted; waiting for approvers (" + v.progress() + ")";
             case ENDED -> "Access ended" + v.decidedByName().map(d -> " (approved by " + d + ")").orElse("");
-            default -> title(v);
+            default -> Titles.of(v);
         };
     }
 

@@ -96,11 +96,9 @@ public final class TeamsBot extends ActivityHandler {
         if (ref.email() == null) {
             // Teams gives the email only through the connector's member lookup; keep it with the reference.
             try {
+                TeamsConversations.Reference captured = ref;
                 ref = connector.member(a.getServiceUrl(), a.getConversation().getId(), a.getFrom().getId())
-                        .flatMap(m -> parse(m.email())).map(e -> new TeamsConversations.Reference(aad, tenant, a.getFrom().getId(),
-                                a.getFrom().getName(), a.getConversation().getId(), a.getServiceUrl(),
-                                a.getRecipient() == null ? null : a.getRecipient().getId(), e.value(), false))
-                        .orElse(ref);
+                        .flatMap(m -> parse(m.email())).map(e -> captured.withEmail(e.value())).orElse(ref);
             } catch (DeliveryException e) {
                 LOG.warn("member lookup for Teams user {} failed; will retry on their next activity: {}", aad, e.getMessage());
             }
