@@ -4,15 +4,33 @@ import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
+import dev.clearance.core.model.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
-/** RFC 9457 problem details: 400 names the field, 403 says why not, 404 unknown id, 409 wrong state or lost race. */
+import java.util.UUID;
+
+/**
+ * RFC 9457 problem details: 400 names the field, 403 says why not, 404 unknown id, 409 wrong state or lost race,
+ * 503 when the database cannot take the change now (nothing was stored; retry after the given seconds), and 500
+ * with a correlation id for anything unexpected. No body ever carries SQL, stack traces or class names.
+ */
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(ApiExceptionHandler.class);
+    static final String RETRY_AFTER_SECONDS = "1";
+
     @ExceptionHandler(InvalidInputException.class)
     ProblemDetail invalid(InvalidInputException e) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, e.getMessage());
@@ -34,5 +52,44 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ConflictException.class)
     ProblemDetail conflict(ConflictException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    /** Lock timeouts, lost connections, a failed integrity check: the whole command was rolled back. */
+    @ExceptionHandler({StoreUnavailableException.class, TransientDataAccessException.class,
+            DataAccessResourceFailureException.class, CannotCreateTransactionException.class})
+    ResponseEntity<ProblemDetail> unavailable(RuntimeException e) {
+        String id = correlationId();
+        LOG.warn("command rolled back, answered 503 [correlation {}]", id, e);
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "the change could not be stored right now and nothing was changed; retry in " + RETRY_AFTER_SECONDS + "s");
+        p.setTitle("Temporarily unavailable");
+        p.setProperty("correlationId", id);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                .body(p);
+    }
+
+    @ExceptionHandler(DataAccessException.class)
+    ProblemDetail database(DataAccessException e) {
+        String id = correlationId();
+        LOG.error("database error [correlation {}]", id, e);
+        return internal(id, "the database refused the change; nothing was stored");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ProblemDetail unexpected(Exception e) {
+        String id = correlationId();
+        LOG.error("unexpected error [correlation {}]", id, e);
+        return internal(id, "an unexpected error occurred; quote the correlation id to an admin");
+    }
+
+    private static ProblemDetail internal(String id, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, detail);
+        p.setTitle("Internal error");
+        p.setProperty("correlationId", id);
+        return p;
+    }
+
+    private static String correlationId() {
+        return UUID.randomUUID().toString();
     }
 }

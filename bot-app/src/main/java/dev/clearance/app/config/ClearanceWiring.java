@@ -4,6 +4,7 @@ import dev.clearance.adapters.access.NoneAccessProvider;
 import dev.clearance.adapters.access.WebhookAccessProvider;
 import dev.clearance.app.chat.LogChatChannel;
 import dev.clearance.app.metrics.MicrometerLifecycleMetrics;
+import dev.clearance.app.store.SpringTransactions;
 import dev.clearance.core.policy.ConfiguredDirectory;
 import dev.clearance.core.port.AccessProvider;
 import dev.clearance.core.port.ChatChannel;
@@ -29,14 +30,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Supplier;
 
 /** The composition root: every port gets its implementation here, and nowhere else. */
 @Configuration(proxyBeanMethods = false)
@@ -68,13 +67,7 @@ public class ClearanceWiring {
 
     @Bean
     Transactions transactions(PlatformTransactionManager transactionManager) {
-        TransactionTemplate template = new TransactionTemplate(transactionManager);
-        return new Transactions() {
-            @Override
-            public <T> T inTransaction(Supplier<T> work) {
-                return template.execute(status -> work.get());
-            }
-        };
+        return new SpringTransactions(transactionManager);
     }
 
     @Bean

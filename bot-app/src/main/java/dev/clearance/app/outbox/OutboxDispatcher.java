@@ -1,6 +1,7 @@
 package dev.clearance.app.outbox;
 
 import dev.clearance.app.config.ClearanceProperties;
+import dev.clearance.app.store.OutboxSignal;
 import dev.clearance.core.service.NotificationDelivery;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,17 +13,25 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-/** Polls the outbox and hands due messages to the chat channels. Several instances may run: claims are leased. */
+/**
+ * Delivers the outbox: woken right after each local commit that enqueued a message, and polling as the safety net
+ * (and to find what other instances enqueued). Several instances may run: claims are short leases that a second
+ * thread renews while this instance lives, so a crashed instance's messages are taken over within one lease.
+ */
 @Component
 public class OutboxDispatcher implements SmartLifecycle {
     private static final Logger LOG = LoggerFactory.getLogger(OutboxDispatcher.class);
     private final NotificationDelivery delivery;
+    private final OutboxSignal signal;
     private final Duration interval;
     private final int batch;
-    private ScheduledExecutorService executor;
+    private volatile boolean running;
+    private Thread dispatcher;
+    private ScheduledExecutorService heartbeat;
 
-    OutboxDispatcher(NotificationDelivery delivery, ClearanceProperties properties) {
+    OutboxDispatcher(NotificationDelivery delivery, OutboxSignal signal, ClearanceProperties properties) {
         this.delivery = delivery;
+        this.signal = signal;
         this.interval = properties.outbox().pollInterval();
         this.batch = properties.outbox().batchSize();
     }
@@ -33,39 +42,72 @@ public class OutboxDispatcher implements SmartLifecycle {
             LOG.info("outbox dispatcher disabled (clearance.outbox.poll-interval = {})", interval);
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "clearance-outbox");
+        running = true;
+        dispatcher = new Thread(this::run, "clearance-outbox");
+        dispatcher.setDaemon(true);
+        dispatcher.start();
+        heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "clearance-outbox-lease");
             t.setDaemon(true);
             return t;
         });
-        executor.scheduleWithFixedDelay(this::tick, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+        long renewEvery = NotificationDelivery.LEASE.toMillis() / 3;
+        heartbeat.scheduleWithFixedDelay(this::renew, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
     }
 
-    private void tick() {
-        try {
-            while (delivery.deliverDue(batch) == batch) {
-                // a full batch: more may be waiting
+    private void run() {
+        while (running) {
+            try {
+                while (running && delivery.deliverDue(batch) == batch) {
+                    // a full batch: more may be waiting
+                }
+                signal.await(interval.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("outbox dispatch failed; will retry", e);
+                pause();
             }
+        }
+    }
+
+    private void pause() {
+        try {
+            Thread.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void renew() {
+        try {
+            delivery.renewClaims();
         } catch (RuntimeException e) {
-            LOG.warn("outbox dispatch failed; will retry", e);
+            LOG.warn("could not renew outbox claims; another instance may take them over", e);
         }
     }
 
     @Override
     public void stop() {
-        if (executor != null) {
-            executor.shutdown();
+        running = false;
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+            heartbeat = null;
+        }
+        if (dispatcher != null) {
+            signal.raise();
             try {
-                executor.awaitTermination(5, TimeUnit.SECONDS);
+                dispatcher.join(5_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            executor = null;
+            dispatcher = null;
         }
     }
 
     @Override
     public boolean isRunning() {
-        return executor != null;
+        return running;
     }
 }

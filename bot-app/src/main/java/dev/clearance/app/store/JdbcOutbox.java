@@ -8,16 +8,23 @@ import dev.clearance.core.port.Outbox;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * The outbox table. Messages are claimed with a conditional update (a lease), so that several dispatchers (or several
@@ -30,32 +37,66 @@ public class JdbcOutbox implements Outbox {
     private final JdbcClient jdbc;
     private final JsonMapper json;
     private final Clock clock;
+    private final OutboxSignal signal;
+    /** This process's name on its claims. */
+    private final String owner = UUID.randomUUID().toString();
+    private final String insertIgnoringDuplicates;
 
-    JdbcOutbox(JdbcClient jdbc, JsonMapper json, Clock clock) {
+    JdbcOutbox(JdbcClient jdbc, JsonMapper json, Clock clock, OutboxSignal signal, DataSource dataSource) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
+        this.signal = signal;
+        this.insertIgnoringDuplicates = isPostgres(dataSource) ? """
+                INSERT INTO outbox_message (dedupe_key, kind, request_id, recipient, params, state, attempts,
+                                            created_at, next_attempt_at)
+                VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)
+                ON CONFLICT (dedupe_key) DO NOTHING""" : """
+                MERGE INTO outbox_message o
+                USING (VALUES (CAST(? AS VARCHAR(600)), CAST(? AS VARCHAR(64)), CAST(? AS VARCHAR(20)),
+                               CAST(? AS VARCHAR(254)), CAST(? AS VARCHAR(4000)), CAST(? AS TIMESTAMP WITH TIME ZONE),
+                               CAST(? AS TIMESTAMP WITH TIME ZONE)))
+                      AS m (dedupe_key, kind, request_id, recipient, params, created_at, next_attempt_at)
+                ON o.dedupe_key = m.dedupe_key
+                WHEN NOT MATCHED THEN INSERT (dedupe_key, kind, request_id, recipient, params, state, attempts,
+                                              created_at, next_attempt_at)
+                VALUES (m.dedupe_key, m.kind, m.request_id, m.recipient, m.params, 'PENDING', 0, m.created_at,
+                        m.next_attempt_at)""";
     }
 
+    private static boolean isPostgres(DataSource dataSource) {
+        try (Connection c = dataSource.getConnection()) {
+            return c.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("postgres");
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the database's product name", e);
+        }
+    }
+
+    /**
+     * An upsert on the dedupe key: two transactions enqueueing the same message (on one instance or two) both
+     * succeed and one row results. A plain check-then-insert would abort the loser's transaction on PostgreSQL.
+     */
     @Override
     public void enqueue(OutboundMessage m) {
-        Integer existing = jdbc.sql("SELECT COUNT(*) FROM outbox_message WHERE dedupe_key = ?").param(m.dedupeKey())
-                .query(Integer.class).single();
-        if (existing > 0) {
-            return;
-        }
         Instant now = clock.instant();
         try {
-            jdbc.sql("""
-                            INSERT INTO outbox_message (dedupe_key, kind, request_id, recipient, params, state, attempts,
-                                                        created_at, next_attempt_at)
-                            VALUES (?, ?, ?, ?, ?, 'PENDING', 0, ?, ?)""")
+            jdbc.sql(insertIgnoringDuplicates)
                     .params(m.dedupeKey(), m.kind().name(), m.requestId().map(RequestId::value).orElse(null),
                             m.recipient().map(UserEmail::value).orElse(null), json.writeValueAsString(m.params()),
                             Timestamps.bind(now), Timestamps.bind(now))
                     .update();
         } catch (DuplicateKeyException raced) {
-            // the same message was enqueued concurrently: delivered once either way
+            // H2's MERGE can still lose a race to a concurrent insert; H2 fails only the statement, not the transaction
+        }
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    signal.raise();
+                }
+            });
+        } else {
+            signal.raise();
         }
     }
 
@@ -69,9 +110,9 @@ public class JdbcOutbox implements Outbox {
         List<PendingDelivery> claimed = new ArrayList<>();
         for (Long id : candidates) {
             int won = jdbc.sql("""
-                            UPDATE outbox_message SET claimed_until = ?
+                            UPDATE outbox_message SET claimed_until = ?, claimed_by = ?
                             WHERE id = ? AND state = 'PENDING' AND (claimed_until IS NULL OR claimed_until < ?)""")
-                    .params(Timestamps.bind(now.plus(lease)), id, Timestamps.bind(now)).update();
+                    .params(Timestamps.bind(now.plus(lease)), owner, id, Timestamps.bind(now)).update();
             if (won == 1) {
                 claimed.add(jdbc.sql("SELECT * FROM outbox_message WHERE id = ?").param(id)
                         .query((rs, n) -> new PendingDelivery(rs.getLong("id"), new OutboundMessage(
@@ -84,6 +125,14 @@ public class JdbcOutbox implements Outbox {
             }
         }
         return claimed;
+    }
+
+    @Override
+    public void renewClaims(Instant now, Duration lease) {
+        jdbc.sql("""
+                        UPDATE outbox_message SET claimed_until = ?
+                        WHERE claimed_by = ? AND state = 'PENDING' AND claimed_until >= ?""")
+                .params(Timestamps.bind(now.plus(lease)), owner, Timestamps.bind(now)).update();
     }
 
     @Override

@@ -45,7 +45,8 @@ public class JdbcRequestStore implements RequestStore {
     @Override
     public void insert(AccessRequest r) {
         try {
-            requests.save(toRow(r));
+            AccessRequestRow saved = requests.save(toRow(r));
+            CommitCheck.expect(jdbc, saved.id, saved.version);
         } catch (DuplicateKeyException e) {
             throw new DuplicateActiveRequestException();
         } catch (org.springframework.data.relational.core.conversion.DbActionExecutionException e) {
@@ -60,7 +61,8 @@ public class JdbcRequestStore implements RequestStore {
     @Override
     public void update(AccessRequest r) {
         try {
-            requests.save(toRow(r));
+            AccessRequestRow saved = requests.save(toRow(r));
+            CommitCheck.expect(jdbc, saved.id, saved.version);
         } catch (OptimisticLockingFailureException e) {
             throw new ConcurrentUpdateException(r.id());
         } catch (org.springframework.data.relational.core.conversion.DbActionExecutionException e) {

@@ -1,6 +1,7 @@
 package dev.clearance.app.timers;
 
 import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.StoreUnavailableException;
 import dev.clearance.core.port.TimerKind;
 import dev.clearance.core.port.TimerScheduler;
 import org.quartz.JobDetail;
@@ -55,7 +56,7 @@ public class QuartzTimerScheduler implements TimerScheduler {
             scheduler.deleteJob(key);
             scheduler.scheduleJob(job, trigger);
         } catch (SchedulerException e) {
-            throw new IllegalStateException("cannot schedule " + kind + " for " + id, e);
+            throw new StoreUnavailableException("cannot schedule " + kind + " for " + id, e);
         }
     }
 
@@ -64,7 +65,7 @@ public class QuartzTimerScheduler implements TimerScheduler {
         try {
             scheduler.deleteJob(jobKey(id, kind));
         } catch (SchedulerException e) {
-            throw new IllegalStateException("cannot cancel " + kind + " for " + id, e);
+            throw new StoreUnavailableException("cannot cancel " + kind + " for " + id, e);
         }
     }
 

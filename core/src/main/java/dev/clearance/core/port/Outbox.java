@@ -14,6 +14,13 @@ public interface Outbox {
     /** Claims up to {@code limit} due messages for {@code lease}, so that no other dispatcher delivers them meanwhile. */
     List<PendingDelivery> claimDue(Instant now, int limit, Duration lease);
 
+    /**
+     * Extends, to {@code now + lease}, the claims this dispatcher still holds. The live owner renews; a dead
+     * owner's claims run out within one lease and another dispatcher takes the messages over.
+     */
+    default void renewClaims(Instant now, Duration lease) {
+    }
+
     void delivered(long id, Instant at);
 
     void retryAt(long id, Instant next, String error);

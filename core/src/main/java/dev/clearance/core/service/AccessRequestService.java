@@ -312,6 +312,18 @@ public final class AccessRequestService {
         if (r.grantState() == GrantState.REVOKING) {
             throw new ConflictException("revocation of " + r.id() + " is already in progress");
         }
+        if (r.grantState() == GrantState.GRANTING && r.providerAttempts() == 0) {
+            // NB: no grant attempt has been claimed (LifecycleTimers claims one by compare-and-swap before it calls
+            // the provider), so nothing can be live at the provider: end without a revoke for a grant never made.
+            r.grantState(GrantState.NONE);
+            r.transition(Status.ENDED, actor.value(), now, reason + "; ended before access was granted");
+            ctx.store().update(r);
+            ctx.timers().cancel(r.id(), TimerKind.GRANT);
+            ctx.timers().cancel(r.id(), TimerKind.REVOKE);
+            messages.toRequester(r, NotificationKind.ACCESS_ENDED, Map.of("reason", reason));
+            messages.refreshCopies(r, "ended");
+            return;
+        }
         r.requestRevocation(reason);
         r.record(actor.value(), now, reason);
         ctx.store().update(r);

@@ -18,11 +18,32 @@ final class Inputs {
         if (value == null || value.isBlank()) {
             throw new InvalidInputException(field, field + " is required");
         }
-        String v = value.strip();
+        String v = printable(field, value.replace("\r\n", "\n")).strip();
         if (v.length() > max) {
             throw new InvalidInputException(field, field + " is " + v.length() + " characters long; at most " + max + " are allowed");
         }
         return v;
+    }
+
+    /**
+     * NB: text is stored, shown to approvers and sent to chat platforms, so it must be plain: NUL and the other C0
+     * controls (newline and tab excepted) and unpaired UTF-16 surrogates are refused, never silently altered.
+     */
+    static String printable(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\n' && c != '\t') {
+                throw new InvalidInputException(field, field + " contains the control character U+"
+                        + String.format("%04X", (int) c) + " at position " + i + "; remove it");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new InvalidInputException(field, field + " contains an unpaired UTF-16 surrogate at position " + i
+                        + "; send valid Unicode text");
+            }
+        }
+        return value;
     }
 
     static Optional<String> optionalText(String field, Optional<String> value, int max) {

@@ -61,7 +61,7 @@ public final class LifecycleTimers {
             return;
         }
         r.transition(Status.ABANDONED_EXPIRED, AuditEvent.SYSTEM, now, "no justification within "
-                + ctx.config().intervals().justificationWindow().toHours() + "h");
+                + Spans.of(ctx.config().intervals().justificationWindow()));
         ctx.store().update(r);
         messages.toRequester(r, NotificationKind.REQUEST_ABANDONED_EXPIRED);
         messages.refreshCopies(r, "abandoned-expired");
@@ -73,7 +73,7 @@ public final class LifecycleTimers {
             return;
         }
         r.transition(Status.EXPIRED, AuditEvent.SYSTEM, now, "no decision within "
-                + ctx.config().intervals().pendingWindow().toHours() + "h");
+                + Spans.of(ctx.config().intervals().pendingWindow()));
         ctx.store().update(r);
         ctx.timers().cancel(r.id(), TimerKind.ESCALATION);
         ctx.metrics().decided("expired", Duration.between(r.pendingSince().orElse(now), now));
@@ -93,8 +93,8 @@ public final class LifecycleTimers {
         Set<UserEmail> recipients = DecisionRules.actionable(r, policy,
                 approvers.escalationRecipients(policy, r.currentStep(), r.scope(), r.escalationLevel()));
         Duration waiting = Duration.between(r.pendingSince().orElse(now), now);
-        r.record(AuditEvent.SYSTEM, now, "escalated to level " + r.escalationLevel() + " after " + waiting.toHours()
-                + "h without a decision; notified " + String.join(", ", recipients.stream().map(UserEmail::value).toList()));
+        r.record(AuditEvent.SYSTEM, now, "escalated to level " + r.escalationLevel() + " after " + Spans.of(waiting)
+                + " without a decision; notified " + String.join(", ", recipients.stream().map(UserEmail::value).toList()));
         ctx.store().update(r);
         messages.approvalRequests(r, recipients, "e" + r.escalationLevel());
         messages.refreshCopies(r, "escalated-s" + r.currentStep() + "-e" + r.escalationLevel());
@@ -107,32 +107,37 @@ public final class LifecycleTimers {
     // ------------------------------------------------------------------ grant and revoke
 
     private void grant(RequestId id) {
-        Optional<AccessRequest> before = ctx.store().find(id);
-        if (before.isEmpty() || before.get().status() != Status.APPROVED || before.get().grantState() != GrantState.GRANTING) {
+        // NB: before the provider is asked, the attempt and the REVOKE timer for its expiry are committed: a crash
+        // right after the provider call can leave access live, but never without a recorded approval and a timer
+        // that takes it away.
+        Instant attemptAt = ctx.now();
+        Optional<AccessRequest> claimed = claimGrantAttempt(id, attemptAt);
+        if (claimed.isEmpty()) {
             return;
         }
-        AccessRequest r = before.get();
-        // NB: the provider call runs outside the transaction; its outcome is applied only if nothing moved meanwhile.
-        Instant attemptAt = ctx.now();
-        Optional<String> failure = call(() -> provider.grant(toGrant(r, "grant", expiryFrom(r, attemptAt))));
+        AccessRequest r = claimed.get();
+        Optional<Instant> expiry = expiryFrom(r, attemptAt);
+        Optional<String> failure = call(() -> provider.grant(toGrant(r, "grant", expiry)));
         change(id, fresh -> {
             if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.GRANTING) {
+                // Cancelled or revoked while the provider was being asked: the revocation already scheduled
+                // (the request was REVOKING, see AccessRequestService#cancel) takes the access away.
                 return;
             }
             Instant now = ctx.now();
             if (failure.isEmpty()) {
-                Optional<Instant> expiry = expiryFrom(fresh, attemptAt);
                 fresh.granted(attemptAt, expiry.orElse(null));
                 fresh.record(AuditEvent.SYSTEM, now, "access granted by provider '" + provider.name() + "'"
                         + expiry.map(e -> " until " + e).orElse(" until revoked"));
                 ctx.store().update(fresh);
+                // The timer is already stored; scheduling it again covers a grant confirmed after its expiry.
                 expiry.ifPresent(e -> ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, e));
                 messages.toRequester(fresh, NotificationKind.ACCESS_GRANTED);
                 messages.refreshCopies(fresh, "granted");
                 return;
             }
             ctx.metrics().providerFailure("grant");
-            int attempt = fresh.nextProviderAttempt();
+            int attempt = fresh.providerAttempts();
             int maxAttempts = ctx.config().intervals().grantAttempts();
             if (attempt < maxAttempts) {
                 Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
@@ -147,11 +152,38 @@ public final class LifecycleTimers {
             fresh.transition(Status.ENDED, AuditEvent.SYSTEM, now, "access could not be granted after " + attempt
                     + " attempts: " + failure.get());
             ctx.store().update(fresh);
+            ctx.timers().cancel(fresh.id(), TimerKind.REVOKE);
             messages.toRequester(fresh, NotificationKind.ACCESS_ENDED, Map.of("reason", "access could not be granted"));
             messages.toAdmins(fresh, ctx.approvers().admins(fresh.scope()), NotificationKind.ADMIN_GRANT_FAILED,
                     "failed", Map.of("error", failure.get()));
             messages.refreshCopies(fresh, "grant-failed");
         });
+    }
+
+    /**
+     * Records a grant attempt (compare-and-swap on the request) and schedules the REVOKE timer for the expiry that
+     * attempt would have, in one transaction. Empty when the request moved on, e.g. the requester cancelled first.
+     */
+    private Optional<AccessRequest> claimGrantAttempt(RequestId id, Instant attemptAt) {
+        for (int attempt = 1; attempt <= 5; attempt++) {
+            try {
+                return ctx.transactions().inTransaction(() -> {
+                    Optional<AccessRequest> found = ctx.store().find(id);
+                    if (found.isEmpty() || found.get().status() != Status.APPROVED
+                            || found.get().grantState() != GrantState.GRANTING) {
+                        return Optional.<AccessRequest>empty();
+                    }
+                    AccessRequest r = found.get();
+                    r.nextProviderAttempt();
+                    ctx.store().update(r);
+                    expiryFrom(r, attemptAt).ifPresent(e -> ctx.timers().schedule(r.id(), TimerKind.REVOKE, e));
+                    return Optional.of(r);
+                });
+            } catch (ConcurrentUpdateException lost) {
+                LOG.fine(() -> "grant of " + id + " lost a race; re-reading");
+            }
+        }
+        throw new ConcurrentUpdateException(id);
     }
 
     private void revoke(RequestId id) {

@@ -34,7 +34,11 @@ import java.util.logging.Logger;
  */
 public final class NotificationDelivery {
     private static final Logger LOG = Logger.getLogger(NotificationDelivery.class.getName());
-    private static final Duration LEASE = Duration.ofMinutes(2);
+    /**
+     * How long a claim on an outbox message lasts without renewal. Short, so that a crashed instance's messages are
+     * taken over quickly; the live owner renews it every {@code LEASE / 3} (see {@link #renewClaims()}).
+     */
+    public static final Duration LEASE = Duration.ofSeconds(15);
     private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
     private static final Duration LONGEST_RETRY = Duration.ofMinutes(10);
     /** About a day of retries before a passing failure is treated as permanent. */
@@ -79,6 +83,14 @@ public final class NotificationDelivery {
     }
 
     /** Delivers until nothing is due (tests, and the dispatcher after a burst). */
+    /** Keeps this dispatcher's claims alive while it works through them (a slow platform, a long batch). */
+    public void renewClaims() {
+        ctx.transactions().inTransaction(() -> {
+            ctx.outbox().renewClaims(ctx.now(), LEASE);
+            return null;
+        });
+    }
+
     public int drain() {
         int total = 0;
         int n;

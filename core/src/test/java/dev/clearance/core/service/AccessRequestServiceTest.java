@@ -83,6 +83,47 @@ class AccessRequestServiceTest {
     }
 
     @Test
+    void theProviderIsAskedToGrantOnlyOnceApprovalAndItsRevokeTimerAreStored() {
+        AccessRequest r = service.intake(new Commands.Intake("pat@example.com", "logs:Tail", "123456789012",
+                Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty())).request();
+        decide(r, "pat", "approve");
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        ports.provider.onCall = g -> seen.add(ports.store.find(r.id()).orElseThrow().status() + " revoke-timer="
+                + ports.timers.get(r.id() + "/REVOKE"));
+        ports.advance(Duration.ZERO);
+        assertThat(seen).containsExactly("APPROVED revoke-timer=" + ports.clock.instant().plus(Duration.ofHours(1)));
+        assertThat(ports.store.find(r.id()).orElseThrow().grantState()).isEqualTo(GrantState.ACTIVE);
+    }
+
+    @Test
+    void cancellingBeforeTheGrantStartsEndsTheRequestWithoutAskingTheProviderAnything() {
+        AccessRequest r = service.intake(new Commands.Intake("pat@example.com", "logs:Tail", "123456789012",
+                Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty())).request();
+        decide(r, "pat", "approve");
+        AccessRequest cancelled = service.cancel(r.id().value(), "pat@example.com");
+        assertThat(cancelled.status()).isEqualTo(Status.ENDED);
+        assertThat(cancelled.grantState()).isEqualTo(GrantState.NONE);
+        ports.advance(Duration.ofHours(2));
+        assertThat(ports.provider.calls).as("no grant, so no revoke either").isEmpty();
+        assertThat(ports.timers).doesNotContainKeys(r.id() + "/GRANT", r.id() + "/REVOKE");
+    }
+
+    @Test
+    void cancellingAfterAFailedGrantAttemptStillRevokes() {
+        AccessRequest r = service.intake(new Commands.Intake("pat@example.com", "logs:Tail", "123456789012",
+                Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty())).request();
+        decide(r, "pat", "approve");
+        ports.provider.failuresLeft = 1;
+        ports.advance(Duration.ZERO);
+        assertThat(ports.store.find(r.id()).orElseThrow().grantState()).isEqualTo(GrantState.GRANTING);
+        service.cancel(r.id().value(), "pat@example.com");
+        ports.advance(Duration.ZERO);
+        assertThat(ports.provider.calls).as("the failed call may have reached the provider: take it back")
+                .containsExactly("grant " + r.id(), "revoke " + r.id());
+        assertThat(ports.store.find(r.id()).orElseThrow().status()).isEqualTo(Status.ENDED);
+    }
+
+    @Test
     void oneDenyEndsTheRequestAndLaterClicksAreToldWhoDecided() {
         AccessRequest r = intake("s3:DeleteBucket", "123456789012", null);
         justify(r, null);

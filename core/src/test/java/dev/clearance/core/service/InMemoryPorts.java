@@ -235,6 +235,8 @@ final class InMemoryPorts {
     static final class RecordingProvider implements AccessProvider {
         final List<String> calls = new ArrayList<>();
         int failuresLeft;
+        /** Runs as each call reaches the provider, to look at what was stored by then. */
+        java.util.function.Consumer<AccessGrant> onCall = g -> { };
 
         @Override
         public String name() {
@@ -243,11 +245,13 @@ final class InMemoryPorts {
 
         @Override
         public void grant(AccessGrant g) throws AccessProviderException {
+            onCall.accept(g);
             call("grant " + g.requestId());
         }
 
         @Override
         public void revoke(AccessGrant g) throws AccessProviderException {
+            onCall.accept(g);
             call("revoke " + g.requestId());
         }
 
