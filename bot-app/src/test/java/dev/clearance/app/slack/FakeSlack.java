@@ -18,7 +18,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 /** WireMock playing the Slack Web API, with a small workspace: Slack ids for the example policy's people. */
-final class FakeSlack {
+public final class FakeSlack {
     static final Map<String, String> USERS = new LinkedHashMap<>();
 
     static {
@@ -29,12 +29,12 @@ final class FakeSlack {
 
     final WireMockServer server = new WireMockServer(options().dynamicPort().globalTemplating(true));
 
-    FakeSlack() {
+    public FakeSlack() {
         server.start();
         stubWorkspace();
     }
 
-    String apiUrl() {
+    public String apiUrl() {
         return server.baseUrl() + "/api/";
     }
 
@@ -63,8 +63,23 @@ final class FakeSlack {
         server.stubFor(post("/api/views.open").atPriority(10).willReturn(okJson("{\"ok\":true,\"view\":{\"id\":\"V1\"}}")));
     }
 
+    /** Everyone has a Slack account: an id made from their email, and a DM channel made from that id. */
+    public void stubAnyone() {
+        server.stubFor(post("/api/users.lookupByEmail").atPriority(5).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{{formData request.body 'form' urlDecode=true}}{\"ok\":true,\"user\":{\"id\":\"U{{form.email}}\","
+                        + "\"profile\":{\"email\":\"{{form.email}}\"}}}")));
+        server.stubFor(post("/api/conversations.open").atPriority(5).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{{formData request.body 'form' urlDecode=true}}{\"ok\":true,\"channel\":{\"id\":\"D{{form.users}}\"}}")));
+    }
+
+    public void stop() {
+        server.stop();
+    }
+
     /** Form fields of every call to a method, decoded. */
-    List<Map<String, String>> calls(String method) {
+    public List<Map<String, String>> calls(String method) {
         return server.findAll(postRequestedFor(urlEqualTo("/api/" + method))).stream().map(FakeSlack::form).toList();
     }
 
