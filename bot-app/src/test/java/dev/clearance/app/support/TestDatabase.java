@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -47,19 +48,22 @@ public final class TestDatabase implements EnvironmentPostProcessor, Ordered {
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (!postgresRun()) {
-            return;
-        }
-        Server server = postgresServer().orElseThrow(() -> new IllegalStateException(
-                "-D" + SELECTOR + "=postgresql needs CLEARANCE_TEST_PG_URL (see scripts/postgres-for-tests.sh)"));
+        // Tests name their data directory and scheduler with ${random.uuid}, which gives a new value at each lookup:
+        // pin one value each, so that Flyway seeds Quartz's lock rows for the scheduler that really runs.
+        Map<String, Object> pinned = new HashMap<>();
+        Optional.ofNullable(environment.getProperty("spring.quartz.scheduler-name"))
+                .ifPresent(name -> pinned.put("spring.quartz.scheduler-name", name));
         String dataDir = Optional.ofNullable(environment.getProperty("clearance.data-dir")).orElse("default");
-        String database = server.createDatabase("t_" + dataDir);
-        environment.getPropertySources().addFirst(new MapPropertySource("clearance-test-postgresql", Map.of(
-                "clearance.data-dir", dataDir,
-                "spring.profiles.active", "postgres",
-                "CLEARANCE_DB_URL", database,
-                "CLEARANCE_DB_USER", server.user(),
-                "CLEARANCE_DB_PASSWORD", server.password())));
+        pinned.put("clearance.data-dir", dataDir);
+        if (postgresRun()) {
+            Server server = postgresServer().orElseThrow(() -> new IllegalStateException(
+                    "-D" + SELECTOR + "=postgresql needs CLEARANCE_TEST_PG_URL (see scripts/postgres-for-tests.sh)"));
+            pinned.put("spring.profiles.active", "postgres");
+            pinned.put("CLEARANCE_DB_URL", server.createDatabase("t_" + dataDir));
+            pinned.put("CLEARANCE_DB_USER", server.user());
+            pinned.put("CLEARANCE_DB_PASSWORD", server.password());
+        }
+        environment.getPropertySources().addFirst(new MapPropertySource("clearance-test-pinned", pinned));
     }
 
     private static String env(String name, String otherwise) {
