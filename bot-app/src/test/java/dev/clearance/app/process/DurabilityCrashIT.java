@@ -78,12 +78,28 @@ class DurabilityCrashIT {
             checkStored(db, round, provider);
             merge(all, round);
 
-            // the last start: nothing lost, and every approval that was not granted before a kill is granted now
+            // while it is down, the timebox of every active grant runs out (stored deadlines moved into the past)
+            List<String> dueWhileDown = expireActiveGrants(db);
+
+            Instant healthy;
+            // the last start: nothing lost, every approval not granted before a kill is granted now, and every
+            // revocation that fell due while down runs at once, exactly once
             try (ChildApp last = ChildApp.start(database + "-4", db, dir, env, args)) {
+                healthy = Instant.now();
+                awaitEnded(last, dueWhileDown);
                 assertAllThere(last, all);
-                awaitGranted(last, all.approvals());
+                awaitGranted(last, without(all.approvals(), dueWhileDown));
             }
             checkStored(db, Acks.empty(), provider);
+            Instant[] firstAndLast = revokedBetween(db, dueWhileDown);
+            System.out.printf("%s: %d revocations due while down: the first done %d ms, the last %d ms after the "
+                    + "restart was healthy%n", database, dueWhileDown.size(),
+                    Duration.between(healthy, firstAndLast[0]).toMillis(), Duration.between(healthy, firstAndLast[1]).toMillis());
+            for (String id : dueWhileDown) {
+                assertThat(provider.calls().stream().filter(c -> c.requestId().equals(id) && c.action().equals("revoke")))
+                        .as("revocations of " + id).hasSize(1);
+            }
+            assertThat(dueWhileDown).as("some grants were active at the last kill").isNotEmpty();
             assertThat(all.intakes()).as("the bursts were acknowledged at all").hasSizeGreaterThan(200);
             assertThat(all.approvals()).hasSizeGreaterThan(80);
         }
@@ -214,6 +230,75 @@ class DurabilityCrashIT {
                 return rs.getInt(1);
             }
         }
+    }
+
+    /** Moves the expiry of every ACTIVE grant, and its REVOKE trigger, two minutes into the past. */
+    private static List<String> expireActiveGrants(TestTarget db) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        Instant past = Instant.now().minus(Duration.ofMinutes(2));
+        try (Connection c = db.connect()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT id FROM access_request WHERE status = 'APPROVED' AND grant_state = 'ACTIVE'");
+                 ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            for (String id : ids) {
+                try (PreparedStatement s = c.prepareStatement("UPDATE access_request SET expires_at = ? WHERE id = ?")) {
+                    s.setObject(1, java.time.OffsetDateTime.ofInstant(past, java.time.ZoneOffset.UTC));
+                    s.setString(2, id);
+                    assertThat(s.executeUpdate()).isEqualTo(1);
+                }
+                try (PreparedStatement s = c.prepareStatement(
+                        "UPDATE qrtz_triggers SET next_fire_time = ? WHERE job_name = ?")) {
+                    s.setLong(1, past.toEpochMilli());
+                    s.setString(2, "REVOKE:" + id);
+                    assertThat(s.executeUpdate()).as("the REVOKE trigger of " + id).isEqualTo(1);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Waits (bounded) until every request has ENDED. */
+    private static void awaitEnded(ChildApp app, List<String> ids) {
+        ApiClient api = app.api();
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+        List<String> waiting = new ArrayList<>(ids);
+        while (!waiting.isEmpty() && Instant.now().isBefore(deadline)) {
+            waiting.removeIf(id -> "ENDED".equals(api.get("/api/v1/requests/" + id).text("status")));
+            if (!waiting.isEmpty()) {
+                ChildApp.pause(50);
+            }
+        }
+        assertThat(waiting).as("revocations due while down, still not done").isEmpty();
+    }
+
+    /** When the first and the last of these requests were recorded as revoked (the audit trail's own timestamps). */
+    private static Instant[] revokedBetween(TestTarget db, List<String> ids) throws SQLException {
+        Instant first = null;
+        Instant last = null;
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT at FROM audit_event WHERE request_id = ? AND reason LIKE 'access revoked%'")) {
+            for (String id : ids) {
+                s.setString(1, id);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        Instant at = rs.getObject(1, java.time.OffsetDateTime.class).toInstant();
+                        first = first == null || at.isBefore(first) ? at : first;
+                        last = last == null || at.isAfter(last) ? at : last;
+                    }
+                }
+            }
+        }
+        return new Instant[]{first, last};
+    }
+
+    private static Set<String> without(Set<String> all, List<String> removed) {
+        Set<String> rest = new java.util.HashSet<>(all);
+        removed.forEach(rest::remove);
+        return rest;
     }
 
     private static void assertAllThere(ChildApp app, Acks acks) {

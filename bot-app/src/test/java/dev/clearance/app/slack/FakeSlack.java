@@ -74,6 +74,11 @@ public final class FakeSlack {
                 .withBody("{{formData request.body 'form' urlDecode=true}}{\"ok\":true,\"channel\":{\"id\":\"D{{form.users}}\"}}")));
     }
 
+    /** Calls {@code listener} with the URL and body of every request, as it arrives. */
+    public void onRequest(java.util.function.BiConsumer<String, String> listener) {
+        server.addMockServiceRequestListener((request, response) -> listener.accept(request.getUrl(), request.getBodyAsString()));
+    }
+
     public void stop() {
         server.stop();
     }
