@@ -109,6 +109,9 @@ public class JdbcOutbox implements Outbox {
                 .params(Timestamps.bind(now), Timestamps.bind(now), limit).query(Long.class).list();
         List<PendingDelivery> claimed = new ArrayList<>();
         for (Long id : candidates) {
+            // A claim that ran out unfinished (delivered, retryAt and failed all clear it): its owner died mid-delivery.
+            boolean inDoubt = jdbc.sql("SELECT claimed_until FROM outbox_message WHERE id = ?").param(id)
+                    .query((rs, n) -> rs.getObject(1) != null).optional().orElse(false);
             int won = jdbc.sql("""
                             UPDATE outbox_message SET claimed_until = ?, claimed_by = ?
                             WHERE id = ? AND state = 'PENDING' AND (claimed_until IS NULL OR claimed_until < ?)""")
@@ -120,7 +123,8 @@ public class JdbcOutbox implements Outbox {
                                 Optional.ofNullable(rs.getString("request_id")).map(RequestId::new),
                                 Optional.ofNullable(rs.getString("recipient")).map(UserEmail::of),
                                 rs.getString("dedupe_key"), json.readValue(rs.getString("params"), PARAMS)),
-                                rs.getInt("attempts")))
+                                rs.getInt("attempts"),
+                                inDoubt ? Optional.of(Timestamps.read(rs, "created_at")) : Optional.empty()))
                         .single());
             }
         }

@@ -27,9 +27,11 @@ public final class FakeSlack {
         }
     }
 
-    final WireMockServer server = new WireMockServer(options().dynamicPort().globalTemplating(true));
+    private final History history = new History();
+    final WireMockServer server = new WireMockServer(options().dynamicPort().globalTemplating(true).extensions(history));
 
     public FakeSlack() {
+        history.server = server;
         server.start();
         stubWorkspace();
     }
@@ -57,8 +59,9 @@ public final class FakeSlack {
         server.stubFor(post("/api/chat.postMessage").atPriority(10).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{{formData request.body 'form' urlDecode=true}}{\"ok\":true,\"channel\":\"{{form.channel}}\","
-                        + "\"ts\":\"{{now epoch}}.{{randomValue length=6 type='NUMERIC'}}\"}")));
+                        + "\"ts\":\"{{now format='unix'}}.{{randomValue length=6 type='NUMERIC'}}\"}")));
         server.stubFor(post("/api/chat.update").atPriority(10).willReturn(okJson("{\"ok\":true}")));
+        server.stubFor(post("/api/conversations.history").atPriority(10).willReturn(aResponse().withTransformers(History.NAME)));
         server.stubFor(post("/api/chat.postEphemeral").atPriority(10).willReturn(okJson("{\"ok\":true,\"message_ts\":\"1.2\"}")));
         server.stubFor(post("/api/views.open").atPriority(10).willReturn(okJson("{\"ok\":true,\"view\":{\"id\":\"V1\"}}")));
     }
@@ -106,5 +109,56 @@ public final class FakeSlack {
 
     static String dm(String userId) {
         return "D" + userId.substring(1);
+    }
+
+    /**
+     * conversations.history as Slack answers it, from what was really posted: every chat.postMessage in the channel
+     * since {@code oldest}, with its ts and its metadata (Slack keeps a message's metadata and returns it with
+     * {@code include_all_metadata}).
+     */
+    static final class History implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        static final String NAME = "slack-history";
+        private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+        volatile WireMockServer server;
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            Map<String, String> asked = form(event.getRequest());
+            String channel = asked.get("channel");
+            double oldest = asked.get("oldest") == null ? 0 : Double.parseDouble(asked.get("oldest"));
+            tools.jackson.databind.node.ObjectNode answer = JSON.createObjectNode().put("ok", true).put("has_more", false);
+            tools.jackson.databind.node.ArrayNode messages = answer.putArray("messages");
+            for (var posted : server.getAllServeEvents()) {
+                if (!posted.getRequest().getUrl().endsWith("/chat.postMessage") || posted.getResponse() == null) {
+                    continue;
+                }
+                Map<String, String> form = form(posted.getRequest());
+                if (!java.util.Objects.equals(channel, form.get("channel"))) {
+                    continue;
+                }
+                String ts = JSON.readTree(posted.getResponse().getBodyAsString()).path("ts").asString();
+                if (ts.isEmpty() || Double.parseDouble(ts) < oldest) {
+                    continue;
+                }
+                tools.jackson.databind.node.ObjectNode m = messages.addObject().put("type", "message").put("ts", ts)
+                        .put("text", form.getOrDefault("text", ""));
+                if (form.get("metadata") != null) {
+                    m.set("metadata", JSON.readTree(form.get("metadata")));
+                }
+            }
+            return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+                    .withHeader("Content-Type", "application/json").withBody(answer.toString()).build();
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.clearance.core.model.Person;
 import dev.clearance.core.notify.Notification;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /** One chat platform (Slack, Teams, or the log). Implemented once per platform; generic code never asks which. */
@@ -23,6 +24,21 @@ public interface ChatChannel {
     /** Posts to a shared channel of this platform (an approval channel). Platforms without them refuse. */
     default MessageRef postToConversation(String conversationId, Notification notification) throws DeliveryException {
         throw DeliveryException.permanent(name() + " cannot post to shared channels");
+    }
+
+    /**
+     * A message this bot posted to the person with {@code dedupeKey} (see {@link Notification#DEDUPE_KEY}) since
+     * {@code since}. Asked only for a post whose outcome is unknown: the process that made it died before recording
+     * it. Empty when there is none, or when the platform cannot tell (then the message is posted again).
+     */
+    default Optional<MessageRef> findPosted(Person recipient, String dedupeKey, Instant since) throws DeliveryException {
+        return Optional.empty();
+    }
+
+    /** The same for a shared channel (an approval channel). */
+    default Optional<MessageRef> findPostedInConversation(String conversationId, String dedupeKey, Instant since)
+            throws DeliveryException {
+        return Optional.empty();
     }
 
     /** Replaces a message posted earlier with a fresh rendering. */

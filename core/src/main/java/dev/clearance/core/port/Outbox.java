@@ -5,6 +5,7 @@ import dev.clearance.core.notify.OutboundMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** Messages waiting for delivery; written in the transaction of the change that caused them. */
 public interface Outbox {
@@ -30,6 +31,13 @@ public interface Outbox {
     /** Messages not yet delivered or failed. */
     long backlog();
 
-    record PendingDelivery(long id, OutboundMessage message, int attempts) {
+    /**
+     * A claimed message. {@code inDoubtSince} is set (to when the message was enqueued) when an earlier claim on it
+     * ran out unfinished: that dispatcher died, perhaps after the platform took the post and before it was recorded.
+     */
+    record PendingDelivery(long id, OutboundMessage message, int attempts, Optional<Instant> inDoubtSince) {
+        public PendingDelivery(long id, OutboundMessage message, int attempts) {
+            this(id, message, attempts, Optional.empty());
+        }
     }
 }

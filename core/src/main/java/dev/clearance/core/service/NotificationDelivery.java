@@ -13,6 +13,7 @@ import dev.clearance.core.notify.RequestView;
 import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
+import dev.clearance.core.port.MessageRef;
 import dev.clearance.core.port.Outbox;
 import dev.clearance.core.port.Outbox.PendingDelivery;
 import dev.clearance.core.port.SentMessages;
@@ -108,7 +109,7 @@ public final class NotificationDelivery {
             if (m.kind() == NotificationKind.REFRESH_COPIES) {
                 refreshCopies(request.orElseThrow(), view.orElseThrow(), m);
             } else if (!stale(m.kind(), request)) {
-                post(m, view);
+                post(m, view, d.inDoubtSince());
             }
             ctx.outbox().delivered(d.id(), ctx.now());
         } catch (DeliveryException e) {
@@ -137,9 +138,10 @@ public final class NotificationDelivery {
         };
     }
 
-    private void post(OutboundMessage m, Optional<RequestView> view) throws DeliveryException {
+    private void post(OutboundMessage m, Optional<RequestView> view, Optional<Instant> inDoubtSince)
+            throws DeliveryException {
         if (m.recipient().isEmpty()) {
-            postToChannel(m, view);
+            postToChannel(m, view, inDoubtSince);
             return;
         }
         Person person = ctx.directory().person(m.recipient().orElseThrow());
@@ -150,12 +152,16 @@ public final class NotificationDelivery {
         }
         Map<String, String> params = new HashMap<>(m.params());
         params.put(RequestView.RECIPIENT, person.email().value());
+        params.put(Notification.DEDUPE_KEY, m.dedupeKey());
         Notification n = new Notification(m.kind(), view, params);
         for (ChatChannel channel : route) {
             if (sent.alreadyPosted(m.dedupeKey(), channel.name())) {
                 continue;
             }
-            var ref = channel.post(person, n);
+            // NB: never post twice: when a dead dispatcher may have posted this already, ask the platform first.
+            Optional<MessageRef> earlier = inDoubtSince.isPresent()
+                    ? channel.findPosted(person, m.dedupeKey(), inDoubtSince.get()) : Optional.empty();
+            var ref = earlier.isPresent() ? earlier.get() : channel.post(person, n);
             ctx.transactions().inTransaction(() -> {
                 sent.record(new SentMessage(m.requestId().orElse(null), person.email(), m.kind(), ref, m.dedupeKey()));
                 return null;
@@ -163,7 +169,8 @@ public final class NotificationDelivery {
         }
     }
 
-    private void postToChannel(OutboundMessage m, Optional<RequestView> view) throws DeliveryException {
+    private void postToChannel(OutboundMessage m, Optional<RequestView> view, Optional<Instant> inDoubtSince)
+            throws DeliveryException {
         String platform = m.params().get(OutboundMessage.PLATFORM);
         String conversation = m.params().get(OutboundMessage.CONVERSATION);
         ChatChannel channel = channels.stream().filter(c -> c.name().equals(platform)).findFirst()
@@ -172,7 +179,11 @@ public final class NotificationDelivery {
         if (sent.alreadyPosted(m.dedupeKey(), channel.name())) {
             return;
         }
-        var ref = channel.postToConversation(conversation, new Notification(m.kind(), view, Map.of()));
+        Optional<MessageRef> earlier = inDoubtSince.isPresent()
+                ? channel.findPostedInConversation(conversation, m.dedupeKey(), inDoubtSince.get()) : Optional.empty();
+        var ref = earlier.isPresent() ? earlier.get()
+                : channel.postToConversation(conversation, new Notification(m.kind(), view,
+                Map.of(Notification.DEDUPE_KEY, m.dedupeKey())));
         ctx.transactions().inTransaction(() -> {
             sent.record(new SentMessage(m.requestId().orElse(null), null, m.kind(), ref, m.dedupeKey()));
             return null;

@@ -4,6 +4,7 @@ import com.slack.api.Slack;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.model.Message;
 import com.slack.api.model.User;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.port.MessageRef;
@@ -11,6 +12,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -39,11 +41,53 @@ public final class SlackApi {
                 .getChannel().getId();
     }
 
+    /** The metadata event type under which posts carry their outbox dedupe key. */
+    static final String METADATA_EVENT = "clearance_message";
+    static final String METADATA_KEY = "dedupe_key";
+
     /** Posts {@code {"text", "blocks"}} from a card renderer. */
     public MessageRef post(String channel, Map<String, Object> message) throws DeliveryException {
-        var response = call("chat.postMessage", () -> methods.chatPostMessage(r -> r.channel(channel)
-                .text((String) message.get("text")).blocksAsString(JSON.writeValueAsString(message.get("blocks")))));
+        return post(channel, message, null);
+    }
+
+    /** Posts, keeping {@code dedupeKey} in the message's metadata so that {@link #findPosted} can find it later. */
+    public MessageRef post(String channel, Map<String, Object> message, String dedupeKey) throws DeliveryException {
+        var response = call("chat.postMessage", () -> methods.chatPostMessage(r -> {
+            r.channel(channel).text((String) message.get("text"))
+                    .blocksAsString(JSON.writeValueAsString(message.get("blocks")));
+            if (dedupeKey != null && !dedupeKey.isEmpty()) {
+                r.metadata(Message.Metadata.builder().eventType(METADATA_EVENT)
+                        .eventPayload(Map.of(METADATA_KEY, dedupeKey)).build());
+            }
+            return r;
+        }));
         return new MessageRef(CHANNEL, response.getChannel(), response.getTs());
+    }
+
+    /**
+     * A message in {@code channel} since {@code since} whose metadata carries {@code dedupeKey}: a post made by a
+     * process that died before recording it. Reads the conversation's history (needs the *:history scopes).
+     */
+    public Optional<MessageRef> findPosted(String channel, String dedupeKey, Instant since) throws DeliveryException {
+        String oldest = since.getEpochSecond() + "." + String.format("%06d", since.getNano() / 1000);
+        String cursor = null;
+        for (int page = 0; page < 10; page++) {
+            String pageCursor = cursor;
+            var history = call("conversations.history", () -> methods.conversationsHistory(r -> r.channel(channel)
+                    .oldest(oldest).inclusive(true).limit(200).includeAllMetadata(true).cursor(pageCursor)));
+            for (Message m : history.getMessages() == null ? List.<Message>of() : history.getMessages()) {
+                Message.Metadata meta = m.getMetadata();
+                if (meta != null && METADATA_EVENT.equals(meta.getEventType()) && meta.getEventPayload() != null
+                        && dedupeKey.equals(String.valueOf(meta.getEventPayload().get(METADATA_KEY)))) {
+                    return Optional.of(new MessageRef(CHANNEL, channel, m.getTs()));
+                }
+            }
+            cursor = history.getResponseMetadata() == null ? null : history.getResponseMetadata().getNextCursor();
+            if (cursor == null || cursor.isEmpty()) {
+                break;
+            }
+        }
+        return Optional.empty();
     }
 
     public void update(MessageRef ref, Map<String, Object> message) throws DeliveryException {

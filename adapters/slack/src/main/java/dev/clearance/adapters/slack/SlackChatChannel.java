@@ -6,6 +6,9 @@ import dev.clearance.core.notify.Notification;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.MessageRef;
 
+import java.time.Instant;
+import java.util.Optional;
+
 /** Clearance's messages as Slack DMs from the bot; live copies are updated with {@code chat.update}. */
 public final class SlackChatChannel implements ChatChannel {
     private final SlackApi api;
@@ -30,13 +33,26 @@ public final class SlackChatChannel implements ChatChannel {
     public MessageRef post(Person recipient, Notification notification) throws DeliveryException {
         String userId = identities.userIdOf(recipient)
                 .orElseThrow(() -> DeliveryException.permanent("users_not_found: no Slack user for " + recipient.email()));
-        return api.post(identities.dmChannel(userId), SlackMessages.render(notification));
+        return api.post(identities.dmChannel(userId), SlackMessages.render(notification),
+                notification.param(Notification.DEDUPE_KEY));
+    }
+
+    @Override
+    public Optional<MessageRef> findPosted(Person recipient, String dedupeKey, Instant since) throws DeliveryException {
+        Optional<String> userId = identities.userIdOf(recipient);
+        return userId.isEmpty() ? Optional.empty() : api.findPosted(identities.dmChannel(userId.get()), dedupeKey, since);
+    }
+
+    @Override
+    public Optional<MessageRef> findPostedInConversation(String conversationId, String dedupeKey, Instant since)
+            throws DeliveryException {
+        return api.findPosted(conversationId, dedupeKey, since);
     }
 
     /** An approval channel: the bot must be a member of it (invite it with /invite @Clearance). */
     @Override
     public MessageRef postToConversation(String conversationId, Notification notification) throws DeliveryException {
-        return api.post(conversationId, SlackMessages.render(notification));
+        return api.post(conversationId, SlackMessages.render(notification), notification.param(Notification.DEDUPE_KEY));
     }
 
     @Override
