@@ -3,6 +3,7 @@ package dev.clearance.app.teams;
 import dev.clearance.adapters.teams.TeamsConversations;
 import dev.clearance.core.model.UserEmail;
 import org.springframework.jdbc.core.RowMapper;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -32,22 +33,31 @@ class JdbcTeamsConversations implements TeamsConversations {
         String aad = r.aadObjectId().toLowerCase(Locale.ROOT);
         String email = r.email() == null ? null : r.email().toLowerCase(Locale.ROOT);
         OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
-        tx.executeWithoutResult(status -> {
-            int updated = jdbc.sql("""
-                            UPDATE teams_conversation SET user_id = ?, user_name = ?, conversation_id = ?, service_url = ?,
-                                   bot_id = ?, email = ?, blocked = ?, updated_at = ?
-                            WHERE aad_object_id = ? AND tenant_id = ?""")
-                    .params(r.userId(), r.userName(), r.conversationId(), r.serviceUrl(), r.botId(), email, r.blocked(), now,
-                            aad, r.tenantId()).update();
-            if (updated == 0) {
-                jdbc.sql("""
-                                INSERT INTO teams_conversation (aad_object_id, tenant_id, user_id, user_name, conversation_id,
-                                                                service_url, bot_id, email, blocked, updated_at)
-                                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
-                        .params(aad, r.tenantId(), r.userId(), r.userName(), r.conversationId(), r.serviceUrl(), r.botId(), email,
-                                r.blocked(), now).update();
-            }
-        });
+        try {
+            tx.executeWithoutResult(status -> {
+                if (update(r, aad, email, now) == 0) {
+                    jdbc.sql("""
+                                    INSERT INTO teams_conversation (aad_object_id, tenant_id, user_id, user_name, conversation_id,
+                                                                    service_url, bot_id, email, blocked, updated_at)
+                                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                            .params(aad, r.tenantId(), r.userId(), r.userName(), r.conversationId(), r.serviceUrl(), r.botId(),
+                                    email, r.blocked(), now).update();
+                }
+            });
+        } catch (DuplicateKeyException raced) {
+            // Teams sends installationUpdate and conversationUpdate together: the other one inserted the row first.
+            // Its transaction has committed (the insert waited for it), so this one updates it instead.
+            tx.executeWithoutResult(status -> update(r, aad, email, now));
+        }
+    }
+
+    private int update(Reference r, String aad, String email, OffsetDateTime now) {
+        return jdbc.sql("""
+                        UPDATE teams_conversation SET user_id = ?, user_name = ?, conversation_id = ?, service_url = ?,
+                               bot_id = ?, email = ?, blocked = ?, updated_at = ?
+                        WHERE aad_object_id = ? AND tenant_id = ?""")
+                .params(r.userId(), r.userName(), r.conversationId(), r.serviceUrl(), r.botId(), email, r.blocked(), now,
+                        aad, r.tenantId()).update();
     }
 
     @Override

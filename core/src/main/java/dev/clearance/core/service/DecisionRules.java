@@ -48,6 +48,13 @@ final class DecisionRules {
             return Optional.of(new ConflictException("request " + r.id() + " expired at " + r.pendingDeadline().get()
                     + " without a decision"));
         }
+        // NB: one person, one approval per request, across all steps. Checked before eligibility: a second click that
+        // lands after the first one completed a step must hear "you already approved", not "not an approver for step 2".
+        Optional<Vote> earlier = r.voteOf(approver);
+        if (earlier.isPresent()) {
+            return Optional.of(new ConflictException("you already approved " + r.id() + " (" + approver + ", step "
+                    + (earlier.get().step() + 1) + ", " + earlier.get().at() + ")"));
+        }
         // NB: separation of duties: with self-approval forbidden the requester's vote never counts.
         if (approver.equals(r.requester()) && !policy.selfApprovalAllowed()) {
             return Optional.of(new ForbiddenException("self-approval is forbidden by policy '" + policy.name()
@@ -58,12 +65,6 @@ final class DecisionRules {
             return Optional.of(new ForbiddenException(approver + " is not an approver for "
                     + policy.step(r.currentStep()).label(r.currentStep()) + " (step " + (r.currentStep() + 1)
                     + " of policy '" + policy.name() + "') at scope " + r.scope()));
-        }
-        // NB: one person, one approval per request, across all steps.
-        Optional<Vote> earlier = r.voteOf(approver);
-        if (earlier.isPresent()) {
-            return Optional.of(new ConflictException(approver + " already approved " + r.id() + " at step "
-                    + (earlier.get().step() + 1) + " on " + earlier.get().at()));
         }
         return Optional.empty();
     }

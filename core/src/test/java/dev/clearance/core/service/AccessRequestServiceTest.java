@@ -124,6 +124,18 @@ class AccessRequestServiceTest {
     }
 
     @Test
+    void aSecondClickAfterTheFirstCompletedItsStepHearsAlreadyApprovedNotIneligible() {
+        AccessRequest r = intake("s3:DeleteBucket", "123456789012", null);
+        justify(r, "4h");
+        decide(r, "sec1", "approve");
+        decide(r, "sec2", "approve");
+        assertThat(ports.store.find(r.id()).orElseThrow().currentStep()).as("step 1 is complete").isEqualTo(1);
+        assertThatThrownBy(() -> decide(r, "sec2", "approve"))
+                .as("409, not 403: the vote exists, the person is simply no longer needed")
+                .isInstanceOf(ConflictException.class).hasMessageContaining("you already approved " + r.id());
+    }
+
+    @Test
     void oneDenyEndsTheRequestAndLaterClicksAreToldWhoDecided() {
         AccessRequest r = intake("s3:DeleteBucket", "123456789012", null);
         justify(r, null);
