@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
  * Benchmark, not a test (run by the {@code bench} profile, never by {@code verify}): how long from a change's
  * commit to the chat platform call it causes. Slack is WireMock, which notes when each chat.postMessage arrives;
  * the commit is bounded from below by the outbox row's {@code created_at} (taken inside the transaction, just before
- * commit), so each figure is an upper bound. Intakes at a fixed rate of {@value #RATE_PER_SECOND}/s.
+ * commit), so each figure is an upper bound. Intakes at a fixed rate (5/s and 20/s) for {@value #SECONDS} s each.
  * <ul>
  *   <li>one instance: the commit wakes the local dispatcher;</li>
  *   <li>across instances (PostgreSQL): instance A takes the intakes with its dispatcher off, instance B delivers
@@ -37,19 +37,23 @@ import java.util.regex.Pattern;
  * </ul>
  */
 class DeliveryLatencyBench {
-    private static final int REQUESTS = 300;
-    private static final int RATE_PER_SECOND = 20;
+    private static final int SECONDS = 15;
     private static final Pattern REQUEST_ID = Pattern.compile("REQ-[0-9A-Z]{8,}");
 
     @Test
     void commitToPlatformCall() throws Exception {
         StringBuilder report = new StringBuilder();
-        report.append(run("one instance, H2", TestTarget.h2(dir("h2")), false));
         var server = TestDatabase.postgresServer();
-        if (server.isPresent()) {
-            report.append(run("one instance, PostgreSQL", TestTarget.postgres(server.get(), dir("pg1")), false));
-            report.append(run("across two instances, PostgreSQL", TestTarget.postgres(server.get(), dir("pg2")), true));
-        } else {
+        for (int rate : new int[]{5, 20}) {
+            report.append(run("one instance, H2, " + rate + "/s", TestTarget.h2(dir("h2")), false, rate));
+            if (server.isPresent()) {
+                report.append(run("one instance, PostgreSQL, " + rate + "/s", TestTarget.postgres(server.get(), dir("pg1")),
+                        false, rate));
+                report.append(run("two instances, PostgreSQL, " + rate + "/s", TestTarget.postgres(server.get(), dir("pg2")),
+                        true, rate));
+            }
+        }
+        if (server.isEmpty()) {
             report.append("PostgreSQL runs skipped: CLEARANCE_TEST_PG_URL is not set\n");
         }
         Path out = Path.of("target", "bench", "delivery-latency.txt");
@@ -62,7 +66,7 @@ class DeliveryLatencyBench {
         return Path.of("target", "bench", name + "-" + UUID.randomUUID());
     }
 
-    private static String run(String label, TestTarget db, boolean acrossInstances) throws Exception {
+    private static String run(String label, TestTarget db, boolean acrossInstances, int ratePerSecond) throws Exception {
         FakeSlack slack = new FakeSlack();
         slack.stubAnyone();
         Map<String, Instant> firstPost = new ConcurrentHashMap<>();
@@ -83,12 +87,12 @@ class DeliveryLatencyBench {
         try {
             ChildApp intake;
             if (acrossInstances) {
-                intake = ChildApp.start(label.replace(' ', '-') + "-a", db, logs, env, "--clearance.config=" + config,
+                intake = ChildApp.start(label.replaceAll("[^a-zA-Z0-9]+", "-") + "-a", db, logs, env, "--clearance.config=" + config,
                         "--clearance.outbox.poll-interval=0");
                 apps.add(intake);
-                apps.add(ChildApp.start(label.replace(' ', '-') + "-b", db, logs, env, "--clearance.config=" + config));
+                apps.add(ChildApp.start(label.replaceAll("[^a-zA-Z0-9]+", "-") + "-b", db, logs, env, "--clearance.config=" + config));
             } else {
-                intake = ChildApp.start(label.replace(' ', '-'), db, logs, env, "--clearance.config=" + config);
+                intake = ChildApp.start(label.replaceAll("[^a-zA-Z0-9]+", "-"), db, logs, env, "--clearance.config=" + config);
                 apps.add(intake);
             }
             ApiClient api = intake.api();
@@ -97,9 +101,9 @@ class DeliveryLatencyBench {
                 api.post("/api/v1/requests", body("warm-" + i));
             }
             List<String> ids = new ArrayList<>();
-            long periodNanos = 1_000_000_000L / RATE_PER_SECOND;
+            long periodNanos = 1_000_000_000L / ratePerSecond;
             long next = System.nanoTime();
-            for (int i = 0; i < REQUESTS; i++) {
+            for (int i = 0; i < ratePerSecond * SECONDS; i++) {
                 while (System.nanoTime() < next) {
                     Thread.onSpinWait();
                 }
@@ -113,6 +117,8 @@ class DeliveryLatencyBench {
             while (!firstPost.keySet().containsAll(ids) && Instant.now().isBefore(deadline)) {
                 Thread.sleep(100);
             }
+            // H2 is embedded: read the outbox once the applications have stopped
+            apps.forEach(ChildApp::close);
             List<Long> latencies = new ArrayList<>();
             try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
                     "SELECT MIN(created_at) FROM outbox_message WHERE request_id = ?")) {
@@ -129,7 +135,7 @@ class DeliveryLatencyBench {
                 }
             }
             Collections.sort(latencies);
-            return String.format("%-34s n=%d  median %d ms  p90 %d ms  p99 %d ms  max %d ms  (not delivered: %d)%n",
+            return String.format("%-38s n=%d  median %d ms  p90 %d ms  p99 %d ms  max %d ms  (not delivered: %d)%n",
                     label, latencies.size(), pct(latencies, 50), pct(latencies, 90), pct(latencies, 99),
                     latencies.isEmpty() ? -1 : latencies.get(latencies.size() - 1), ids.size() - latencies.size());
         } finally {

@@ -41,7 +41,13 @@ public final class ChildApp implements AutoCloseable {
         }
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+                "-Xmx384m"));
+        // tests start many short-lived JVMs: C1 only starts faster; benchmarks ask for the full JIT
+        String jvmArgs = System.getProperty("clearance.child.jvmArgs", "-XX:TieredStopAtLevel=1").strip();
+        if (!jvmArgs.isEmpty()) {
+            command.addAll(List.of(jvmArgs.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString(),
                 "--server.port=" + port,
                 "--clearance.api.tokens=" + ApiClient.TOKEN,
                 "--clearance.chat.log.enabled=true",

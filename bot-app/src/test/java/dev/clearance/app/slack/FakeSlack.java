@@ -61,9 +61,32 @@ public final class FakeSlack {
                 .withBody("{{formData request.body 'form' urlDecode=true}}{\"ok\":true,\"channel\":\"{{form.channel}}\","
                         + "\"ts\":\"{{now format='unix'}}.{{randomValue length=6 type='NUMERIC'}}\"}")));
         server.stubFor(post("/api/chat.update").atPriority(10).willReturn(okJson("{\"ok\":true}")));
+        server.stubFor(post(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/actions/.*")).atPriority(10)
+                .willReturn(aResponse().withStatus(200).withBody("ok")));
         server.stubFor(post("/api/conversations.history").atPriority(10).willReturn(aResponse().withTransformers(History.NAME)));
         server.stubFor(post("/api/chat.postEphemeral").atPriority(10).willReturn(okJson("{\"ok\":true,\"message_ts\":\"1.2\"}")));
         server.stubFor(post("/api/views.open").atPriority(10).willReturn(okJson("{\"ok\":true,\"view\":{\"id\":\"V1\"}}")));
+    }
+
+    /** Where an interaction's replies go: Slack's response_url for that click (who clicked, and where). */
+    String responseUrl(String userId, String channel) {
+        return server.baseUrl() + "/actions/" + userId + "/" + channel;
+    }
+
+    /** Replies sent through response_url, oldest first: {user, channel, text, response_type}. */
+    List<Map<String, String>> responses() {
+        return server.findAll(postRequestedFor(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/actions/.*")))
+                .stream().map(r -> {
+                    String[] path = r.getUrl().split("/");
+                    tools.jackson.databind.JsonNode body = tools.jackson.databind.json.JsonMapper.builder().build()
+                            .readTree(r.getBodyAsString());
+                    Map<String, String> reply = new LinkedHashMap<>();
+                    reply.put("user", path[2]);
+                    reply.put("channel", path[3]);
+                    reply.put("text", body.path("text").asString());
+                    reply.put("response_type", body.path("response_type").asString());
+                    return reply;
+                }).toList();
     }
 
     /** Everyone has a Slack account: an id made from their email, and a DM channel made from that id. */

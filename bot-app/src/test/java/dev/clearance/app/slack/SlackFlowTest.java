@@ -113,8 +113,8 @@ class SlackFlowTest extends SlackTestBase {
         assertThat(SLACK.calls("chat.postMessage", "DBOB")).isEmpty();
 
         send(blockAction("UZED", Actions.APPROVE, id, channel));
-        assertThat(SLACK.calls("chat.postEphemeral").get(0)).as("anyone in the channel may click; only approvers count")
-                .containsEntry("channel", channel).containsEntry("user", "UZED");
+        assertThat(SLACK.responses().get(0)).as("anyone in the channel may click; only approvers count")
+                .containsEntry("channel", channel).containsEntry("user", "UZED").containsEntry("response_type", "ephemeral");
         send(blockAction("UOLGA", Actions.APPROVE, id, channel));
         assertThat(send(viewSubmission("UOLGA", SlackIds.DECIDE_MODAL, "approve:" + id, Map.of(SlackIds.REASON_BLOCK, "ok"),
                 Map.of(SlackIds.DURATION_BLOCK, "1h"))).body()).isEmpty();
@@ -144,7 +144,7 @@ class SlackFlowTest extends SlackTestBase {
         send(blockAction("USAM", Actions.APPROVE, id));
         send(blockAction("UBOB", Actions.APPROVE, id));
         assertThat(SLACK.calls("views.open")).hasSize(modals);
-        List<Map<String, String>> ephemerals = SLACK.calls("chat.postEphemeral");
+        List<Map<String, String>> ephemerals = SLACK.responses();
         assertThat(ephemerals).extracting(e -> e.get("user")).containsExactly("USAM", "UBOB");
         assertThat(ephemerals.get(0).get("text")).contains("sam@example.com is not an approver");
         assertThat(ephemerals.get(1).get("text")).contains("self-approval is forbidden");
@@ -152,7 +152,7 @@ class SlackFlowTest extends SlackTestBase {
 
         decideInSlack("UPAT", id, true, "fine");
         send(blockAction("UPIA", Actions.APPROVE, id));
-        assertThat(SLACK.calls("chat.postEphemeral").get(2).get("text")).contains("already approved by pat@example.com at");
+        assertThat(SLACK.responses().get(2).get("text")).contains("already approved by pat@example.com at");
         assertThat(get(id).body().at("/steps/0/approvals").size()).isEqualTo(1);
     }
 

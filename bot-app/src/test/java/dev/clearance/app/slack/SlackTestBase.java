@@ -123,6 +123,7 @@ public abstract class SlackTestBase extends TimedAppTest {
         ((ObjectNode) p.get("container")).put("channel_id", channel);
         ((ObjectNode) p.get("channel")).put("id", channel);
         p.put("trigger_id", "trigger-" + userId + "-" + actionId);
+        p.put("response_url", SLACK.responseUrl(userId, channel));
         ObjectNode action = (ObjectNode) p.get("actions").get(0);
         action.put("action_id", actionId);
         action.put("value", value);

@@ -32,16 +32,17 @@ public final class SlackMessages {
     }
 
     public static Map<String, Object> render(Notification n) {
-        String fallback = Texts.truncate(TextRenderer.render(n), Blocks.TEXT_MAX);
+        // NB: the top-level text is mrkdwn too: user text in it must not ping (<!channel>), mention or link.
+        String fallback = Texts.truncate(esc(TextRenderer.render(n)), Blocks.TEXT_MAX);
         if (n.request().isEmpty()) {
-            return obj("text", fallback, "blocks", List.of(section(esc(fallback))));
+            return obj("text", fallback, "blocks", List.of(section(fallback)));
         }
         RequestView v = n.request().get();
         List<Object> blocks = switch (n.kind()) {
             case JUSTIFICATION_PROMPT -> v.status() == Status.REQUESTED ? prompt(v) : status(v);
             // NB: buttons only for someone who can act with them now; everyone else sees the state.
             case APPROVAL_REQUEST, REFRESH_COPIES -> v.mayDecide(n.param(RequestView.RECIPIENT)) ? approval(v) : status(v);
-            default -> List.of(section(esc(fallback)), context("Request `" + v.id() + "`"));
+            default -> List.of(section(fallback), context("Request `" + v.id() + "`"));
         };
         return obj("text", fallback, "blocks", blocks);
     }

@@ -35,6 +35,11 @@ public final class SlackReplies {
     private SlackReplies() {
     }
 
+    /** Text from elsewhere (an error message that may quote user input) made safe to put in mrkdwn. */
+    public static String escape(String text) {
+        return Blocks.esc(text);
+    }
+
     public static Map<String, Object> text(String markdown) {
         return obj("text", Texts.truncate(markdown, Blocks.TEXT_MAX), "blocks", List.of(section(markdown)));
     }
@@ -59,7 +64,7 @@ public final class SlackReplies {
         if (more || pageNumber > 1) {
             blocks.add(context("Page " + pageNumber + (more ? " · next: `/access pending " + (pageNumber + 1) + "`" : "")));
         }
-        return obj("text", page.isEmpty() ? "Nothing pending" : page.size() + " pending requests", "blocks", blocks);
+        return obj("text", page.isEmpty() ? "Nothing pending" : page.size() + (page.size() == 1 ? " pending request" : " pending requests"), "blocks", blocks);
     }
 
     public static Map<String, Object> show(RequestView v) {

@@ -68,6 +68,28 @@ class SlackPayloadsTest {
     }
 
     @Test
+    void userTextCannotPingMentionOrLinkInAnyField() {
+        String hostile = "<!channel> <@U0ADMIN> <https://evil.example|click here> & more";
+        for (var kind : List.of(dev.clearance.core.notify.NotificationKind.APPROVAL_REQUEST,
+                dev.clearance.core.notify.NotificationKind.REQUEST_SUBMITTED,
+                dev.clearance.core.notify.NotificationKind.REFRESH_COPIES)) {
+            String json = PayloadCheck.json(SlackMessages.render(new dev.clearance.core.notify.Notification(kind,
+                    java.util.Optional.of(Views.withJustification(hostile)), java.util.Map.of())));
+            assertThat(json).as(kind + " payload").doesNotContain("<!channel>").doesNotContain("<@U0ADMIN>")
+                    .doesNotContain("<https://evil.example");
+        }
+        assertThat(SlackReplies.escape("unknown scope '<!here>'")).isEqualTo("unknown scope '&lt;!here&gt;'");
+    }
+
+    @Test
+    void oneRequestIsCountedInTheSingular() {
+        assertThat(SlackReplies.pending(List.of(Views.requested()), List.of(), 1, false).get("text"))
+                .isEqualTo("1 pending request");
+        assertThat(SlackReplies.pending(List.of(Views.requested(), Views.approved()), List.of(), 1, false).get("text"))
+                .isEqualTo("2 pending requests");
+    }
+
+    @Test
     void decidedMessagesHaveNoButtonsAndPendingOnesDo() {
         assertThat(PayloadCheck.json(payloads().get("message_approval_request_approved"))).doesNotContain("\"actions\"")
                 .contains("Approved by *Pat Prod-Owner*");

@@ -11,6 +11,7 @@ import dev.clearance.core.port.MessageRef;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,10 +28,54 @@ public final class SlackApi {
     private static final Set<String> RETRYABLE = Set.of("ratelimited", "internal_error", "fatal_error",
             "service_unavailable", "request_timeout", "team_added_to_org");
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final Slack slack;
     private final MethodsClient methods;
+    private final Set<String> responseHosts;
 
     public SlackApi(Slack slack, String botToken) {
+        this(slack, botToken, Set.of());
+    }
+
+    /**
+     * @param extraResponseHosts hosts besides Slack's own that an interaction's {@code response_url} may name: the
+     *                           configured API host, so that a fake Slack in tests receives the replies too
+     */
+    public SlackApi(Slack slack, String botToken, Set<String> extraResponseHosts) {
+        this.slack = slack;
         this.methods = slack.methods(botToken);
+        this.responseHosts = new java.util.HashSet<>(extraResponseHosts);
+        this.responseHosts.add("hooks.slack.com");
+    }
+
+    /**
+     * Answers an interaction through its {@code response_url}: an ephemeral reply that reaches the clicker in any
+     * conversation, including ones the bot is not a member of (where chat.postEphemeral says not_in_channel).
+     */
+    public void respond(String responseUrl, Map<String, Object> message) throws DeliveryException {
+        URI uri;
+        try {
+            uri = URI.create(responseUrl);
+        } catch (IllegalArgumentException e) {
+            throw DeliveryException.permanent("response_url is not a URL");
+        }
+        // NB: the payload is signed by Slack, but only ever call Slack's own hosts with it
+        if (uri.getHost() == null || !responseHosts.contains(uri.getHost())) {
+            throw DeliveryException.permanent("response_url host " + uri.getHost() + " is not Slack's");
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("response_type", "ephemeral");
+        body.put("replace_original", false);
+        body.putAll(message);
+        try {
+            var response = slack.send(responseUrl, JSON.writeValueAsString(body));
+            if (response.getCode() != 200) {
+                throw response.getCode() >= 500 || response.getCode() == 429
+                        ? DeliveryException.retryable("response_url answered " + response.getCode(), null)
+                        : DeliveryException.permanent("response_url answered " + response.getCode());
+            }
+        } catch (IOException e) {
+            throw DeliveryException.retryable("response_url: " + e.getMessage(), null);
+        }
     }
 
     public record SlackUser(String id, Optional<String> email, String name) {

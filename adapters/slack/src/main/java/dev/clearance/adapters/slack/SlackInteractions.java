@@ -141,10 +141,10 @@ public final class SlackInteractions {
 
     Response provideJustification(BlockActionRequest req) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), (me, id) -> {
+        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
             AccessRequest r = queries.get(id);
             if (!r.requester().equals(me)) {
-                return Optional.of("Only " + r.requester() + " can justify `" + r.id() + "`.");
+                return Optional.of("Only the requester can justify `" + r.id() + "`.");
             }
             if (r.status() != Status.REQUESTED) {
                 return Optional.of("`" + r.id() + "` is " + r.status().name().toLowerCase(Locale.ROOT).replace('_', ' ')
@@ -157,7 +157,7 @@ public final class SlackInteractions {
 
     Response declineJustification(BlockActionRequest req) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), (me, id) -> {
+        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
             service.abandon(id, me.value());
             return Optional.empty();
         }, p.getActions().get(0).getValue());
@@ -165,7 +165,7 @@ public final class SlackInteractions {
 
     Response openDecision(BlockActionRequest req, boolean approve) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), (me, id) -> {
+        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
             AccessRequest r = queries.get(id);
             // NB: explain an ineligible or late click before any form opens; the decision itself re-checks all of it.
             Optional<String> refusal = queries.whyCannotDecide(me, r);
@@ -182,7 +182,7 @@ public final class SlackInteractions {
     }
 
     /** Runs a button's work; any refusal is told to the clicker alone (ephemeral), and nothing changes. */
-    private Response onButton(String userId, String channel, ButtonWork work, String requestId) {
+    private Response onButton(String userId, String channel, String responseUrl, ButtonWork work, String requestId) {
         Optional<String> problem;
         try {
             Optional<UserEmail> me = identities.emailOf(userId);
@@ -193,14 +193,36 @@ public final class SlackInteractions {
             LOG.warn("button on {} failed against Slack: {}", requestId, e.getMessage());
             problem = Optional.of("Slack did not answer (" + e.getMessage() + "); try again.");
         }
-        problem.ifPresent(text -> {
-            try {
-                api.postEphemeral(channel, userId, SlackReplies.text(":warning: " + text));
-            } catch (DeliveryException e) {
-                LOG.warn("could not tell {} why their click was refused: {}", userId, e.getMessage());
-            }
-        });
+        problem.ifPresent(text -> tell(userId, channel, responseUrl, SlackReplies.text(":warning: " + text)));
         return Response.ok();
+    }
+
+    /**
+     * A refusal reaches the clicker wherever they clicked: through the interaction's response_url (no membership
+     * needed), else an ephemeral message in the conversation, else a DM from the bot.
+     */
+    private void tell(String userId, String channel, String responseUrl, Map<String, Object> message) {
+        if (responseUrl != null && !responseUrl.isBlank()) {
+            try {
+                api.respond(responseUrl, message);
+                return;
+            } catch (DeliveryException e) {
+                LOG.info("response_url refused the reply to {} ({}); trying an ephemeral message", userId, e.getMessage());
+            }
+        }
+        if (channel != null) {
+            try {
+                api.postEphemeral(channel, userId, message);
+                return;
+            } catch (DeliveryException e) {
+                LOG.info("chat.postEphemeral refused the reply to {} ({}); sending a DM", userId, e.getMessage());
+            }
+        }
+        try {
+            api.post(identities.dmChannel(userId), message);
+        } catch (DeliveryException e) {
+            LOG.warn("could not tell {} why their click was refused: {}", userId, e.getMessage());
+        }
     }
 
     private static String channelOf(com.slack.api.app_backend.interactive_components.payload.BlockActionPayload p) {
@@ -291,7 +313,7 @@ public final class SlackInteractions {
         } catch (InvalidInputException e) {
             return ctx.ackWithErrors(Map.of(blockFor(e.field(), fallbackBlock), e.getMessage()));
         } catch (ClearanceException e) {
-            return ctx.ackWithErrors(Map.of(fallbackBlock, explain(e)));
+            return ctx.ackWithErrors(Map.of(fallbackBlock, e.getMessage()));
         } catch (DeliveryException e) {
             return ctx.ackWithErrors(Map.of(fallbackBlock, "Slack did not answer while I looked you up; try again."));
         }
@@ -330,8 +352,9 @@ public final class SlackInteractions {
         return b.getOrDefault(SlackIds.INPUT_ACTION, b.values().iterator().next());
     }
 
+    /** A refusal for mrkdwn: it may quote what the user typed, which must not ping, mention or link. */
     private static String explain(ClearanceException e) {
-        return e.getMessage();
+        return SlackReplies.escape(e.getMessage());
     }
 
     private static String noIdentity() {

@@ -250,8 +250,10 @@ public final class TeamsBot extends ActivityHandler {
 
     private Map<String, Object> notice(String requestId, NotificationKind kind, String text, UserEmail who) {
         try {
-            if (requestId != null && kind != null) {
-                return TeamsCards.withNotice(render(kind, queries.get(requestId), who), text);
+            // NB: a refusal shows the request only to someone who may see it (RequestQueries.getFor): a crafted or
+            // replayed click by anyone else gets the reason alone, never the requester, resource or justification.
+            if (requestId != null && kind != null && who != null) {
+                return TeamsCards.withNotice(render(kind, queries.getFor(who, requestId), who), text);
             }
         } catch (ClearanceException unknown) {
             LOG.debug("card action on unknown request {}", requestId);
