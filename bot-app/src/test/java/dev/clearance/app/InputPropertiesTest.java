@@ -3,6 +3,7 @@ package dev.clearance.app;
 import dev.clearance.app.support.ApiClient;
 import dev.clearance.app.support.AppTestBase;
 import dev.clearance.app.support.HostileText;
+import dev.clearance.app.support.StoreSnapshot;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -85,12 +86,7 @@ class InputPropertiesTest extends AppTestBase {
                 .collect(Collectors.joining(",", "{", "}"));
     }
 
-    /** Everything a command could have changed: requests with their versions, audit, votes, outbox, timers. */
     private String snapshot() {
-        return jdbc.sql("SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM access_request").query(String.class).single()
-                + "/" + jdbc.sql("SELECT COUNT(*) FROM audit_event").query(Long.class).single()
-                + "/" + jdbc.sql("SELECT COUNT(*) FROM approval_vote").query(Long.class).single()
-                + "/" + jdbc.sql("SELECT COUNT(*) FROM outbox_message").query(Long.class).single()
-                + "/" + jdbc.sql("SELECT COUNT(*) FROM qrtz_triggers").query(Long.class).single();
+        return StoreSnapshot.of(jdbc);
     }
 }

@@ -24,12 +24,19 @@ public class JdbcSentMessages implements SentMessages {
     @Override
     public void record(SentMessage m) {
         jdbc.sql("""
-                        INSERT INTO sent_message (request_id, recipient, kind, channel, conversation_id, message_id, dedupe_key)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                        INSERT INTO sent_message (request_id, recipient, kind, channel, conversation_id, message_id, dedupe_key,
+                                                  rendered_digest)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")
                 .params(m.requestId() == null ? null : m.requestId().value(), m.recipient() == null ? null : m.recipient().value(),
                         m.kind().name(),
-                        m.ref().channel(), m.ref().conversationId(), m.ref().messageId(), m.dedupeKey())
+                        m.ref().channel(), m.ref().conversationId(), m.ref().messageId(), m.dedupeKey(), m.renderedDigest())
                 .update();
+    }
+
+    @Override
+    public void rendered(MessageRef ref, String digest) {
+        jdbc.sql("UPDATE sent_message SET rendered_digest = ? WHERE channel = ? AND conversation_id = ? AND message_id = ?")
+                .params(digest, ref.channel(), ref.conversationId(), ref.messageId()).update();
     }
 
     @Override
@@ -40,7 +47,7 @@ public class JdbcSentMessages implements SentMessages {
                 .query((rs, n) -> new SentMessage(id, rs.getString("recipient") == null ? null : UserEmail.of(rs.getString("recipient")),
                         NotificationKind.valueOf(rs.getString("kind")),
                         new MessageRef(rs.getString("channel"), rs.getString("conversation_id"), rs.getString("message_id")),
-                        rs.getString("dedupe_key")))
+                        rs.getString("dedupe_key"), rs.getString("rendered_digest")))
                 .list();
     }
 

@@ -1,6 +1,7 @@
 package dev.clearance.app.slack;
 
 import dev.clearance.app.support.HostileText;
+import dev.clearance.app.support.StoreSnapshot;
 import dev.clearance.cards.Actions;
 import dev.clearance.cards.slack.SlackIds;
 import org.junit.jupiter.api.Test;
@@ -57,8 +58,6 @@ class SlackInputPropertiesTest extends SlackTestBase {
     }
 
     private String snapshot() {
-        return jdbc.sql("SELECT COUNT(*) || ':' || COALESCE(SUM(version), 0) FROM access_request").query(String.class).single()
-                + "/" + jdbc.sql("SELECT COUNT(*) FROM audit_event").query(Long.class).single()
-                + "/" + jdbc.sql("SELECT COUNT(*) FROM approval_vote").query(Long.class).single();
+        return StoreSnapshot.of(jdbc);
     }
 }

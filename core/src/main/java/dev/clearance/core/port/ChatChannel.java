@@ -41,6 +41,14 @@ public interface ChatChannel {
         return Optional.empty();
     }
 
+    /**
+     * A digest of exactly what this channel would send for {@code notification}; equal digests mean an update would
+     * change nothing, so it is not sent. Empty when the channel cannot tell (then every update is sent).
+     */
+    default Optional<String> fingerprint(Notification notification) {
+        return Optional.empty();
+    }
+
     /** Replaces a message posted earlier with a fresh rendering. */
     void update(MessageRef ref, Notification notification) throws DeliveryException;
 

@@ -16,7 +16,17 @@ public interface SentMessages {
     /** Whether this outbox message was already posted on this channel (a retry must not post again). */
     boolean alreadyPosted(String dedupeKey, String channel);
 
-    /** @param recipient null for a post to a shared channel */
-    record SentMessage(RequestId requestId, UserEmail recipient, NotificationKind kind, MessageRef ref, String dedupeKey) {
+    /** Remembers the digest of what was just sent to this copy (see {@link ChatChannel#fingerprint}). */
+    void rendered(MessageRef ref, String digest);
+
+    /**
+     * @param recipient      null for a post to a shared channel
+     * @param renderedDigest what was last sent to this copy, when the channel can tell; null otherwise
+     */
+    record SentMessage(RequestId requestId, UserEmail recipient, NotificationKind kind, MessageRef ref, String dedupeKey,
+                       String renderedDigest) {
+        public SentMessage(RequestId requestId, UserEmail recipient, NotificationKind kind, MessageRef ref, String dedupeKey) {
+            this(requestId, recipient, kind, ref, dedupeKey, null);
+        }
     }
 }

@@ -162,8 +162,10 @@ public final class NotificationDelivery {
             Optional<MessageRef> earlier = inDoubtSince.isPresent()
                     ? channel.findPosted(person, m.dedupeKey(), inDoubtSince.get()) : Optional.empty();
             var ref = earlier.isPresent() ? earlier.get() : channel.post(person, n);
+            // a found earlier post's content is unknown: no digest, so the next refresh updates it
+            String digest = earlier.isPresent() ? null : channel.fingerprint(n).orElse(null);
             ctx.transactions().inTransaction(() -> {
-                sent.record(new SentMessage(m.requestId().orElse(null), person.email(), m.kind(), ref, m.dedupeKey()));
+                sent.record(new SentMessage(m.requestId().orElse(null), person.email(), m.kind(), ref, m.dedupeKey(), digest));
                 return null;
             });
         }
@@ -181,11 +183,11 @@ public final class NotificationDelivery {
         }
         Optional<MessageRef> earlier = inDoubtSince.isPresent()
                 ? channel.findPostedInConversation(conversation, m.dedupeKey(), inDoubtSince.get()) : Optional.empty();
-        var ref = earlier.isPresent() ? earlier.get()
-                : channel.postToConversation(conversation, new Notification(m.kind(), view,
-                Map.of(Notification.DEDUPE_KEY, m.dedupeKey())));
+        Notification n = new Notification(m.kind(), view, Map.of(Notification.DEDUPE_KEY, m.dedupeKey()));
+        var ref = earlier.isPresent() ? earlier.get() : channel.postToConversation(conversation, n);
+        String digest = earlier.isPresent() ? null : channel.fingerprint(n).orElse(null);
         ctx.transactions().inTransaction(() -> {
-            sent.record(new SentMessage(m.requestId().orElse(null), null, m.kind(), ref, m.dedupeKey()));
+            sent.record(new SentMessage(m.requestId().orElse(null), null, m.kind(), ref, m.dedupeKey(), digest));
             return null;
         });
     }
@@ -200,7 +202,16 @@ public final class NotificationDelivery {
             try {
                 Map<String, String> params = new HashMap<>(m.params());
                 params.put(RequestView.RECIPIENT, copy.recipient() == null ? "" : copy.recipient().value());
-                channel.get().update(copy.ref(), new Notification(copy.kind(), Optional.of(view), params));
+                Notification n = new Notification(copy.kind(), Optional.of(view), params);
+                Optional<String> digest = channel.get().fingerprint(n);
+                if (digest.isPresent() && digest.get().equals(copy.renderedDigest())) {
+                    continue; // the copy already shows exactly this: an update would be a wasted platform call
+                }
+                channel.get().update(copy.ref(), n);
+                digest.ifPresent(d -> ctx.transactions().inTransaction(() -> {
+                    sent.rendered(copy.ref(), d);
+                    return null;
+                }));
             } catch (DeliveryException e) {
                 if (e.isRetryable()) {
                     retryable = e;

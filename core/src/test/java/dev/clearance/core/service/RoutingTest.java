@@ -51,6 +51,10 @@ class RoutingTest {
         public boolean alreadyPosted(String dedupeKey, String channel) {
             return false;
         }
+
+        @Override
+        public void rendered(MessageRef ref, String digest) {
+        }
     };
 
     private final ChatChannel slack = new Platform("slack", Set.of("a@example.com", "both@example.com"));

@@ -27,7 +27,7 @@ public final class SlackApi {
     public static final String CHANNEL = "slack";
     private static final Set<String> RETRYABLE = Set.of("ratelimited", "internal_error", "fatal_error",
             "service_unavailable", "request_timeout", "team_added_to_org");
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    static final JsonMapper JSON = JsonMapper.builder().build();
     private final Slack slack;
     private final MethodsClient methods;
     private final Set<String> responseHosts;

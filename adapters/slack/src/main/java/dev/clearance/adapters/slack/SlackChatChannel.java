@@ -2,6 +2,7 @@ package dev.clearance.adapters.slack;
 
 import dev.clearance.cards.slack.SlackMessages;
 import dev.clearance.core.model.Person;
+import dev.clearance.core.notify.Fingerprint;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.MessageRef;
@@ -53,6 +54,11 @@ public final class SlackChatChannel implements ChatChannel {
     @Override
     public MessageRef postToConversation(String conversationId, Notification notification) throws DeliveryException {
         return api.post(conversationId, SlackMessages.render(notification), notification.param(Notification.DEDUPE_KEY));
+    }
+
+    @Override
+    public Optional<String> fingerprint(Notification notification) {
+        return Optional.of(Fingerprint.of(SlackApi.JSON.writeValueAsString(SlackMessages.render(notification))));
     }
 
     @Override

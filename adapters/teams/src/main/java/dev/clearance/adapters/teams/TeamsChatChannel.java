@@ -4,6 +4,7 @@ import dev.clearance.cards.Texts;
 import dev.clearance.cards.teams.TeamsCards;
 import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.model.Person;
+import dev.clearance.core.notify.Fingerprint;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.MessageRef;
@@ -47,6 +48,12 @@ public final class TeamsChatChannel implements ChatChannel {
             }
             throw e;
         }
+    }
+
+    @Override
+    public Optional<String> fingerprint(Notification n) {
+        // the card's maps keep their insertion order, so equal cards print equally
+        return Optional.of(Fingerprint.of(summary(n) + "\n" + TeamsCards.render(n)));
     }
 
     @Override
