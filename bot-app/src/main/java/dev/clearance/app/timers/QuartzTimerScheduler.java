@@ -53,7 +53,7 @@ public class QuartzTimerScheduler implements TimerScheduler {
                 .withSchedule(SimpleScheduleBuilder.simpleSchedule().withMisfireHandlingInstructionFireNow())
                 .build();
         try {
-            scheduler.deleteJob(key);
+            deleteIfPresent(key);
             scheduler.scheduleJob(job, trigger);
         } catch (SchedulerException e) {
             throw new StoreUnavailableException("cannot schedule " + kind + " for " + id, e);
@@ -63,9 +63,21 @@ public class QuartzTimerScheduler implements TimerScheduler {
     @Override
     public void cancel(RequestId id, TimerKind kind) {
         try {
-            scheduler.deleteJob(jobKey(id, kind));
+            deleteIfPresent(jobKey(id, kind));
         } catch (SchedulerException e) {
             throw new StoreUnavailableException("cannot cancel " + kind + " for " + id, e);
+        }
+    }
+
+    /**
+     * Quartz's deleteJob takes the scheduler-wide TRIGGER_ACCESS row lock, held until the command commits, even for
+     * a job that does not exist (most cancels: a decision cancels three timer kinds). checkExists reads without it.
+     * NB: safe because every timer change of a request runs in a transaction that has already written that request's
+     * row (compare-and-swap), so no other transaction can be creating this job meanwhile.
+     */
+    private void deleteIfPresent(JobKey key) throws SchedulerException {
+        if (scheduler.checkExists(key)) {
+            scheduler.deleteJob(key);
         }
     }
 
