@@ -30,7 +30,15 @@ class TeamsCommandTest extends TeamsTestBase {
         assertThat(say("bob", "request")).contains("\"verb\":\"clearance.request\"", "org/prod");
         String id = intake("bob@example.com", "ec2:DeleteVolume", "210987654321");
         justify(id, "bob@example.com", "1h");
-        assertThat(say("olga", "<at>Clearance</at> pending")).contains(id);
+        String olgasList = say("olga", "<at>Clearance</at> pending");
+        assertThat(olgasList).contains(id).as("olga can decide it: Approve and Deny, as on Slack")
+                .contains("\"verb\":\"clearance.approve\"", "\"verb\":\"clearance.deny\"");
+        assertThat(say("bob", "pending")).as("the requester sees it, without buttons").contains(id)
+                .doesNotContain("\"verb\":\"clearance.approve\"");
+        // Approve from the list asks for the reason on the request's own card; nothing is decided yet
+        Reply fromList = activity(TEAMS.invoke("olga", dev.clearance.cards.Actions.APPROVE, java.util.Map.of("requestId", id)));
+        assertThat(fromList.card()).contains("reason is required", "\"verb\":\"clearance.approve\"");
+        assertThat(status(id)).isEqualTo("PENDING");
         assertThat(say("sam", "pending")).doesNotContain(id);
         assertThat(say("bob", "show " + id)).contains("Audit trail", "justified; duration 1h");
         assertThat(say("sam", "show " + id)).contains("Only the requester and the approvers or admins");

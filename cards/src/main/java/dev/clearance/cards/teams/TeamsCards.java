@@ -135,13 +135,27 @@ public final class TeamsCards {
     }
 
     public static Map<String, Object> pending(List<RequestView> page, int pageNumber, boolean more) {
+        return pending(page, List.of(), pageNumber, more);
+    }
+
+    /**
+     * The pending list; entries the viewer can decide now ({@code actionable} ids) get Approve and Deny, which answer
+     * with that request's approval card, where the reason is given.
+     */
+    public static Map<String, Object> pending(List<RequestView> page, List<String> actionable, int pageNumber, boolean more) {
         List<Object> body = new ArrayList<>();
         body.add(title(page.isEmpty() ? "Nothing pending" : "Pending requests"));
         for (RequestView v : page) {
-            body.add(obj("type", "Container", "separator", true, "items", arr(
+            List<Object> items = arr(
                     text("**" + v.resource() + "** in **" + v.account() + "** for " + v.requesterName() + " — "
                             + Titles.of(v).toLowerCase(), "Default", false),
-                    small(v.progress() + " · created " + Texts.time(v.createdAt()) + " · " + v.id()))));
+                    small(v.progress() + " · created " + Texts.time(v.createdAt()) + " · " + v.id()));
+            if (actionable.contains(v.id())) {
+                items.add(obj("type", "ActionSet", "actions", arr(
+                        execute("Approve", Actions.APPROVE, v.id(), "positive", "none"),
+                        execute("Deny", Actions.DENY, v.id(), "destructive", "none"))));
+            }
+            body.add(obj("type", "Container", "separator", true, "items", items));
         }
         if (more || pageNumber > 1) {
             body.add(small("Page " + pageNumber + (more ? " · next: pending " + (pageNumber + 1) : "")));

@@ -36,7 +36,8 @@ class TeamsCardsTest {
         c.put("card_refused_click", TeamsCards.withNotice(card(NotificationKind.APPROVAL_REQUEST, Views.pendingStep2Escalated()),
                 "sam@example.com is not an approver for Account owner"));
         c.put("card_request_form", TeamsCards.requestForm(List.of("org", "org/dev", "org/prod")));
-        c.put("card_pending", TeamsCards.pending(List.of(Views.pendingStep2Escalated(), Views.requested()), 1, true));
+        c.put("card_pending", TeamsCards.pending(List.of(Views.pendingStep2Escalated(), Views.requested()),
+                List.of(Views.pendingStep2Escalated().id()), 1, true));
         c.put("card_show", TeamsCards.show(Views.approved()));
         c.put("card_whoapproves", TeamsCards.whoApproves("s3:DeleteBucket", "123456789012", new PolicyPreview("prod-destructive",
                 AccessDuration.parse("8h"), true, false, "org/prod",

@@ -176,7 +176,9 @@ public final class TeamsBot extends ActivityHandler {
 
     private Map<String, Object> pending(UserEmail me, int page) {
         RequestQueries.PendingPage p = queries.pendingPage(me, page, PAGE_SIZE);
-        return TeamsCards.pending(p.items().stream().map(views::of).toList(), page, p.more());
+        List<String> actionable = p.items().stream().filter(r -> queries.whyCannotDecide(me, r).isEmpty())
+                .map(r -> r.id().value()).toList();
+        return TeamsCards.pending(p.items().stream().map(views::of).toList(), actionable, page, p.more());
     }
 
     // ------------------------------------------------------------------ card actions
