@@ -16,7 +16,7 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
     public ClearanceProperties {
         api = api == null ? new Api(List.of(), null) : api;
         accessProvider = accessProvider == null ? new AccessProvider("none", null) : accessProvider;
-        outbox = outbox == null ? new Outbox(Duration.ofMillis(500), 50) : outbox;
+        outbox = outbox == null ? new Outbox(Duration.ofMillis(250), 50) : outbox;
         chat = chat == null ? new Chat(new Log("auto")) : chat;
         slack = slack == null ? new Slack(null, null, null, null) : slack;
         teams = teams == null ? new Teams(null, null, null, false) : teams;
