@@ -49,10 +49,9 @@ class SlackWiring {
 
     @Bean
     SlackApi slackApi(Slack slack, ClearanceProperties properties) {
-        String url = properties.slack().apiUrl() == null || properties.slack().apiUrl().isBlank()
-                ? "https://slack.com/api/" : properties.slack().apiUrl();
         // interaction replies go to the response_url Slack gives; a fake Slack (tests) is the API host itself
-        return new SlackApi(slack, properties.slack().botToken().strip(), java.util.Set.of(java.net.URI.create(url).getHost()));
+        String apiHost = java.net.URI.create(slack.getConfig().getMethodsEndpointUrlPrefix()).getHost();
+        return new SlackApi(slack, properties.slack().botToken().strip(), java.util.Set.of(apiHost));
     }
 
     @Bean

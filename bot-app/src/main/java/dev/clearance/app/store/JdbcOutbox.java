@@ -102,16 +102,20 @@ public class JdbcOutbox implements Outbox {
 
     @Override
     public List<PendingDelivery> claimDue(Instant now, int limit, Duration lease) {
-        List<Long> candidates = jdbc.sql("""
-                        SELECT id FROM outbox_message
+        // A candidate with claimed_until set is one whose claim ran out unfinished (delivered, retryAt and failed all
+        // clear it): its owner died mid-delivery, perhaps after the platform took the post.
+        Map<Long, Boolean> candidates = new java.util.LinkedHashMap<>();
+        jdbc.sql("""
+                        SELECT id, claimed_until FROM outbox_message
                         WHERE state = 'PENDING' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
                         ORDER BY id LIMIT ?""")
-                .params(Timestamps.bind(now), Timestamps.bind(now), limit).query(Long.class).list();
+                .params(Timestamps.bind(now), Timestamps.bind(now), limit)
+                .query((org.springframework.jdbc.core.RowCallbackHandler)
+                        rs -> candidates.put(rs.getLong("id"), rs.getObject("claimed_until") != null));
         List<PendingDelivery> claimed = new ArrayList<>();
-        for (Long id : candidates) {
-            // A claim that ran out unfinished (delivered, retryAt and failed all clear it): its owner died mid-delivery.
-            boolean inDoubt = jdbc.sql("SELECT claimed_until FROM outbox_message WHERE id = ?").param(id)
-                    .query((rs, n) -> rs.getObject(1) != null).optional().orElse(false);
+        for (var candidate : candidates.entrySet()) {
+            long id = candidate.getKey();
+            boolean inDoubt = candidate.getValue();
             int won = jdbc.sql("""
                             UPDATE outbox_message SET claimed_until = ?, claimed_by = ?
                             WHERE id = ? AND state = 'PENDING' AND (claimed_until IS NULL OR claimed_until < ?)""")

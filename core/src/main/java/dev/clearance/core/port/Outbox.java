@@ -36,8 +36,5 @@ public interface Outbox {
      * ran out unfinished: that dispatcher died, perhaps after the platform took the post and before it was recorded.
      */
     record PendingDelivery(long id, OutboundMessage message, int attempts, Optional<Instant> inDoubtSince) {
-        public PendingDelivery(long id, OutboundMessage message, int attempts) {
-            this(id, message, attempts, Optional.empty());
-        }
     }
 }

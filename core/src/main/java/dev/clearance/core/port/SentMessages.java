@@ -25,8 +25,5 @@ public interface SentMessages {
      */
     record SentMessage(RequestId requestId, UserEmail recipient, NotificationKind kind, MessageRef ref, String dedupeKey,
                        String renderedDigest) {
-        public SentMessage(RequestId requestId, UserEmail recipient, NotificationKind kind, MessageRef ref, String dedupeKey) {
-            this(requestId, recipient, kind, ref, dedupeKey, null);
-        }
     }
 }

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -165,25 +166,17 @@ public final class LifecycleTimers {
      * attempt would have, in one transaction. Empty when the request moved on, e.g. the requester cancelled first.
      */
     private Optional<AccessRequest> claimGrantAttempt(RequestId id, Instant attemptAt) {
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            try {
-                return ctx.transactions().inTransaction(() -> {
-                    Optional<AccessRequest> found = ctx.store().find(id);
-                    if (found.isEmpty() || found.get().status() != Status.APPROVED
-                            || found.get().grantState() != GrantState.GRANTING) {
-                        return Optional.<AccessRequest>empty();
-                    }
-                    AccessRequest r = found.get();
-                    r.nextProviderAttempt();
-                    ctx.store().update(r);
-                    expiryFrom(r, attemptAt).ifPresent(e -> ctx.timers().schedule(r.id(), TimerKind.REVOKE, e));
-                    return Optional.of(r);
-                });
-            } catch (ConcurrentUpdateException lost) {
-                LOG.fine(() -> "grant of " + id + " lost a race; re-reading");
+        return changed(id, found -> {
+            if (found.isEmpty() || found.get().status() != Status.APPROVED
+                    || found.get().grantState() != GrantState.GRANTING) {
+                return Optional.<AccessRequest>empty();
             }
-        }
-        throw new ConcurrentUpdateException(id);
+            AccessRequest r = found.get();
+            r.nextProviderAttempt();
+            ctx.store().update(r);
+            expiryFrom(r, attemptAt).ifPresent(e -> ctx.timers().schedule(r.id(), TimerKind.REVOKE, e));
+            return Optional.of(r);
+        });
     }
 
     private void revoke(RequestId id) {
@@ -264,13 +257,17 @@ public final class LifecycleTimers {
     }
 
     private void change(RequestId id, Consumer<AccessRequest> mutation) {
+        changed(id, found -> {
+            found.ifPresent(mutation);
+            return null;
+        });
+    }
+
+    /** Reads and changes the request in one transaction; a lost compare-and-swap re-reads and runs again. */
+    private <T> T changed(RequestId id, Function<Optional<AccessRequest>, T> work) {
         for (int attempt = 1; attempt <= 5; attempt++) {
             try {
-                ctx.transactions().inTransaction(() -> {
-                    ctx.store().find(id).ifPresent(mutation);
-                    return null;
-                });
-                return;
+                return ctx.transactions().inTransaction(() -> work.apply(ctx.store().find(id)));
             } catch (ConcurrentUpdateException lost) {
                 LOG.fine(() -> "timer for " + id + " lost a race; re-reading");
             }

@@ -32,10 +32,6 @@ public final class SlackApi {
     private final MethodsClient methods;
     private final Set<String> responseHosts;
 
-    public SlackApi(Slack slack, String botToken) {
-        this(slack, botToken, Set.of());
-    }
-
     /**
      * @param extraResponseHosts hosts besides Slack's own that an interaction's {@code response_url} may name: the
      *                           configured API host, so that a fake Slack in tests receives the replies too
