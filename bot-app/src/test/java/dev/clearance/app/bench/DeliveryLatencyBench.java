@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  * </ul>
  */
 class DeliveryLatencyBench {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DeliveryLatencyBench.class);
     private static final int SECONDS = 15;
     private static final Pattern REQUEST_ID = Pattern.compile("REQ-[0-9A-Z]{8,}");
 
@@ -59,7 +60,7 @@ class DeliveryLatencyBench {
         Path out = Path.of("target", "bench", "delivery-latency.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report.toString(), StandardCharsets.UTF_8);
-        System.out.println(report);
+        LOG.info("\n{}", report);
     }
 
     private static Path dir(String name) {
@@ -135,7 +136,7 @@ class DeliveryLatencyBench {
                 }
             }
             Collections.sort(latencies);
-            return String.format("%-38s n=%d  median %d ms  p90 %d ms  p99 %d ms  max %d ms  (not delivered: %d)%n",
+            return String.format("%-38s n=%d  median %d ms  p90 %d ms  p99 %d ms  max %d ms  (not delivered: %d)",
                     label, latencies.size(), pct(latencies, 50), pct(latencies, 90), pct(latencies, 99),
                     latencies.isEmpty() ? -1 : latencies.get(latencies.size() - 1), ids.size() - latencies.size());
         } finally {

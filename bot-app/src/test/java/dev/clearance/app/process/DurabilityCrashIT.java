@@ -34,6 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Three rounds on one database, each killed at a different point, on H2 and on PostgreSQL.
  */
 class DurabilityCrashIT {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(DurabilityCrashIT.class);
     private static final String ACCOUNT = "123456789012";
     private static final String RESOURCE = "ec2:StopInstances";
     private static final String APPROVER = "pat@example.com";
@@ -92,9 +93,9 @@ class DurabilityCrashIT {
             }
             checkStored(db, Acks.empty(), provider);
             Instant[] firstAndLast = revokedBetween(db, dueWhileDown);
-            System.out.printf("%s: %d revocations due while down: the first done %d ms, the last %d ms after the "
-                    + "restart was healthy%n", database, dueWhileDown.size(),
-                    Duration.between(healthy, firstAndLast[0]).toMillis(), Duration.between(healthy, firstAndLast[1]).toMillis());
+            LOG.info(String.format("%s: %d revocations due while down: the first done %d ms, the last %d ms after the "
+                    + "restart was healthy", database, dueWhileDown.size(),
+                    Duration.between(healthy, firstAndLast[0]).toMillis(), Duration.between(healthy, firstAndLast[1]).toMillis()));
             for (String id : dueWhileDown) {
                 assertThat(provider.calls().stream().filter(c -> c.requestId().equals(id) && c.action().equals("revoke")))
                         .as("revocations of " + id).hasSize(1);

@@ -10,75 +10,36 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Where child applications keep their data: an H2 file in a directory, or a fresh PostgreSQL database. */
-public interface TestTarget {
-    String name();
+/**
+ * Where child applications keep their data: an H2 file in a directory, or a fresh PostgreSQL database.
+ *
+ * @param applicationArguments   what the application is started with to use it
+ * @param applicationEnvironment the environment the application is started with
+ * @param url, user, password    the same database, for looking at what was really stored (after a kill, say)
+ */
+public record TestTarget(String name, List<String> applicationArguments, Map<String, String> applicationEnvironment,
+                         String url, String user, String password) {
 
-    List<String> applicationArguments();
-
-    Map<String, String> applicationEnvironment();
-
-    /** A connection to the same database, for looking at what was really stored (after a kill, say). */
-    Connection connect() throws SQLException;
-
-    static TestTarget h2(Path dataDir) {
-        return new TestTarget() {
-            @Override
-            public String name() {
-                return "h2";
-            }
-
-            @Override
-            public List<String> applicationArguments() {
-                return List.of("--clearance.data-dir=" + dataDir.toAbsolutePath());
-            }
-
-            @Override
-            public Map<String, String> applicationEnvironment() {
-                return Map.of();
-            }
-
-            @Override
-            public Connection connect() throws SQLException {
-                return DriverManager.getConnection("jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("clearance")
-                        + ";DATABASE_TO_LOWER=TRUE;IFEXISTS=TRUE", "sa", "");
-            }
-
-            @Override
-            public String toString() {
-                return name();
-            }
-        };
+    public static TestTarget h2(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath();
+        return new TestTarget("h2", List.of("--clearance.data-dir=" + dir), Map.of(),
+                "jdbc:h2:file:" + dir.resolve("clearance") + ";DATABASE_TO_LOWER=TRUE;IFEXISTS=TRUE", "sa", "");
     }
 
-    static TestTarget postgres(TestDatabase.Server server, Path dataDir) {
+    public static TestTarget postgres(TestDatabase.Server server, Path dataDir) {
         String url = server.createDatabase("process-" + UUID.randomUUID());
-        return new TestTarget() {
-            @Override
-            public String name() {
-                return "postgresql";
-            }
+        return new TestTarget("postgresql",
+                List.of("--clearance.data-dir=" + dataDir.toAbsolutePath(), "--spring.profiles.active=postgres"),
+                Map.of("CLEARANCE_DB_URL", url, "CLEARANCE_DB_USER", server.user(), "CLEARANCE_DB_PASSWORD", server.password()),
+                url, server.user(), server.password());
+    }
 
-            @Override
-            public List<String> applicationArguments() {
-                return List.of("--clearance.data-dir=" + dataDir.toAbsolutePath(), "--spring.profiles.active=postgres");
-            }
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, user, password);
+    }
 
-            @Override
-            public Map<String, String> applicationEnvironment() {
-                return Map.of("CLEARANCE_DB_URL", url, "CLEARANCE_DB_USER", server.user(),
-                        "CLEARANCE_DB_PASSWORD", server.password());
-            }
-
-            @Override
-            public Connection connect() throws SQLException {
-                return DriverManager.getConnection(url, server.user(), server.password());
-            }
-
-            @Override
-            public String toString() {
-                return name();
-            }
-        };
+    @Override
+    public String toString() {
+        return name;
     }
 }

@@ -33,6 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * timer's effect happens once, and every message is posted once.
  */
 class TwoInstancesIT {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TwoInstancesIT.class);
     private static final int PER_GROUP = 60;
     private static final String ACCOUNT = "123456789012";
     private static FakeSlack slack;
@@ -111,8 +112,8 @@ class TwoInstancesIT {
             awaitAll(survivor, revoke, r -> "ENDED".equals(r.text("status")), Duration.ofSeconds(90), "revoked");
             Duration quartzTakeover = awaitSql(db, "SELECT COUNT(*) FROM qrtz_scheduler_state", 1, killedAt);
             Duration outboxTakeover = awaitSql(db, "SELECT COUNT(*) FROM outbox_message WHERE state = 'PENDING'", 0, killedAt);
-            System.out.printf("takeover after kill -9: Quartz cluster recovery %d ms, outbox drained %d ms, %d outbox rows "
-                    + "were claimed at the kill%n", quartzTakeover.toMillis(), outboxTakeover.toMillis(), orphaned.size());
+            LOG.info(String.format("takeover after kill -9: Quartz cluster recovery %d ms, outbox drained %d ms, %d outbox rows "
+                    + "were claimed at the kill", quartzTakeover.toMillis(), outboxTakeover.toMillis(), orphaned.size()));
             assertThat(quartzTakeover).as("Quartz recovered the dead instance").isLessThan(Duration.ofSeconds(30));
             assertThat(outboxTakeover).as("the dead instance's claimed messages were delivered").isLessThan(Duration.ofSeconds(30));
 
@@ -135,8 +136,8 @@ class TwoInstancesIT {
                     assertThat(provider.calls().stream().filter(x -> x.requestId().equals(id) && x.action().equals("revoke")))
                             .as(id + " was revoked at the provider").isNotEmpty();
                 }
-                System.out.printf("timers fired: %d expiries, %d escalations, %d grants, %d revocations%n",
-                        2 * PER_GROUP, escalations, PER_GROUP, PER_GROUP);
+                LOG.info(String.format("timers fired: %d expiries, %d escalations, %d grants, %d revocations",
+                        2 * PER_GROUP, escalations, PER_GROUP, PER_GROUP));
 
                 // NB: every Slack post is recorded once in sent_message; a post with no record, or two posts of one
                 // message, would show up as more platform calls than records.
@@ -145,7 +146,7 @@ class TwoInstancesIT {
                 Map<String, Long> byContent = posts.stream().collect(Collectors.groupingBy(
                         p -> p.get("channel") + "|" + p.get("text"), Collectors.counting()));
                 List<String> twice = byContent.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList();
-                System.out.printf("slack: %d posts, %d recorded, %d posted twice%n", posts.size(), recorded, twice.size());
+                LOG.info(String.format("slack: %d posts, %d recorded, %d posted twice", posts.size(), recorded, twice.size()));
                 assertThat(twice).as("messages posted more than once").isEmpty();
                 assertThat(posts).hasSize(recorded);
             }

@@ -47,7 +47,7 @@ class SlackInDoubtDeliveryTest extends SlackTestBase {
         assertThat(jdbc.sql("SELECT message_id FROM sent_message WHERE dedupe_key = ?").param(prompt.message().dedupeKey())
                 .query(String.class).list()).as("the found post is recorded, so later updates reach it").containsExactly(ts);
         assertThat(SLACK.calls("conversations.history")).isNotEmpty();
-        withdraw(id);
+        withdraw(id, "alice@example.com");
     }
 
     @Test
@@ -59,13 +59,7 @@ class SlackInDoubtDeliveryTest extends SlackTestBase {
         assertThat(SLACK.calls("chat.postMessage", FakeSlack.dm("UALICE"))).hasSize(1);
         assertThat(SLACK.calls("chat.postMessage", FakeSlack.dm("UALICE")).get(0).get("metadata"))
                 .as("every post carries its dedupe key").contains("clearance_message").contains(id);
-        withdraw(id);
-    }
-
-    /** Other tests share this application: leave no open request behind. */
-    private void withdraw(String id) {
-        api.post("/api/v1/requests/" + id + "/cancel", "{\"actor\":\"alice@example.com\"}");
-        settle();
+        withdraw(id, "alice@example.com");
     }
 
     /** Claims the outbox rows (a dispatcher's claim, never finished) and returns the requester's prompt. */

@@ -30,7 +30,7 @@ class SlackRefusalRepliesTest extends SlackTestBase {
             assertThat(reply.get("text")).contains("cannot decide");
         });
         assertThat(SLACK.calls("chat.postEphemeral")).as("not needed").isEmpty();
-        withdraw(id);
+        withdraw(id, "alice@example.com");
     }
 
     @Test
@@ -46,12 +46,7 @@ class SlackRefusalRepliesTest extends SlackTestBase {
         assertThat(SLACK.calls("chat.postEphemeral")).hasSize(1);
         assertThat(SLACK.calls("chat.postMessage", FakeSlack.dm("USAM"))).hasSize(before + 1);
         assertThat(SLACK.calls("chat.postMessage", FakeSlack.dm("USAM")).get(before).get("text")).contains("cannot decide");
-        withdraw(id);
+        withdraw(id, "alice@example.com");
     }
 
-    /** Other tests share this application: leave no open request behind. */
-    private void withdraw(String id) {
-        api.post("/api/v1/requests/" + id + "/cancel", "{\"actor\":\"alice@example.com\"}");
-        settle();
-    }
 }

@@ -89,6 +89,15 @@ public abstract class TimedAppTest {
                 + decision + "\",\"reason\":\"checked with the on-call\"}");
     }
 
+    /**
+     * The requester withdraws (or gives back) the request and what follows is delivered. Tests sharing one
+     * application call it at the end, so that no open request escalates into another test's inboxes.
+     */
+    protected void withdraw(String id, String requester) {
+        api.post("/api/v1/requests/" + id + "/cancel", "{\"actor\":\"" + requester + "\"}");
+        settle();
+    }
+
     protected ApiClient.Response get(String id) {
         return api.get("/api/v1/requests/" + id);
     }

@@ -45,9 +45,7 @@ class TeamsInputPropertiesTest extends TeamsTestBase {
                 assertThat(snapshot()).as("forbidden text changed the store: " + what).isEqualTo(before);
             }
         }
-        // other tests share this application: leave no open request behind to escalate into their inboxes
-        api.post("/api/v1/requests/" + id + "/cancel", "{\"actor\":\"alice@example.com\"}");
-        settle();
+        withdraw(id, "alice@example.com");
     }
 
     /** Teams sends JSON; \\u escapes let an unpaired surrogate through, as a broken or hostile client could. */
