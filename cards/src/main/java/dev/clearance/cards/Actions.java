@@ -9,6 +9,8 @@ public final class Actions {
     public static final String DECLINE_JUSTIFICATION = "clearance.abandon";
     public static final String APPROVE = "clearance.approve";
     public static final String DENY = "clearance.deny";
+    /** The requester asks for more time on an active grant (Slack: opens a form; Teams: submits the notice's inputs). */
+    public static final String EXTEND = "clearance.extend";
     /** Teams: the request form's submit verb. */
     public static final String SUBMIT_REQUEST = "clearance.request";
 

@@ -16,6 +16,17 @@ public final class Texts {
         return TIME.format(instant);
     }
 
+    /** What an extension may ask for: the policy's menu, less "until revoked". */
+    public static java.util.List<dev.clearance.core.model.AccessDuration> extensionChoices(dev.clearance.core.notify.RequestView v) {
+        return v.durationChoices().stream().filter(d -> d.duration().isPresent()).toList();
+    }
+
+    /** "extension of REQ-…, active until …" for approvers of an extension request. */
+    public static String extensionLine(dev.clearance.core.notify.RequestView v) {
+        return "extension of " + v.extensionOf().orElse("?") + (v.status() == dev.clearance.core.model.Status.APPROVED
+                ? ", now active until " : ", active until ") + v.expiresAt().map(Texts::time).orElse("?");
+    }
+
     /** How many audit lines a chat reply shows (the newest). */
     public static final int AUDIT_LINES = 30;
 

@@ -8,6 +8,17 @@ public final class Titles {
     }
 
     public static String of(RequestView v) {
+        if (v.isExtension()) {
+            return switch (v.status()) {
+                case PENDING -> "Extension submitted, waiting for approvers";
+                case APPROVED -> "Extension approved";
+                case DENIED -> "Extension denied";
+                case EXPIRED -> "Extension expired without a decision";
+                case CANCELLED -> "Extension withdrawn";
+                case ENDED -> "Extended access ended";
+                default -> "Extension";
+            };
+        }
         return switch (v.status()) {
             case REQUESTED -> "Waiting for justification";
             case PENDING -> "Submitted, waiting for approvers";

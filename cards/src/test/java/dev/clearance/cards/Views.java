@@ -40,8 +40,20 @@ public final class Views {
         return view(Status.PENDING, 0, List.of(), Optional.of(justification), 0, Optional.empty(), Optional.empty(), GrantState.NONE);
     }
 
+    /** An extension of an active grant, waiting for its first step; the grant ends at T0 + 3 h. */
+    public static RequestView pendingExtension() {
+        return view(Status.PENDING, 0, List.of(), Optional.of("INC-4711: the migration needs another hour"), 0,
+                Optional.empty(), Optional.empty(), GrantState.NONE, Optional.of("REQ-0000000001"));
+    }
+
     private static RequestView view(Status status, int step, List<String> step1Votes, Optional<String> justification,
                                     int escalation, Optional<String> decidedBy, Optional<String> reason, GrantState grant) {
+        return view(status, step, step1Votes, justification, escalation, decidedBy, reason, grant, Optional.empty());
+    }
+
+    private static RequestView view(Status status, int step, List<String> step1Votes, Optional<String> justification,
+                                    int escalation, Optional<String> decidedBy, Optional<String> reason, GrantState grant,
+                                    Optional<String> extensionOf) {
         List<RequestView.StepView> steps = List.of(
                 new RequestView.StepView("Security review", 2, step1Votes),
                 new RequestView.StepView("Account owner", 1, status == Status.APPROVED ? List.of("pat@example.com") : List.of()));
@@ -56,7 +68,8 @@ public final class Views {
                 status == Status.REQUESTED ? Optional.empty() : Optional.of(T0.plusSeconds(600 + 86_400)), escalation, decidedBy,
                 decidedBy.map(d -> d.startsWith("pat") ? "Pat Prod-Owner" : "Sam Security"), decidedBy.map(d -> T0.plusSeconds(3600)),
                 reason, grant, grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700)) : Optional.empty(),
-                grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700 + 7200)) : Optional.empty(), audit,
-                status == Status.PENDING ? List.of("pat@example.com", "pia@example.com") : List.of());
+                grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700 + 7200))
+                        : extensionOf.isPresent() ? Optional.of(T0.plusSeconds(3 * 3600)) : Optional.empty(), audit,
+                status == Status.PENDING ? List.of("pat@example.com", "pia@example.com") : List.of(), extensionOf);
     }
 }

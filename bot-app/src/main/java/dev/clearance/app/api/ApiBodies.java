@@ -21,6 +21,9 @@ final class ApiBodies {
     record Revoke(String actor, String reason) {
     }
 
+    record Extension(String actor, String duration, String justification) {
+    }
+
     record DisabledService(String user, String service, String account) {
     }
 }

@@ -90,6 +90,16 @@ class RequestController {
         return json(service.revoke(id, body.actor(), body.reason()));
     }
 
+    /** More time on an active grant: 201 with the new extension request, or 200 with the one already pending. */
+    @PostMapping("/{id}/extend")
+    ResponseEntity<RequestJson> extend(@PathVariable String id, @RequestBody ApiBodies.Extension body) {
+        AccessRequestService.IntakeResult result = service.extend(new Commands.Extend(id, body.actor(), body.duration(),
+                body.justification()));
+        return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .header("Location", "/api/v1/requests/" + result.request().id())
+                .body(json(result.request()));
+    }
+
     private RequestJson json(AccessRequest r) {
         // the stored state, re-read: what the caller sees is what was committed
         return RequestJson.of(queries.get(r.id().value()), views, true);

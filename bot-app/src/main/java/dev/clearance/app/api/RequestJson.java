@@ -12,13 +12,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The API's view of a request. */
+/**
+ * The API's view of a request. On an extension request, {@code extensionOf} names the request whose grant it extends,
+ * and {@code grant.expiresAt} is that grant's end (the current one while pending, the new one once approved).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record RequestJson(String id, String status, String requester, String requesterName, String resource, String account,
                    String scope, String source, String policy, String requestedDuration, String approvedDuration,
                    String maxDuration, String justification, Integer currentStep, List<Step> steps,
                    int escalationLevel, Instant createdAt, Instant justificationDeadline, Instant pendingDeadline,
-                   String decidedBy, Instant decidedAt, String decisionReason, Grant grant, List<Audit> audit) {
+                   String decidedBy, Instant decidedAt, String decisionReason, Grant grant, List<Audit> audit,
+                   String extensionOf) {
 
     record Step(int number, String name, int required, List<Approval> approvals) {
     }
@@ -46,7 +50,8 @@ record RequestJson(String id, String status, String requester, String requesterN
                 r.escalationLevel(), r.createdAt(), r.justificationDeadline().orElse(null), r.pendingDeadline().orElse(null),
                 r.decidedBy().orElse(null), r.decidedAt().orElse(null), r.decisionReason().orElse(null),
                 new Grant(r.grantState().name(), r.grantedAt().orElse(null), r.expiresAt().orElse(null)),
-                withAudit ? r.history().stream().map(RequestJson::audit).toList() : null);
+                withAudit ? r.history().stream().map(RequestJson::audit).toList() : null,
+                r.extensionOf().map(dev.clearance.core.model.RequestId::value).orElse(null));
     }
 
     private static Approval approval(Vote v) {

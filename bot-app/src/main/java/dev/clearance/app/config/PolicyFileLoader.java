@@ -110,7 +110,7 @@ public final class PolicyFileLoader {
             return d;
         }
         Map<String, Node> m = mapping(node, "intervals", Set.of("justification-window", "pending-window",
-                "escalation-interval", "provider-retry-initial", "provider-retry-max", "grant-attempts"));
+                "escalation-interval", "provider-retry-initial", "provider-retry-max", "grant-attempts", "expiry-notice"));
         Duration justification = interval(m.get("justification-window"), "intervals.justification-window", d.justificationWindow());
         Duration pending = interval(m.get("pending-window"), "intervals.pending-window", d.pendingWindow());
         Duration escalation = interval(m.get("escalation-interval"), "intervals.escalation-interval", d.escalationInterval());
@@ -128,7 +128,13 @@ public final class PolicyFileLoader {
                 problem(m.get("grant-attempts"), "intervals.grant-attempts", "'" + v + "' is not a whole number from 1 to 100");
             }
         }
-        return new Intervals(justification, pending, escalation, retryInitial, retryMax, attempts);
+        Duration expiryNotice = d.expiryNotice();
+        if (m.containsKey("expiry-notice") && scalar(m.get("expiry-notice"), "intervals.expiry-notice").trim().equals("0")) {
+            expiryNotice = Duration.ZERO;
+        } else {
+            expiryNotice = interval(m.get("expiry-notice"), "intervals.expiry-notice", expiryNotice);
+        }
+        return new Intervals(justification, pending, escalation, retryInitial, retryMax, attempts, expiryNotice);
     }
 
     private Map<UserEmail, Person> users(Node node) {

@@ -40,4 +40,5 @@ class AccessRequestRow {
     String revocationReason;
     String idempotencyKey;
     String activeKey;
+    String extensionOf;
 }

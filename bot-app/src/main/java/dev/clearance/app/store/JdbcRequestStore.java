@@ -121,6 +121,11 @@ public class JdbcRequestStore implements RequestStore {
     }
 
     @Override
+    public List<AccessRequest> findExtensionsOf(RequestId original) {
+        return requests.findByExtensionOfOrderByCreatedAt(original.value()).stream().map(this::toDomain).toList();
+    }
+
+    @Override
     public Page<AccessRequest> search(RequestQuery q) {
         StringBuilder where = new StringBuilder(" WHERE 1=1");
         List<Object> params = new ArrayList<>();
@@ -153,7 +158,7 @@ public class JdbcRequestStore implements RequestStore {
     // ------------------------------------------------------------------ mapping
 
     static String activeKey(UserEmail requester, String resource, String account) {
-        return requester.value() + "|" + resource + "|" + account;
+        return AccessRequest.uniquenessKey(requester, resource, account);
     }
 
     private AccessRequestRow toRow(AccessRequest r) {
@@ -185,7 +190,8 @@ public class JdbcRequestStore implements RequestStore {
         row.expiresAt = r.expiresAt().orElse(null);
         row.revocationReason = r.revocationReason().orElse(null);
         row.idempotencyKey = r.idempotencyKey();
-        row.activeKey = r.status().isActive() ? activeKey(r.requester(), r.resource(), r.account()) : null;
+        row.activeKey = r.uniquenessKey().orElse(null);
+        row.extensionOf = r.extensionOf().map(RequestId::value).orElse(null);
         return row;
     }
 
@@ -210,6 +216,7 @@ public class JdbcRequestStore implements RequestStore {
                 .decisionReason(row.decisionReason).grantState(GrantState.valueOf(row.grantState))
                 .providerAttempts(row.providerAttempts).grantedAt(row.grantedAt).expiresAt(row.expiresAt)
                 .revocationReason(row.revocationReason).idempotencyKey(row.idempotencyKey)
+                .extensionOf(row.extensionOf == null ? null : new RequestId(row.extensionOf))
                 .votes(voteList).history(history)
                 .restore();
     }

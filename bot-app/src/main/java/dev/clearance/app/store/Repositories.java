@@ -8,6 +8,8 @@ import java.util.Optional;
 interface AccessRequestRows extends CrudRepository<AccessRequestRow, String> {
     Optional<AccessRequestRow> findByActiveKey(String activeKey);
 
+    java.util.List<AccessRequestRow> findByExtensionOfOrderByCreatedAt(String extensionOf);
+
     Optional<AccessRequestRow> findByIdempotencyKey(String idempotencyKey);
 }
 

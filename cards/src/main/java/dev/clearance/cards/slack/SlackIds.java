@@ -5,6 +5,7 @@ public final class SlackIds {
     public static final String JUSTIFY_MODAL = "clearance.justify.modal";
     public static final String DECIDE_MODAL = "clearance.decide.modal";
     public static final String REQUEST_MODAL = "clearance.request.modal";
+    public static final String EXTEND_MODAL = "clearance.extend.modal";
 
     public static final String INPUT_ACTION = "value";
     public static final String JUSTIFICATION_BLOCK = "justification";

@@ -42,6 +42,7 @@ public final class SlackMessages {
             case JUSTIFICATION_PROMPT -> v.status() == Status.REQUESTED ? prompt(v) : status(v);
             // NB: buttons only for someone who can act with them now; everyone else sees the state.
             case APPROVAL_REQUEST, REFRESH_COPIES -> v.mayDecide(n.param(RequestView.RECIPIENT)) ? approval(v) : status(v);
+            case EXPIRY_NOTICE -> v.mayExtend() ? expiryNotice(v) : status(v);
             default -> List.of(section(fallback), context("Request `" + v.id() + "`"));
         };
         return obj("text", fallback, "blocks", blocks);
@@ -65,11 +66,28 @@ public final class SlackMessages {
         return blocks;
     }
 
+    /** Shortly before the end: when, and an Extend button that opens the extension form. */
+    private static List<Object> expiryNotice(RequestView v) {
+        List<Object> blocks = new ArrayList<>();
+        blocks.add(header("Your access ends soon"));
+        blocks.add(section("Your access to *" + esc(v.resource()) + "* in account *" + esc(v.account()) + "* ends at *"
+                + v.expiresAt().map(Texts::time).orElse("?") + "*. Need more time? Ask for an extension; the approvers of policy *"
+                + esc(v.policy()) + "* decide, and if they do not in time, access ends as planned."));
+        blocks.add(actions("clearance.extend", List.of(button("Extend", Actions.EXTEND, v.id(), "primary"))));
+        blocks.add(context("Request `" + v.id() + "`"));
+        return blocks;
+    }
+
     private static List<Object> approval(RequestView v) {
         List<Object> blocks = new ArrayList<>();
-        blocks.add(header(v.escalationLevel() > 0 ? "Approval needed (escalated)" : "Approval needed"));
-        blocks.add(section("*" + esc(v.requesterName()) + "* (" + esc(v.requesterEmail()) + ") requests *" + esc(v.resource())
-                + "* in account *" + esc(v.account()) + "*"));
+        String title = v.isExtension() ? "Extension needed" : "Approval needed";
+        blocks.add(header(v.escalationLevel() > 0 ? title + " (escalated)" : title));
+        blocks.add(section(v.isExtension()
+                ? "*" + esc(v.requesterName()) + "* (" + esc(v.requesterEmail()) + ") asks for *" + v.requestedDuration().describe()
+                        + "* more on *" + esc(v.resource()) + "* in account *" + esc(v.account()) + "*: "
+                        + esc(Texts.extensionLine(v))
+                : "*" + esc(v.requesterName()) + "* (" + esc(v.requesterEmail()) + ") requests *" + esc(v.resource())
+                        + "* in account *" + esc(v.account()) + "*"));
         blocks.add(fields(details(v)));
         blocks.add(section("*Justification*\n" + quote(v.justification().orElse("(none)"), 2800)));
         if (v.escalationLevel() > 0) {
@@ -97,6 +115,9 @@ public final class SlackMessages {
     static List<String> details(RequestView v) {
         List<String> f = new ArrayList<>();
         f.add("*Requester*\n" + esc(v.requesterName()) + " (" + esc(v.requesterEmail()) + ")");
+        if (v.isExtension()) {
+            f.add("*Extends*\n" + esc(Texts.extensionLine(v)));
+        }
         f.add("*Resource*\n" + esc(v.resource()));
         f.add("*Account*\n" + esc(v.account()));
         f.add("*Scope*\n`" + esc(v.scope()) + "`");
@@ -116,6 +137,11 @@ public final class SlackMessages {
     static String outcome(RequestView v) {
         String who = v.decidedByName().map(Blocks::esc).orElse("?");
         String when = v.decidedAt().map(Texts::time).orElse("");
+        if (v.isExtension() && v.status() == Status.APPROVED) {
+            return ":white_check_mark: Extension approved by *" + who + "* on " + when + " for *"
+                    + v.approvedDuration().map(AccessDuration::describe).orElse("?") + "*: " + esc(v.decisionReason().orElse(""))
+                    + "\n" + esc(Texts.extensionLine(v));
+        }
         return switch (v.status()) {
             case APPROVED -> ":white_check_mark: Approved by *" + who + "* on " + when + " for *"
                     + v.approvedDuration().map(AccessDuration::describe).orElse("?") + "*: " + esc(v.decisionReason().orElse(""))

@@ -48,6 +48,19 @@ public final class SlackModals {
                 approve ? "Approve access" : "Deny access", approve ? "Approve" : "Deny", blocks);
     }
 
+    /** Extend: how much longer and why; the grant's policy decides, like any request. */
+    public static Map<String, Object> extension(RequestView v) {
+        List<Object> blocks = new ArrayList<>();
+        blocks.add(section("*" + esc(v.resource()) + "* in account *" + esc(v.account()) + "* ends at *"
+                + v.expiresAt().map(dev.clearance.cards.Texts::time).orElse("?") + "*. Policy *" + esc(v.policy())
+                + "* decides; until then your access ends as planned."));
+        List<AccessDuration> choices = dev.clearance.cards.Texts.extensionChoices(v);
+        blocks.add(durationSelect("How much longer?", choices, choices.isEmpty() ? null : choices.get(0), false));
+        blocks.add(textInput(SlackIds.JUSTIFICATION_BLOCK, "Why do you need more time?", true, JUSTIFICATION_MAX,
+                "Ticket or incident, and what is left to do", false));
+        return modal(SlackIds.EXTEND_MODAL, v.id(), "Extend access", "Ask", blocks);
+    }
+
     /** The /access request form before anything is typed. */
     public static Map<String, Object> request(List<String> scopes) {
         return request(scopes, null, null, null, null);

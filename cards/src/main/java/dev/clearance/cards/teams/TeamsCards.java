@@ -48,6 +48,7 @@ public final class TeamsCards {
             case JUSTIFICATION_PROMPT -> v.status() == Status.REQUESTED ? prompt(v) : status(v);
             // NB: buttons only for someone who can act with them now; everyone else sees the state.
             case APPROVAL_REQUEST, REFRESH_COPIES -> v.mayDecide(n.param(RequestView.RECIPIENT)) ? approval(v) : status(v);
+            case EXPIRY_NOTICE -> v.mayExtend() ? expiryNotice(v) : status(v);
             default -> card(List.of(text(Texts.truncate(TextRenderer.render(n), TEXT_MAX), "Default", false),
                     small("Request " + v.id())), List.of());
         };
@@ -84,9 +85,30 @@ public final class TeamsCards {
                 execute("No", Actions.DECLINE_JUSTIFICATION, v.id(), "destructive", "none")));
     }
 
+    /** Shortly before the end: when, and how much longer and why, submitted with Extend. */
+    static Map<String, Object> expiryNotice(RequestView v) {
+        List<Object> body = new ArrayList<>();
+        body.add(title("Your access ends soon"));
+        body.add(text("Your access to **" + v.resource() + "** in account **" + v.account() + "** ends at **"
+                + v.expiresAt().map(Texts::time).orElse("?") + "**. Need more time? Ask for an extension; the approvers of "
+                + "policy **" + v.policy() + "** decide, and if they do not in time, access ends as planned.", "Default", false));
+        List<AccessDuration> choices = Texts.extensionChoices(v);
+        body.add(durationInput("How much longer?", choices, choices.isEmpty() ? AccessDuration.UNTIL_REVOKED : choices.get(0)));
+        body.add(obj("type", "Input.Text", "id", INPUT_JUSTIFICATION, "label", "Why do you need more time?",
+                "isMultiline", true, "isRequired", true, "maxLength", 3000,
+                "errorMessage", "Say why you need more time (at most 3000 characters)"));
+        body.add(small("Request " + v.id()));
+        return card(body, List.of(execute("Extend", Actions.EXTEND, v.id(), "positive", null)));
+    }
+
     static Map<String, Object> approval(RequestView v) {
         List<Object> body = new ArrayList<>();
-        body.add(title(v.escalationLevel() > 0 ? "Approval needed (escalated)" : "Approval needed"));
+        String heading = v.isExtension() ? "Extension needed" : "Approval needed";
+        body.add(title(v.escalationLevel() > 0 ? heading + " (escalated)" : heading));
+        if (v.isExtension()) {
+            body.add(text(v.requesterName() + " asks for **" + v.requestedDuration().describe() + "** more on **" + v.resource()
+                    + "** in account **" + v.account() + "**: " + Texts.extensionLine(v), "Default", false));
+        }
         if (v.escalationLevel() > 0) {
             body.add(text("Escalated (level " + v.escalationLevel() + "): pending for "
                     + Texts.waited(Duration.between(v.pendingSince().orElse(v.createdAt()), lastEscalation(v))), "Attention", false));
@@ -200,6 +222,9 @@ public final class TeamsCards {
         List<Map<String, Object>> f = new ArrayList<>();
         f.add(fact("Requester", v.requesterName()));
         f.add(fact("Email", v.requesterEmail()));
+        if (v.isExtension()) {
+            f.add(fact("Extends", Texts.extensionLine(v)));
+        }
         f.add(fact("Resource", v.resource()));
         f.add(fact("Account", v.account()));
         f.add(fact("Scope", v.scope()));
@@ -221,6 +246,11 @@ public final class TeamsCards {
     static String outcome(RequestView v) {
         String who = v.decidedByName().orElse("?");
         String when = v.decidedAt().map(Texts::time).orElse("");
+        if (v.isExtension() && v.status() == Status.APPROVED) {
+            return "Extension approved by **" + who + "** on " + when + " for **" + v.approvedDuration()
+                    .map(AccessDuration::describe).orElse("?") + "**: " + v.decisionReason().orElse("") + "\n\n"
+                    + Texts.extensionLine(v);
+        }
         return switch (v.status()) {
             case APPROVED -> "Approved by **" + who + "** on " + when + " for **" + v.approvedDuration().map(AccessDuration::describe)
                     .orElse("?") + "**: " + v.decisionReason().orElse("") + "\n\nAccess: " + v.grantState().name().toLowerCase()

@@ -1,6 +1,7 @@
 package dev.clearance.cards.text;
 
 import dev.clearance.cards.Texts;
+import dev.clearance.cards.Titles;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.notify.Notification;
@@ -23,6 +24,24 @@ public final class TextRenderer {
             };
         }
         RequestView v = n.request().get();
+        if (v.isExtension()) {
+            switch (n.kind()) {
+                case REQUEST_SUBMITTED:
+                    return "Your extension " + v.id() + " (" + v.requestedDuration().describe() + " more on " + v.resource()
+                            + ", " + Texts.extensionLine(v) + ") was submitted; waiting for approvers (" + v.progress() + ").";
+                case REQUEST_APPROVED:
+                    return "Your extension " + v.id() + " was approved by " + v.decidedByName().orElse("?") + ": your access to "
+                            + v.resource() + " in " + v.account() + " (" + v.extensionOf().orElse("?") + ") now ends at "
+                            + v.expiresAt().map(Texts::time).orElse("?") + ".";
+                case REQUEST_DENIED:
+                    return "Your extension " + v.id() + " was denied by " + v.decidedByName().orElse("?") + ": "
+                            + v.decisionReason().orElse("") + ". Your access ends as planned.";
+                case REQUEST_EXPIRED:
+                    return "Your extension " + v.id() + " got no decision in time; your access ends as planned.";
+                default:
+                    break;
+            }
+        }
         return switch (n.kind()) {
             case JUSTIFICATION_PROMPT -> v.isDecided() || v.status().name().equals("PENDING")
                     ? headline(v) + "\n" + summary(v)
@@ -48,6 +67,10 @@ public final class TextRenderer {
             case ACCESS_ENDED -> "Your access to " + v.resource() + " in " + v.account() + " has ended (" + n.param("reason")
                     + "). To use it again, request access again.";
             case SERVICE_DISABLED -> "The service " + n.param("service") + " is disabled in account " + n.param("account") + ".";
+            case EXPIRY_NOTICE -> v.mayExtend()
+                    ? "Your access to " + v.resource() + " in " + v.account() + " ends at " + v.expiresAt().map(Texts::time).orElse("?")
+                    + " (" + v.id() + "). Need more time? Ask for an extension."
+                    : headline(v);
             case ADMIN_GRANT_FAILED -> "ALERT: access for " + v.id() + " (" + v.requesterEmail() + ", " + v.resource()
                     + ") could not be granted: " + n.param("error");
             case ADMIN_REVOKE_FAILING -> "ALERT: revoking access for " + v.id() + " (" + v.requesterEmail() + ", " + v.resource()
@@ -61,8 +84,14 @@ public final class TextRenderer {
             return headline(v) + "\n" + summary(v);
         }
         StringBuilder sb = new StringBuilder();
-        sb.append("Approval needed: ").append(v.requesterName()).append(" <").append(v.requesterEmail()).append("> requests ")
-                .append(v.resource()).append(" in account ").append(v.account()).append(" (scope ").append(v.scope()).append(")\n");
+        if (v.isExtension()) {
+            sb.append("Extension needed: ").append(v.requesterName()).append(" <").append(v.requesterEmail()).append("> asks for ")
+                    .append(v.requestedDuration().describe()).append(" more on ").append(v.resource()).append(" in account ")
+                    .append(v.account()).append(" (").append(Texts.extensionLine(v)).append(")\n");
+        } else {
+            sb.append("Approval needed: ").append(v.requesterName()).append(" <").append(v.requesterEmail()).append("> requests ")
+                    .append(v.resource()).append(" in account ").append(v.account()).append(" (scope ").append(v.scope()).append(")\n");
+        }
         if (v.escalationLevel() > 0) {
             sb.append("Escalated (level ").append(v.escalationLevel()).append("): pending for ")
                     .append(Texts.waited(Duration.between(v.pendingSince().orElse(v.createdAt()), lastEscalation(v))))
@@ -79,6 +108,9 @@ public final class TextRenderer {
     }
 
     static String headline(RequestView v) {
+        if (v.isExtension()) {
+            return v.id() + ": " + Titles.of(v).toLowerCase() + " (" + Texts.extensionLine(v) + ")";
+        }
         return switch (v.status()) {
             case REQUESTED -> v.id() + ": waiting for " + v.requesterName() + "'s justification";
             case PENDING -> v.id() + ": submitted, waiting for approvers (" + v.progress() + ")";

@@ -34,6 +34,10 @@ class SlackPayloadsTest {
         p.put("message_service_disabled", SlackMessages.render(new Notification(NotificationKind.SERVICE_DISABLED, Optional.empty(),
                 Map.of("service", "sagemaker", "account", "123456789012"))));
         p.put("message_long_justification", message(NotificationKind.APPROVAL_REQUEST, Views.withJustification("y".repeat(6000))));
+        p.put("message_expiry_notice", message(NotificationKind.EXPIRY_NOTICE, Views.approved()));
+        p.put("message_expiry_notice_after_end", message(NotificationKind.EXPIRY_NOTICE, Views.denied()));
+        p.put("message_approval_request_extension", message(NotificationKind.APPROVAL_REQUEST, Views.pendingExtension()));
+        p.put("modal_extend", SlackModals.extension(Views.approved()));
         p.put("modal_justification", SlackModals.justification(Views.requested()));
         p.put("modal_approve", SlackModals.decision(Views.pendingStep2Escalated(), true));
         p.put("modal_deny", SlackModals.decision(Views.pendingStep2Escalated(), false));

@@ -35,6 +35,8 @@ class TeamsCardsTest {
         c.put("card_long_justification", card(NotificationKind.APPROVAL_REQUEST, Views.withJustification("z".repeat(6000))));
         c.put("card_refused_click", TeamsCards.withNotice(card(NotificationKind.APPROVAL_REQUEST, Views.pendingStep2Escalated()),
                 "sam@example.com is not an approver for Account owner"));
+        c.put("card_expiry_notice", card(NotificationKind.EXPIRY_NOTICE, Views.approved()));
+        c.put("card_approval_request_extension", card(NotificationKind.APPROVAL_REQUEST, Views.pendingExtension()));
         c.put("card_request_form", TeamsCards.requestForm(List.of("org", "org/dev", "org/prod")));
         c.put("card_pending", TeamsCards.pending(List.of(Views.pendingStep2Escalated(), Views.requested()),
                 List.of(Views.pendingStep2Escalated().id()), 1, true));

@@ -44,6 +44,9 @@ class TextRendererTest {
         all.append("REQUEST_DENIED: ").append(render(NotificationKind.REQUEST_DENIED, Views.denied())).append('\n');
         all.append("SERVICE_DISABLED: ").append(TextRenderer.render(new Notification(NotificationKind.SERVICE_DISABLED,
                 Optional.empty(), Map.of("service", "sagemaker", "account", "123456789012")))).append('\n');
+        all.append("EXPIRY_NOTICE: ").append(render(NotificationKind.EXPIRY_NOTICE, Views.approved())).append('\n');
+        all.append("extension APPROVAL_REQUEST: ").append(render(NotificationKind.APPROVAL_REQUEST, Views.pendingExtension())).append('\n');
+        all.append("extension REQUEST_SUBMITTED: ").append(render(NotificationKind.REQUEST_SUBMITTED, Views.pendingExtension())).append('\n');
         Golden.assertMatches("text/notices.txt", all.toString());
     }
 

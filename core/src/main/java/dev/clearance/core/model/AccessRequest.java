@@ -23,6 +23,8 @@ public final class AccessRequest {
     private final Instant createdAt;
     private final String idempotencyKey;
     private final Long version;
+    /** For an extension request: the approved request whose grant it would extend. */
+    private final RequestId extensionOf;
 
     private Status status;
     private AccessDuration requestedDuration;
@@ -57,6 +59,7 @@ public final class AccessRequest {
         this.createdAt = Objects.requireNonNull(b.createdAt);
         this.idempotencyKey = b.idempotencyKey;
         this.version = b.version;
+        this.extensionOf = b.extensionOf;
         this.status = Objects.requireNonNull(b.status);
         this.requestedDuration = Objects.requireNonNull(b.requestedDuration);
         this.approvedDuration = b.approvedDuration;
@@ -169,6 +172,19 @@ public final class AccessRequest {
         this.expiresAt = expiresAt;
     }
 
+    /** The grant now ends at {@code newEnd}: an approved extension. The REVOKE timer is moved by the caller. */
+    public void extendTo(Instant newEnd) {
+        this.expiresAt = Objects.requireNonNull(newEnd);
+    }
+
+    /**
+     * On an extension request: the end of the grant it extends, shown to approvers while it is pending, and the new
+     * end once approved.
+     */
+    public void extensionEnds(Instant end) {
+        this.expiresAt = end;
+    }
+
     /** An early end was asked for (admin revoke, requester relinquishing); the REVOKE timer carries it out. */
     public void requestRevocation(String reason) {
         this.grantState = GrantState.REVOKING;
@@ -201,6 +217,24 @@ public final class AccessRequest {
     public String idempotencyKey() { return idempotencyKey; }
     /** Null until first stored; the store compares it on every update. */
     public Long version() { return version; }
+    /** Present on an extension request: the request whose grant it extends. */
+    public Optional<RequestId> extensionOf() { return Optional.ofNullable(extensionOf); }
+    public boolean isExtension() { return extensionOf != null; }
+
+    /**
+     * What must be unique among live requests, the store enforcing it (a unique index): one REQUESTED, PENDING or
+     * APPROVED request per requester, resource and account, and one pending extension per grant. Empty once finished.
+     */
+    public Optional<String> uniquenessKey() {
+        if (extensionOf != null) {
+            return status == Status.PENDING ? Optional.of("extension-of|" + extensionOf.value()) : Optional.empty();
+        }
+        return status.isActive() ? Optional.of(uniquenessKey(requester, resource, account)) : Optional.empty();
+    }
+
+    public static String uniquenessKey(UserEmail requester, String resource, String account) {
+        return requester.value() + "|" + resource + "|" + account;
+    }
     public Status status() { return status; }
     public AccessDuration requestedDuration() { return requestedDuration; }
     public Optional<AccessDuration> approvedDuration() { return Optional.ofNullable(approvedDuration); }
@@ -232,6 +266,7 @@ public final class AccessRequest {
         private Instant createdAt;
         private String idempotencyKey;
         private Long version;
+        private RequestId extensionOf;
         private Status status;
         private AccessDuration requestedDuration;
         private AccessDuration approvedDuration;
@@ -262,6 +297,7 @@ public final class AccessRequest {
         public Builder createdAt(Instant v) { createdAt = v; return this; }
         public Builder idempotencyKey(String v) { idempotencyKey = v; return this; }
         public Builder version(Long v) { version = v; return this; }
+        public Builder extensionOf(RequestId v) { extensionOf = v; return this; }
         public Builder status(Status v) { status = v; return this; }
         public Builder requestedDuration(AccessDuration v) { requestedDuration = v; return this; }
         public Builder approvedDuration(AccessDuration v) { approvedDuration = v; return this; }

@@ -16,6 +16,8 @@ public enum NotificationKind {
     REQUEST_CANCELLED(false),
     ACCESS_GRANTED(false),
     ACCESS_ENDED(false),
+    /** To the requester shortly before the grant ends: when, and Extend while it applies. A live copy. */
+    EXPIRY_NOTICE(true),
     /** Intake for a disabled service: no request, only this notice. */
     SERVICE_DISABLED(false),
     /** To admins: the provider did not confirm a grant; the request ended without access. */

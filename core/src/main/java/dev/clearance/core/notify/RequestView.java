@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * Everything a message about a request may show, read from the store at the moment of rendering.
  * {@code canDecideNow}: who may decide at the current step right now (eligible, not the requester unless allowed,
- * not already voted).
+ * not already voted). {@code extensionOf}: on an extension request, the request whose grant it extends; its
+ * {@code expiresAt} is then that grant's end (the current one while pending, the new one once approved).
  * The card renderers are pure functions of this.
  */
 public record RequestView(
@@ -45,7 +46,8 @@ public record RequestView(
         Optional<Instant> grantedAt,
         Optional<Instant> expiresAt,
         List<AuditEvent> audit,
-        List<String> canDecideNow) {
+        List<String> canDecideNow,
+        Optional<String> extensionOf) {
 
     public RequestView {
         steps = List.copyOf(steps);
@@ -78,6 +80,15 @@ public record RequestView(
         StepView step = steps.get(Math.min(currentStep, steps.size() - 1));
         return "step " + (Math.min(currentStep, steps.size() - 1) + 1) + " of " + steps.size() + ": " + step.name() + ", "
                 + step.approvedBy().size() + "/" + step.required() + " approvals";
+    }
+
+    public boolean isExtension() {
+        return extensionOf.isPresent();
+    }
+
+    /** Whether the requester can ask for more time now: the grant is live and has an end. */
+    public boolean mayExtend() {
+        return extensionOf.isEmpty() && status == Status.APPROVED && grantState == GrantState.ACTIVE && expiresAt.isPresent();
     }
 
     public boolean isDecided() {

@@ -8,6 +8,13 @@ public interface AccessProvider {
 
     void revoke(AccessGrant grant) throws AccessProviderException;
 
+    /**
+     * The grant now ends at {@code grant.expiresAt()}. Clearance revokes on time by its own timer either way; a provider
+     * whose grants carry their own end (an expiring assignment, a signed session) overrides this to move it.
+     */
+    default void extend(AccessGrant grant) throws AccessProviderException {
+    }
+
     class AccessProviderException extends Exception {
         public AccessProviderException(String message) {
             super(message);

@@ -14,7 +14,8 @@ public interface RequestStore {
     /**
      * Stores a new request with its audit events and votes.
      *
-     * @throws DuplicateActiveRequestException when an active request for the same requester, resource and account exists
+     * @throws DuplicateActiveRequestException when an active request for the same requester, resource and account exists,
+     *                                         or (for an extension) a pending extension of the same grant
      */
     void insert(AccessRequest request);
 
@@ -32,6 +33,9 @@ public interface RequestStore {
     Optional<AccessRequest> findActive(UserEmail requester, String resource, String account);
 
     Optional<AccessRequest> findByIdempotencyKey(String key);
+
+    /** Every extension request of {@code original}, oldest first. */
+    java.util.List<AccessRequest> findExtensionsOf(RequestId original);
 
     Page<AccessRequest> search(RequestQuery query);
 

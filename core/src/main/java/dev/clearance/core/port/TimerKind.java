@@ -11,5 +11,9 @@ public enum TimerKind {
     /** Ask the access provider to grant (retried with backoff). */
     GRANT,
     /** Ask the access provider to revoke, at the end of the timebox or on an early revoke (retried until it succeeds). */
-    REVOKE
+    REVOKE,
+    /** Shortly before the grant ends: tell the requester when, with a way to ask for an extension. */
+    EXPIRY_NOTICE,
+    /** Tell the access provider the new end of an extended grant (retried with backoff). */
+    EXTEND
 }

@@ -40,10 +40,12 @@ public final class AccessRequestService {
     private static final int CAS_ATTEMPTS = 5;
     private final LifecycleContext ctx;
     private final Messages messages;
+    private final Extensions extensions;
 
     public AccessRequestService(LifecycleContext ctx) {
         this.ctx = ctx;
         this.messages = new Messages(ctx.outbox());
+        this.extensions = new Extensions(ctx, messages);
     }
 
     public record IntakeResult(AccessRequest request, boolean created) {
@@ -212,7 +214,13 @@ public final class AccessRequestService {
                     cancelWaitingTimers(r);
                     messages.refreshCopies(r, "cancelled");
                 }
-                case APPROVED -> beginRevocation(r, actor, now, "relinquished by the requester");
+                case APPROVED -> {
+                    if (r.isExtension()) {
+                        throw new ConflictException(r.id() + " is an extension of " + r.extensionOf().get() + "; cancel "
+                                + r.extensionOf().get() + " to give the access back");
+                    }
+                    beginRevocation(r, actor, now, "relinquished by the requester");
+                }
                 default -> throw alreadyFinished(r, "cancel");
             }
             return r;
@@ -235,6 +243,10 @@ public final class AccessRequestService {
             if (refusal.isPresent()) {
                 throw refusal.get();
             }
+            if (verdict == Commands.Verdict.APPROVE && r.isExtension()) {
+                // NB: the grant being extended must still be live now; its state and end come from the store.
+                extensions.requireExtendable(extensions.original(r), now);
+            }
             if (verdict == Commands.Verdict.DENY) {
                 deny(r, approver, reason, now);
             } else {
@@ -252,6 +264,9 @@ public final class AccessRequestService {
         ctx.metrics().decided("denied", Duration.between(r.pendingSince().orElse(now), now));
         messages.toRequester(r, NotificationKind.REQUEST_DENIED);
         messages.refreshCopies(r, "denied");
+        if (r.isExtension()) {
+            extensions.noteOnOriginal(r, approver.value(), now, "extension " + r.id() + " denied by " + approver + ": " + reason);
+        }
     }
 
     private void approve(AccessRequest r, Policy policy, UserEmail approver, String reason,
@@ -277,6 +292,14 @@ public final class AccessRequestService {
         }
         AccessDuration duration = r.votes().stream().map(Vote::durationOverride).filter(d -> d != null)
                 .reduce((first, second) -> second).orElse(r.requestedDuration());
+        if (r.isExtension()) {
+            extensions.approve(r, approver, reason, duration, now);
+            cancelWaitingTimers(r);
+            ctx.metrics().decided("approved", Duration.between(r.pendingSince().orElse(now), now));
+            messages.toRequester(r, NotificationKind.REQUEST_APPROVED);
+            messages.refreshCopies(r, "approved");
+            return;
+        }
         r.approveFor(duration);
         r.decide(approver.value(), now, reason);
         r.transition(Status.APPROVED, approver.value(), now, "approved for " + duration + ": " + reason);
@@ -287,6 +310,47 @@ public final class AccessRequestService {
         ctx.metrics().decided("approved", Duration.between(r.pendingSince().orElse(now), now));
         messages.toRequester(r, NotificationKind.REQUEST_APPROVED);
         messages.refreshCopies(r, "approved");
+    }
+
+    // ------------------------------------------------------------------ extensions
+
+    /**
+     * Asks for more time on an active grant: creates an extension request, decided like any request under the grant's
+     * policy. Answers with the pending extension that already exists, if there is one ({@code created} false).
+     */
+    public IntakeResult extend(Commands.Extend cmd) {
+        RequestId id = RequestId.parse(cmd.requestId());
+        UserEmail actor = UserEmail.parse("actor", cmd.actor());
+        String durationText = Inputs.requireText("duration", cmd.duration(), 32);
+        String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
+        try {
+            return change(id, original -> {
+                // NB: only the person who holds the access may ask for more of it.
+                requireRequester(original, actor, "extend");
+                if (original.isExtension()) {
+                    throw new ConflictException(original.id() + " is itself an extension; extend "
+                            + original.extensionOf().get());
+                }
+                Policy policy = policyOf(original);
+                AccessDuration duration = Inputs.requesterDuration("duration", Optional.of(durationText), policy);
+                if (duration.duration().isEmpty()) {
+                    throw new InvalidInputException("duration", "an extension needs a length; choose one of " + Inputs.menu(policy));
+                }
+                Instant now = ctx.now();
+                Instant end = extensions.requireExtendable(original, now);
+                Optional<AccessRequest> pending = extensions.pendingOf(original.id());
+                if (pending.isPresent()) {
+                    return new IntakeResult(pending.get(), false);
+                }
+                AccessRequest extension = extensions.create(original, actor, policy, duration, justification, end, now);
+                enterPending(extension, policy, now);
+                messages.toRequester(extension, NotificationKind.REQUEST_SUBMITTED);
+                return new IntakeResult(extension, true);
+            });
+        } catch (DuplicateActiveRequestException raced) {
+            // NB: a concurrent extension of the same grant won the unique index; answer with it.
+            return new IntakeResult(extensions.pendingOf(id).orElseThrow(() -> raced), false);
+        }
     }
 
     // ------------------------------------------------------------------ admins
@@ -302,6 +366,10 @@ public final class AccessRequestService {
             }
             if (r.status() != Status.APPROVED) {
                 throw alreadyFinished(r, "revoke");
+            }
+            if (r.isExtension()) {
+                throw new ConflictException(r.id() + " is an extension of " + r.extensionOf().get() + "; revoke "
+                        + r.extensionOf().get() + " to end the access");
             }
             beginRevocation(r, actor, ctx.now(), "revoked by " + actor + ": " + reason);
             return r;
@@ -348,7 +416,7 @@ public final class AccessRequestService {
      * Loads, applies and stores a change; a lost compare-and-swap re-reads and applies again, so the second of
      * two racing decisions is judged against the first one's outcome ("already decided by …").
      */
-    private AccessRequest change(RequestId id, Function<AccessRequest, AccessRequest> mutation) {
+    private <T> T change(RequestId id, Function<AccessRequest, T> mutation) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return ctx.transactions().inTransaction(() -> {

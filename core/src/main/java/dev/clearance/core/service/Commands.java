@@ -20,6 +20,10 @@ public final class Commands {
     public record Decide(String requestId, String approver, String decision, String reason, Optional<String> duration) {
     }
 
+    /** More time for an active grant: creates an extension request, decided under the grant's policy. */
+    public record Extend(String requestId, String actor, String duration, String justification) {
+    }
+
     public record DisabledService(String user, String service, String account) {
     }
 }

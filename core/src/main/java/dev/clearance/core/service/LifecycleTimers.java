@@ -36,11 +36,13 @@ public final class LifecycleTimers {
     private final LifecycleContext ctx;
     private final AccessProvider provider;
     private final Messages messages;
+    private final Extensions extensions;
 
     public LifecycleTimers(LifecycleContext ctx, AccessProvider provider) {
         this.ctx = ctx;
         this.provider = provider;
         this.messages = new Messages(ctx.outbox());
+        this.extensions = new Extensions(ctx, messages);
     }
 
     /** Runs the timer; {@code dueAt} is when it was scheduled for (to report lag). */
@@ -53,6 +55,8 @@ public final class LifecycleTimers {
             case ESCALATION -> change(id, this::escalate);
             case GRANT -> grant(id);
             case REVOKE -> revoke(id);
+            case EXPIRY_NOTICE -> change(id, this::noticeExpiry);
+            case EXTEND -> tellProviderOfExtension(id);
         }
     }
 
@@ -80,6 +84,9 @@ public final class LifecycleTimers {
         ctx.metrics().decided("expired", Duration.between(r.pendingSince().orElse(now), now));
         messages.toRequester(r, NotificationKind.REQUEST_EXPIRED);
         messages.refreshCopies(r, "expired");
+        if (r.isExtension()) {
+            extensions.noteOnOriginal(r, AuditEvent.SYSTEM, now, "extension " + r.id() + " expired without a decision");
+        }
     }
 
     private void escalate(AccessRequest r) {
@@ -133,6 +140,7 @@ public final class LifecycleTimers {
                 ctx.store().update(fresh);
                 // The timer is already stored; scheduling it again covers a grant confirmed after its expiry.
                 expiry.ifPresent(e -> ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, e));
+                Extensions.scheduleExpiryNotice(ctx, fresh, now);
                 messages.toRequester(fresh, NotificationKind.ACCESS_GRANTED);
                 messages.refreshCopies(fresh, "granted");
                 return;
@@ -199,6 +207,9 @@ public final class LifecycleTimers {
                         + "': " + reason);
                 ctx.store().update(fresh);
                 ctx.timers().cancel(fresh.id(), TimerKind.GRANT);
+                ctx.timers().cancel(fresh.id(), TimerKind.EXPIRY_NOTICE);
+                ctx.timers().cancel(fresh.id(), TimerKind.EXTEND);
+                extensions.closeAll(fresh, now);
                 messages.toRequester(fresh, NotificationKind.ACCESS_ENDED, Map.of("reason", reason));
                 messages.refreshCopies(fresh, "ended");
                 return;
@@ -218,6 +229,62 @@ public final class LifecycleTimers {
                 messages.toAdmins(fresh, ctx.approvers().admins(fresh.scope()), NotificationKind.ADMIN_REVOKE_FAILING,
                         "first", Map.of("error", failure.get()));
             }
+        });
+    }
+
+    // ------------------------------------------------------------------ before the end
+
+    private void noticeExpiry(AccessRequest r) {
+        Instant now = ctx.now();
+        if (r.status() != Status.APPROVED || r.grantState() != GrantState.ACTIVE || r.expiresAt().isEmpty()) {
+            return;
+        }
+        Instant end = r.expiresAt().get();
+        // A notice for an end that has moved (extended since) waits for the timer scheduled with the new end.
+        if (!now.isBefore(end) || now.isBefore(end.minus(ctx.config().intervals().expiryNotice()))) {
+            return;
+        }
+        messages.expiryNotice(r, end);
+    }
+
+    /** An approved extension moved the end: a provider whose grants carry their own end is told the new one. */
+    private void tellProviderOfExtension(RequestId id) {
+        Optional<AccessRequest> before = ctx.store().find(id);
+        if (before.isEmpty() || before.get().status() != Status.APPROVED || before.get().grantState() != GrantState.ACTIVE
+                || before.get().expiresAt().isEmpty()) {
+            return;
+        }
+        Instant end = before.get().expiresAt().get();
+        Optional<String> failure = call(() -> provider.extend(toGrant(before.get(), "extend:" + end.getEpochSecond(),
+                Optional.of(end))));
+        change(id, fresh -> {
+            if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.ACTIVE
+                    || !fresh.expiresAt().equals(Optional.of(end))) {
+                return;
+            }
+            Instant now = ctx.now();
+            if (failure.isEmpty()) {
+                if (fresh.providerAttempts() > 0) {
+                    fresh.grantState(GrantState.ACTIVE);
+                    fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider.name() + "' now has the new end " + end);
+                    ctx.store().update(fresh);
+                }
+                return;
+            }
+            ctx.metrics().providerFailure("extend");
+            int attempt = fresh.nextProviderAttempt();
+            int maxAttempts = ctx.config().intervals().grantAttempts();
+            if (attempt < maxAttempts) {
+                Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
+                fresh.record(AuditEvent.SYSTEM, now, "telling provider '" + provider.name() + "' of the new end failed ("
+                        + attempt + " of " + maxAttempts + "): " + failure.get() + "; retrying at " + retryAt);
+                ctx.timers().schedule(fresh.id(), TimerKind.EXTEND, retryAt);
+            } else {
+                fresh.grantState(GrantState.ACTIVE);
+                fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider.name() + "' was not told the new end after "
+                        + attempt + " attempts: " + failure.get() + "; Clearance still revokes at " + end);
+            }
+            ctx.store().update(fresh);
         });
     }
 

@@ -53,6 +53,12 @@ final class Messages {
         }
     }
 
+    /** "Your access ends at …", with a way to ask for more; one per end, so an extended grant is told again. */
+    void expiryNotice(AccessRequest r, java.time.Instant end) {
+        outbox.enqueue(OutboundMessage.to(r.requester(), NotificationKind.EXPIRY_NOTICE, r.id(),
+                r.id() + ":expiry-notice:" + end.getEpochSecond() + ":" + r.requester()));
+    }
+
     /** Every live copy (requester prompt, approver messages) re-rendered from the state as of this version. */
     void refreshCopies(AccessRequest r, String change) {
         outbox.enqueue(OutboundMessage.refresh(r.id(), r.id() + ":refresh:" + change));

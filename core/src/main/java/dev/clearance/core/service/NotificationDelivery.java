@@ -134,6 +134,8 @@ public final class NotificationDelivery {
         return switch (kind) {
             case JUSTIFICATION_PROMPT -> request.map(r -> r.status() != Status.REQUESTED).orElse(true);
             case APPROVAL_REQUEST -> request.map(r -> r.status() != Status.PENDING).orElse(true);
+            case EXPIRY_NOTICE -> request.map(r -> r.status() != Status.APPROVED
+                    || r.grantState() != dev.clearance.core.model.GrantState.ACTIVE).orElse(true);
             default -> false;
         };
     }

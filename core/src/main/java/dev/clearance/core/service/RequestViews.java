@@ -38,7 +38,8 @@ public final class RequestViews {
                 policy.maxDuration(), AccessDuration.menuUpTo(policy.maxDuration()), r.justification(), r.createdAt(),
                 r.justificationDeadline(), r.pendingSince(), r.pendingDeadline(), r.escalationLevel(), r.decidedBy(),
                 r.decidedBy().map(who -> displayName(who)), r.decidedAt(), r.decisionReason(), r.grantState(),
-                r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, policy));
+                r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, policy),
+                r.extensionOf().map(dev.clearance.core.model.RequestId::value));
     }
 
     private List<String> canDecideNow(AccessRequest r, Policy policy) {

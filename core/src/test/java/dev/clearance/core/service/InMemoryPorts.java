@@ -160,7 +160,8 @@ final class InMemoryPorts {
 
         @Override
         public void insert(AccessRequest r) {
-            if (findActive(r.requester(), r.resource(), r.account()).isPresent()) {
+            if (r.uniquenessKey().isPresent() && rows.values().stream()
+                    .anyMatch(o -> o.uniquenessKey().equals(r.uniquenessKey()))) {
                 throw new DuplicateActiveRequestException();
             }
             r.drainNewEvents();
@@ -191,8 +192,8 @@ final class InMemoryPorts {
 
         @Override
         public Optional<AccessRequest> findActive(UserEmail requester, String resource, String account) {
-            return rows.values().stream().filter(r -> r.status().isActive() && r.requester().equals(requester)
-                    && r.resource().equals(resource) && r.account().equals(account)).findFirst()
+            String key = AccessRequest.uniquenessKey(requester, resource, account);
+            return rows.values().stream().filter(r -> r.uniquenessKey().filter(key::equals).isPresent()).findFirst()
                     .map(r -> copy(r, versions.get(r.id())));
         }
 
@@ -200,6 +201,12 @@ final class InMemoryPorts {
         public Optional<AccessRequest> findByIdempotencyKey(String key) {
             return rows.values().stream().filter(r -> key.equals(r.idempotencyKey())).findFirst()
                     .map(r -> copy(r, versions.get(r.id())));
+        }
+
+        @Override
+        public List<AccessRequest> findExtensionsOf(RequestId original) {
+            return rows.values().stream().filter(r -> r.extensionOf().filter(original::equals).isPresent())
+                    .sorted(Comparator.comparing(AccessRequest::createdAt)).map(r -> copy(r, versions.get(r.id()))).toList();
         }
 
         @Override
@@ -220,6 +227,7 @@ final class InMemoryPorts {
             return AccessRequest.builder().id(r.id()).requester(r.requester()).resource(r.resource()).account(r.account())
                     .scope(r.scope()).source(r.source()).policyName(r.policyName()).createdAt(r.createdAt())
                     .idempotencyKey(r.idempotencyKey()).version(version).status(r.status())
+                    .extensionOf(r.extensionOf().orElse(null))
                     .requestedDuration(r.requestedDuration()).approvedDuration(r.approvedDuration().orElse(null))
                     .justification(r.justification().orElse(null)).currentStep(r.currentStep())
                     .escalationLevel(r.escalationLevel()).justificationDeadline(r.justificationDeadline().orElse(null))
@@ -253,6 +261,12 @@ final class InMemoryPorts {
         public void revoke(AccessGrant g) throws AccessProviderException {
             onCall.accept(g);
             call("revoke " + g.requestId());
+        }
+
+        @Override
+        public void extend(AccessGrant g) throws AccessProviderException {
+            onCall.accept(g);
+            call("extend " + g.requestId() + " until " + g.expiresAt().orElseThrow());
         }
 
         private void call(String what) throws AccessProviderException {

@@ -63,6 +63,12 @@ public final class WebhookAccessProvider implements AccessProvider {
         send("revoke", grant);
     }
 
+    /** The grant's {@code expiresAt} moved (an approved extension): receivers that enforce it themselves move theirs. */
+    @Override
+    public void extend(AccessGrant grant) throws AccessProviderException {
+        send("extend", grant);
+    }
+
     private void send(String action, AccessGrant g) throws AccessProviderException {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("action", action);

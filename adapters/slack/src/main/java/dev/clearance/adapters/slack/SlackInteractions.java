@@ -69,11 +69,13 @@ public final class SlackInteractions {
         app.blockAction(Actions.DECLINE_JUSTIFICATION, (req, ctx) -> declineJustification(req));
         app.blockAction(Actions.APPROVE, (req, ctx) -> openDecision(req, true));
         app.blockAction(Actions.DENY, (req, ctx) -> openDecision(req, false));
+        app.blockAction(Actions.EXTEND, (req, ctx) -> openExtension(req));
         app.blockAction(java.util.regex.Pattern.compile("^(" + java.util.regex.Pattern.quote(SlackIds.REQUEST_RESOURCE_ACTION) + "|"
                 + java.util.regex.Pattern.quote(SlackIds.REQUEST_ACCOUNT_ACTION) + ")$"), (req, ctx) -> previewPolicy(req));
         app.viewSubmission(SlackIds.JUSTIFY_MODAL, this::submitJustification);
         app.viewSubmission(SlackIds.DECIDE_MODAL, this::submitDecision);
         app.viewSubmission(SlackIds.REQUEST_MODAL, this::submitRequest);
+        app.viewSubmission(SlackIds.EXTEND_MODAL, this::submitExtension);
     }
 
     // ------------------------------------------------------------------ /access
@@ -173,6 +175,23 @@ public final class SlackInteractions {
                 return refusal;
             }
             api.openView(p.getTriggerId(), SlackModals.decision(views.of(r), approve));
+            return Optional.empty();
+        }, p.getActions().get(0).getValue());
+    }
+
+    /** Extend on an expiry notice: the form for how much longer and why, if the grant can still be extended. */
+    Response openExtension(BlockActionRequest req) {
+        var p = req.getPayload();
+        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
+            AccessRequest r = queries.get(id);
+            // NB: explained before the form opens; the extension command re-checks requester and grant state.
+            if (!r.requester().equals(me)) {
+                return Optional.of("Only the requester can extend `" + r.id() + "`.");
+            }
+            if (!views.of(r).mayExtend()) {
+                return Optional.of("`" + r.id() + "` cannot be extended: its access is not active any more.");
+            }
+            api.openView(p.getTriggerId(), SlackModals.extension(views.of(r)));
             return Optional.empty();
         }, p.getActions().get(0).getValue());
     }
@@ -281,6 +300,19 @@ public final class SlackInteractions {
         return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.REASON_BLOCK, me ->
                 service.decide(new Commands.Decide(meta.length == 2 ? meta[1] : "", me.value(), meta[0],
                         text(values, SlackIds.REASON_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)))));
+    }
+
+    Response submitExtension(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
+        var view = req.getPayload().getView();
+        Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
+        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.JUSTIFICATION_BLOCK, me -> {
+            var result = service.extend(new Commands.Extend(view.getPrivateMetadata(), me.value(),
+                    selected(values, SlackIds.DURATION_BLOCK), text(values, SlackIds.JUSTIFICATION_BLOCK)));
+            if (!result.created()) {
+                throw new InvalidInputException("justification", "extension " + result.request().id()
+                        + " is already waiting for approvers");
+            }
+        });
     }
 
     Response submitRequest(ViewSubmissionRequest req, ViewSubmissionContext ctx) {

@@ -204,8 +204,8 @@ public final class TeamsBot extends ActivityHandler {
             return notice(requestId, null, noIdentity());
         }
         UserEmail me = who.get();
-        NotificationKind kind = verb.equals(Actions.APPROVE) || verb.equals(Actions.DENY)
-                ? NotificationKind.APPROVAL_REQUEST : NotificationKind.JUSTIFICATION_PROMPT;
+        NotificationKind kind = verb.equals(Actions.APPROVE) || verb.equals(Actions.DENY) ? NotificationKind.APPROVAL_REQUEST
+                : verb.equals(Actions.EXTEND) ? NotificationKind.EXPIRY_NOTICE : NotificationKind.JUSTIFICATION_PROMPT;
         try {
             switch (verb) {
                 case Actions.APPROVE, Actions.DENY -> {
@@ -220,6 +220,14 @@ public final class TeamsBot extends ActivityHandler {
                     AccessRequest r = service.justify(new Commands.Justify(requestId, me.value(),
                             field(data, TeamsCards.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION))));
                     return render(kind, r, me);
+                }
+                case Actions.EXTEND -> {
+                    var result = service.extend(new Commands.Extend(requestId, me.value(),
+                            field(data, TeamsCards.INPUT_DURATION), field(data, TeamsCards.INPUT_JUSTIFICATION)));
+                    RequestView extension = views.of(result.request());
+                    return TeamsCards.withNotice(TeamsCards.status(extension), result.created()
+                            ? "Extension " + extension.id() + " asked for; the approvers are asked, and you hear back here."
+                            : "Extension " + extension.id() + " is already waiting for approvers.");
                 }
                 case Actions.DECLINE_JUSTIFICATION -> {
                     return render(kind, service.abandon(requestId, me.value()), me);
