@@ -237,12 +237,17 @@ public final class PolicyFileLoader {
             }
             Map<String, String> channels = new LinkedHashMap<>();
             if (m.containsKey("approval-channels")) {
-                Map<String, Node> c = mapping(m.get("approval-channels"), key + ".approval-channels", Set.of("slack"));
+                Map<String, Node> c = mapping(m.get("approval-channels"), key + ".approval-channels", Set.of("slack", "teams"));
                 c.forEach((platform, id) -> {
-                    String channel = scalar(id, key + ".approval-channels." + platform);
-                    if (!channel.matches("^[CG][A-Z0-9]{2,}$")) {
+                    String channel = scalar(id, key + ".approval-channels." + platform).trim();
+                    if (platform.equals("slack") && !channel.matches("^[CG][A-Z0-9]{2,}$")) {
                         problem(id, key + ".approval-channels." + platform, "'" + channel + "' is not a Slack channel id "
                                 + "(like C0123ABCD; in Slack: channel details → About → Channel ID)");
+                    } else if (platform.equals("teams") && (channel.length() > 512 || channel.contains(";")
+                            || !channel.matches("^[\\x21-\\x7e]+$"))) {
+                        problem(id, key + ".approval-channels." + platform, "'" + channel + "' is not a Teams channel "
+                                + "conversation id (like 19:abc…@thread.tacv2; to see it, @mention Clearance in the channel "
+                                + "with the word channelid)");
                     } else {
                         channels.put(platform, channel);
                     }

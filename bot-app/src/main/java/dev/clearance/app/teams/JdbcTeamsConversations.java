@@ -77,4 +77,39 @@ class JdbcTeamsConversations implements TeamsConversations {
         return jdbc.sql("SELECT * FROM teams_conversation WHERE conversation_id = ? ORDER BY updated_at DESC").param(conversationId)
                 .query(ROW).list().stream().findFirst();
     }
+
+    @Override
+    public void saveChannel(Channel c) {
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        try {
+            tx.executeWithoutResult(status -> {
+                if (updateChannel(c, now) == 0) {
+                    jdbc.sql("""
+                                    INSERT INTO teams_channel (channel_id, team_id, team_name, tenant_id, service_url, bot_id, updated_at)
+                                    VALUES (?, ?, ?, ?, ?, ?, ?)""")
+                            .params(c.channelId(), c.teamId(), c.teamName(), c.tenantId(), c.serviceUrl(), c.botId(), now)
+                            .update();
+                }
+            });
+        } catch (DuplicateKeyException raced) {
+            // installationUpdate and conversationUpdate for the same team arrive together (see save)
+            tx.executeWithoutResult(status -> updateChannel(c, now));
+        }
+    }
+
+    private int updateChannel(Channel c, OffsetDateTime now) {
+        return jdbc.sql("""
+                        UPDATE teams_channel SET team_id = COALESCE(?, team_id), team_name = COALESCE(?, team_name),
+                               tenant_id = COALESCE(?, tenant_id), service_url = ?, bot_id = COALESCE(?, bot_id), updated_at = ?
+                        WHERE channel_id = ?""")
+                .params(c.teamId(), c.teamName(), c.tenantId(), c.serviceUrl(), c.botId(), now, c.channelId()).update();
+    }
+
+    @Override
+    public Optional<Channel> channel(String channelId) {
+        return jdbc.sql("SELECT * FROM teams_channel WHERE channel_id = ?").param(channelId)
+                .query((rs, n) -> new Channel(rs.getString("channel_id"), rs.getString("team_id"), rs.getString("team_name"),
+                        rs.getString("tenant_id"), rs.getString("service_url"), rs.getString("bot_id")))
+                .optional();
+    }
 }

@@ -84,8 +84,22 @@ class PolicyFileLoaderTest {
         assertProblem("users: [\n", "not valid YAML");
         assertProblem(VALID_HEAD.replace("accounts: [\"111\"]", "accounts: [\"111\"]\n    approval-channels: {slack: general}"),
                 "'general' is not a Slack channel id");
-        assertProblem(VALID_HEAD.replace("accounts: [\"111\"]", "accounts: [\"111\"]\n    approval-channels: {teams: x}"),
-                "unknown key 'teams'");
+        assertProblem(VALID_HEAD.replace("accounts: [\"111\"]", "accounts: [\"111\"]\n    approval-channels: {teams: \"19:abc;messageid=1\"}"),
+                "approval-channels.teams: '19:abc;messageid=1' is not a Teams channel conversation id");
+        assertProblem(VALID_HEAD.replace("accounts: [\"111\"]", "accounts: [\"111\"]\n    approval-channels: {matrix: x}"),
+                "unknown key 'matrix'");
+        assertProblem(VALID_HEAD + "intervals: {expiry-notice: soon}\n", "intervals.expiry-notice: bad duration 'soon'");
+    }
+
+    @Test
+    void teamsApprovalChannelsAndTheExpiryNoticeAreRead() {
+        ClearanceConfig c = PolicyFileLoader.parse("policies.yml", VALID_HEAD.replace("accounts: [\"111\"]",
+                "accounts: [\"111\"]\n    approval-channels: {teams: \"19:abc123@thread.tacv2\", slack: C0123ABCD}")
+                + "intervals: {expiry-notice: 0}\n");
+        assertThat(c.tree().approvalChannels(dev.clearance.core.model.ScopePath.of("org/prod")))
+                .containsEntry("teams", "19:abc123@thread.tacv2").containsEntry("slack", "C0123ABCD");
+        assertThat(c.intervals().expiryNotice()).as("0 turns the notice off").isZero();
+        assertThat(PolicyFileLoader.parse("policies.yml", VALID_HEAD).intervals().expiryNotice()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test

@@ -51,6 +51,9 @@ class PlaygroundEndToEndTest extends TimedAppTest {
     }
 
     private void startPlayground() throws Exception {
+        if (playground != null && playground.isAlive()) {
+            return;
+        }
         boolean required = "true".equals(System.getenv("CLEARANCE_REQUIRE_PLAYGROUND"));
         boolean hasNpx = new ProcessBuilder("bash", "-c", "command -v npx").start().waitFor() == 0;
         assertThat(hasNpx || !required).as("npx (Node.js) is required for the playground test").isTrue();
@@ -137,6 +140,78 @@ class PlaygroundEndToEndTest extends TimedAppTest {
                 .contains("could not deliver REQUEST_APPROVED to meganb@example.com");
         assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox_message WHERE request_id = ? AND (recipient IS NULL OR recipient = ?) "
                 + "AND state <> 'DELIVERED'").params(id, "alexw@example.com").query(Long.class).single()).isZero();
+    }
+
+    @Test
+    void anApprovalChannelGetsOneCardThatRefreshesWithButtonsForThoseWhoMayDecide() throws Exception {
+        startPlayground();
+        String announcements = "channel-announcements-id";
+        // the bot is added to the team, then mentioned in the Announcements channel: both are remembered
+        assertThat(post(PLAYGROUND + "/_debug/conversation/team-id/installation", "{}").statusCode()).isLessThan(300);
+        Instant installed = Instant.now().plusSeconds(20);
+        while (jdbc.sql("SELECT COUNT(*) FROM teams_channel WHERE channel_id = 'team-id'").query(Long.class).single() == 0
+                && Instant.now().isBefore(installed)) {
+            Thread.sleep(100);
+        }
+        org.slf4j.LoggerFactory.getLogger(getClass()).info("team installed; mentioning the bot in {}", announcements);
+        assertThat(post(PLAYGROUND + "/_conversation/v1/conversations/" + announcements + "/messages",
+                """
+                {"type":"text","text":"<at>Test Bot</at> channelid","textFormat":"plain","from":{"id":"user-id-0"},
+                 "mentions":[{"mentioned":{"id":"00000000-0000-0000-0000-00000000000011","name":"Test Bot"},"text":"<at>Test Bot</at>"}]}""")
+                .statusCode()).isLessThan(300);
+        Instant until = Instant.now().plusSeconds(45);
+        while (jdbc.sql("SELECT COUNT(*) FROM teams_channel WHERE channel_id = ?").param(announcements).query(Long.class).single() == 0
+                && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        assertThat(jdbc.sql("SELECT service_url FROM teams_channel WHERE channel_id = ?").param(announcements)
+                .query(String.class).optional()).contains(PLAYGROUND + "/_connector");
+
+        String id = intake("alexw@example.com", "ec2:StartInstances", "555555555555");
+        justify(id, "alexw@example.com", "1h");
+        settle();
+        String post = jdbc.sql("SELECT message_id FROM sent_message WHERE request_id = ? AND conversation_id = ? AND recipient IS NULL")
+                .params(id, announcements).query(String.class).single();
+        // a click on a channel post comes from the post's thread
+        String thread = announcements + ";messageid=" + post;
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM sent_message WHERE request_id = ? AND recipient IN (?, ?)")
+                .params(id, "meganb@example.com", "adelev@example.com").query(Long.class).single())
+                .as("one card in the channel instead of direct messages").isZero();
+
+        JsonNode megansCard = json(refresh(id, "user-id-1", thread, post)).path("value");
+        assertThat(megansCard.toString()).contains("clearance.approve", "clearance.deny");
+        assertThat(megansCard.at("/refresh/userIds").toString()).contains("user-id-1", "user-id-2", "user-id-4")
+                .doesNotContain("user-id-0");
+        JsonNode isaiahsCard = json(refresh(id, "user-id-3", thread, post)).path("value");
+        assertThat(isaiahsCard.toString()).as("not an approver: the state, no buttons")
+                .contains("Submitted, waiting for approvers").doesNotContain("clearance.approve");
+        JsonNode alexsCard = json(refresh(id, "user-id-0", thread, post)).path("value");
+        assertThat(alexsCard.toString()).as("the requester gets no buttons").doesNotContain("clearance.approve");
+
+        HttpResponse<String> approve = post(PLAYGROUND + "/_conversation/v1/invoke", """
+                {"name":"adaptiveCard/action","value":{"action":{"type":"Action.Execute","title":"Approve","verb":"clearance.approve",
+                 "data":{"requestId":"%s","duration":"1h","reason":"shared account, fine"}}},
+                 "from":{"id":"user-id-1"},"conversation":{"id":"%s"},"replyToId":"%s"}""".formatted(id, thread, post));
+        assertThat(approve.statusCode()).isLessThan(300);
+        assertThat(approve.body()).contains("Approved by **Megan Bowen**").doesNotContain("clearance.approve");
+        assertThat(get(id).body().get("decidedBy").asString()).isEqualTo("meganb@example.com");
+
+        settle();
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox_message WHERE request_id = ? AND recipient IS NULL AND state <> 'DELIVERED'")
+                .param(id).query(Long.class).single()).as("the channel's card was updated in place").isZero();
+        assertThat(get(id).body().get("audit").toString()).doesNotContain("could not update");
+        JsonNode adelesCard = json(refresh(id, "user-id-2", thread, post)).path("value");
+        assertThat(adelesCard.toString()).contains("Approved by **Megan Bowen**").doesNotContain("clearance.approve");
+        assertThat(adelesCard.has("refresh")).as("nothing left to decide: no more refreshing").isFalse();
+    }
+
+    private HttpResponse<String> refresh(String id, String userId, String conversation, String replyTo) {
+        HttpResponse<String> r = post(PLAYGROUND + "/_conversation/v1/invoke", """
+                {"name":"adaptiveCard/action","value":{"trigger":"automatic","action":{"type":"Action.Execute","verb":"clearance.refresh",
+                 "data":{"requestId":"%s"}}},"from":{"id":"%s"},"conversation":{"id":"%s"},"replyToId":"%s"}"""
+                .formatted(id, userId, conversation, replyTo));
+        assertThat(r.statusCode()).as(r.body()).isLessThan(300);
+        return r;
     }
 
     private HttpResponse<String> post(String url, String body) {

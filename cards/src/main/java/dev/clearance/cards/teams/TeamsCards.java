@@ -54,6 +54,39 @@ public final class TeamsCards {
         };
     }
 
+    /**
+     * The card for an approval channel, where everyone sees the same card: the state, without buttons, plus a
+     * Universal Actions {@code refresh} for {@code userIds} (Teams user ids of those who may decide now, at most 60), whose
+     * clients then ask for their own card ({@link #channelCardFor}) and get the buttons.
+     */
+    public static Map<String, Object> forChannel(Notification n, List<String> userIds) {
+        if (n.request().isEmpty()) {
+            return render(n);
+        }
+        RequestView v = n.request().get();
+        return withRefresh(status(v), v.id(), v.status() == Status.PENDING ? userIds : List.of());
+    }
+
+    /** What one person sees of an approval channel's card after a refresh: buttons if they may decide now. */
+    public static Map<String, Object> channelCardFor(RequestView v, String email, List<String> userIds) {
+        Map<String, Object> card = v.mayDecide(email) && email != null && !email.isBlank() ? approval(v) : status(v);
+        return withRefresh(card, v.id(), v.status() == Status.PENDING ? userIds : List.of());
+    }
+
+    /** Adds {@code refresh} for the listed users; none listed (nobody left to decide), the card is returned as is. */
+    public static Map<String, Object> withRefresh(Map<String, Object> card, String requestId, List<String> userIds) {
+        if (userIds.isEmpty()) {
+            return card;
+        }
+        Map<String, Object> copy = new java.util.LinkedHashMap<>(card);
+        copy.put("refresh", obj("action", obj("type", "Action.Execute", "title", "Refresh", "verb", Actions.REFRESH,
+                "data", obj(DATA_REQUEST_ID, requestId)), "userIds", userIds.stream().limit(MAX_REFRESH_USERS).toList()));
+        return copy;
+    }
+
+    /** Teams refreshes a card automatically for at most 60 listed users. */
+    public static final int MAX_REFRESH_USERS = 60;
+
     /** The same card with a visible explanation on top, for a refused click; nothing else changes. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> withNotice(Map<String, Object> card, String notice) {

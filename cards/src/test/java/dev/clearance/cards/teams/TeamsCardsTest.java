@@ -37,6 +37,12 @@ class TeamsCardsTest {
                 "sam@example.com is not an approver for Account owner"));
         c.put("card_expiry_notice", card(NotificationKind.EXPIRY_NOTICE, Views.approved()));
         c.put("card_approval_request_extension", card(NotificationKind.APPROVAL_REQUEST, Views.pendingExtension()));
+        c.put("card_channel_approval", TeamsCards.forChannel(new Notification(NotificationKind.APPROVAL_REQUEST,
+                Optional.of(Views.pendingStep2Escalated()), Map.of()), List.of("29:pat", "29:pia")));
+        c.put("card_channel_refreshed_for_approver", TeamsCards.channelCardFor(Views.pendingStep2Escalated(), "pat@example.com",
+                List.of("29:pat", "29:pia")));
+        c.put("card_channel_refreshed_for_bystander", TeamsCards.channelCardFor(Views.pendingStep2Escalated(), "bob@example.com",
+                List.of("29:pat", "29:pia")));
         c.put("card_request_form", TeamsCards.requestForm(List.of("org", "org/dev", "org/prod")));
         c.put("card_pending", TeamsCards.pending(List.of(Views.pendingStep2Escalated(), Views.requested()),
                 List.of(Views.pendingStep2Escalated().id()), 1, true));

@@ -83,6 +83,11 @@ public final class RequestQueries {
         return false;
     }
 
+    /** The shared channel of {@code platform} where this request's approvals are posted, if its scope has one. */
+    public Optional<String> approvalChannel(AccessRequest r, String platform) {
+        return Optional.ofNullable(ctx.config().tree().approvalChannels(r.scope()).get(platform));
+    }
+
     public record PendingPage(List<AccessRequest> items, boolean more) {
     }
 

@@ -56,6 +56,8 @@ public final class TeamsBot extends ActivityHandler {
 
             **whoapproves** <resource> <account> — which policy applies and who approves
 
+            **channelid** — in a team channel: its id, to make it an approval channel
+
             **help** — this text""";
 
     private final AccessRequestService service;
@@ -64,6 +66,7 @@ public final class TeamsBot extends ActivityHandler {
     private final TeamsConversations conversations;
     private final TeamsConnector connector;
     private final Supplier<List<ScopePath>> scopes;
+    private final TeamsDeciders deciders;
 
     public TeamsBot(AccessRequestService service, RequestQueries queries, RequestViews views, TeamsConversations conversations,
                     TeamsConnector connector, Supplier<List<ScopePath>> scopes) {
@@ -73,6 +76,7 @@ public final class TeamsBot extends ActivityHandler {
         this.conversations = conversations;
         this.connector = connector;
         this.scopes = scopes;
+        this.deciders = new TeamsDeciders(connector, conversations);
     }
 
     @Override
@@ -83,6 +87,7 @@ public final class TeamsBot extends ActivityHandler {
 
     /** Keeps the personal conversation of whoever talks to the bot, for proactive messages later. */
     private void remember(Activity a) {
+        rememberChannel(a);
         if (a.getFrom() == null || a.getFrom().getAadObjectId() == null || a.getConversation() == null
                 || !"personal".equals(a.getConversation().getConversationType())) {
             return;
@@ -104,6 +109,49 @@ public final class TeamsBot extends ActivityHandler {
             }
         }
         conversations.save(ref);
+    }
+
+    /**
+     * Keeps the channel of an activity from a team (the bot added to it, a mention in a channel), so that it can serve
+     * as an approval channel: posting there needs the service URL only such an activity brings.
+     */
+    private void rememberChannel(Activity a) {
+        teamChannel(a).ifPresent(channelId -> {
+            JsonNode data = a.getChannelData() == null ? null : Serialization.objectToTree(a.getChannelData());
+            String teamId = data == null ? null : textAt(data, "team", "id");
+            String teamName = data == null ? null : textAt(data, "team", "name");
+            String tenant = a.getConversation().getTenantId() != null ? a.getConversation().getTenantId()
+                    : data == null ? null : textAt(data, "tenant", "id");
+            boolean known = conversations.channel(channelId).filter(c -> c.serviceUrl().equals(a.getServiceUrl())).isPresent();
+            conversations.saveChannel(new TeamsConversations.Channel(channelId, teamId, teamName, tenant, a.getServiceUrl(),
+                    a.getRecipient() == null ? null : a.getRecipient().getId()));
+            if (!known) {
+                LOG.info("Teams channel {} of team {} is known now; to send approval requests there, use "
+                        + "approval-channels: {teams: \"{}\"}", channelId, teamName == null ? teamId : teamName, channelId);
+            }
+        });
+    }
+
+    /** The channel an activity came from: its conversation id without the thread suffix, when in a team. */
+    static Optional<String> teamChannel(Activity a) {
+        if (a.getConversation() == null || a.getServiceUrl() == null) {
+            return Optional.empty();
+        }
+        JsonNode data = a.getChannelData() == null ? null : Serialization.objectToTree(a.getChannelData());
+        String channel = data == null ? null : textAt(data, "channel", "id");
+        if (channel == null && data != null && textAt(data, "team", "id") != null) {
+            // the bot added to a team: the activity comes from the team's General channel, whose id is the team's
+            channel = textAt(data, "team", "id");
+        }
+        if (channel == null && "channel".equals(a.getConversation().getConversationType())) {
+            channel = a.getConversation().getId().split(";", 2)[0];
+        }
+        return Optional.ofNullable(channel);
+    }
+
+    private static String textAt(JsonNode node, String object, String field) {
+        JsonNode n = node.path(object).path(field);
+        return n.isTextual() && !n.asText().isBlank() ? n.asText() : null;
     }
 
     /** The email behind the Teams user, from the stored reference or the connector's member lookup (then kept). */
@@ -137,6 +185,11 @@ public final class TeamsBot extends ActivityHandler {
         String sub = cmd.name();
         if (sub.equals("help")) {
             return TeamsCards.message(USAGE);
+        }
+        if (sub.equals("channelid")) {
+            return TeamsCards.message(teamChannel(a).map(id -> "This channel's id, for the policy file: "
+                            + "`approval-channels: {teams: \"" + id + "\"}`")
+                    .orElse("Ask this in a team channel (with an @mention of Clearance) to see that channel's id."));
         }
         Optional<UserEmail> who;
         try {
@@ -194,6 +247,9 @@ public final class TeamsBot extends ActivityHandler {
         JsonNode data = value.getAction() == null || value.getAction().getData() == null
                 ? Serialization.objectToTree(Map.of()) : Serialization.objectToTree(value.getAction().getData());
         String requestId = field(data, TeamsCards.DATA_REQUEST_ID);
+        if (verb.equals(Actions.REFRESH)) {
+            return refresh(a, requestId);
+        }
         Optional<UserEmail> who;
         try {
             who = identity(a);
@@ -212,7 +268,10 @@ public final class TeamsBot extends ActivityHandler {
                     AccessRequest r = service.decide(new Commands.Decide(requestId, me.value(),
                             verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsCards.INPUT_REASON),
                             Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION))));
-                    Map<String, Object> card = render(kind, r, me);
+                    Optional<TeamsConversations.Channel> channel = teamChannel(a).flatMap(conversations::channel);
+                    Map<String, Object> card = channel.isPresent()
+                            ? TeamsCards.channelCardFor(views.of(queries.get(r.id().value())), me.value(), refreshUsersOrNone(r, channel.get()))
+                            : render(kind, r, me);
                     return r.status() == Status.PENDING ? TeamsCards.withNotice(card, "Your approval is recorded: " + views.of(r).progress())
                             : card;
                 }
@@ -252,6 +311,54 @@ public final class TeamsBot extends ActivityHandler {
         } catch (ClearanceException e) {
             return notice(requestId, kind, "⚠ " + e.getMessage(), me);
         }
+    }
+
+    /**
+     * A Universal Actions refresh of an approval channel's card: the viewer gets their own card, with buttons if they
+     * may decide now. Everyone in the channel already sees the request; a refresh from anywhere else shows it only to
+     * someone who may see it ({@link RequestQueries#getFor}).
+     */
+    private Map<String, Object> refresh(Activity a, String requestId) {
+        Optional<UserEmail> me;
+        try {
+            me = identity(a);
+        } catch (DeliveryException e) {
+            return TeamsCards.message("Teams did not answer while I looked you up; try again.");
+        }
+        try {
+            AccessRequest r = queries.get(requestId);
+            Optional<String> channel = teamChannel(a);
+            // NB: who sees what comes from the store: the channel must be this request's approval channel.
+            boolean inItsChannel = channel.isPresent()
+                    && channel.get().equals(queries.approvalChannel(r, TeamsChatChannel.NAME).orElse(null));
+            if (!inItsChannel) {
+                if (me.isEmpty()) {
+                    return TeamsCards.message(noIdentity());
+                }
+                r = queries.getFor(me.get(), requestId);
+            }
+            Optional<TeamsConversations.Channel> known = channel.flatMap(conversations::channel);
+            return TeamsCards.channelCardFor(views.of(r), me.map(UserEmail::value).orElse(""),
+                    known.isPresent() ? refreshUsers(r, known.get()) : List.of());
+        } catch (ClearanceException e) {
+            return TeamsCards.message("⚠ " + e.getMessage());
+        } catch (DeliveryException e) {
+            return TeamsCards.message("Teams did not answer while I listed the channel's members; try again.");
+        }
+    }
+
+    /** After a decision was stored the clicker gets a card even if Teams fails now; the channel's update follows anyway. */
+    private List<String> refreshUsersOrNone(AccessRequest r, TeamsConversations.Channel channel) {
+        try {
+            return refreshUsers(r, channel);
+        } catch (DeliveryException e) {
+            LOG.info("member list of Teams channel {} failed ({}); answering without refresh", channel.channelId(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    private List<String> refreshUsers(AccessRequest r, TeamsConversations.Channel channel) throws DeliveryException {
+        return deciders.userIds(views.of(r), channel);
     }
 
     private Map<String, Object> notice(String requestId, NotificationKind kind, String text) {

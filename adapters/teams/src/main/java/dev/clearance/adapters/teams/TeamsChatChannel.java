@@ -9,6 +9,7 @@ import dev.clearance.core.notify.Notification;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.MessageRef;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Clearance's messages as Adaptive Cards in the person's personal chat with the bot; copies updated in place. */
@@ -16,10 +17,12 @@ public final class TeamsChatChannel implements ChatChannel {
     public static final String NAME = "teams";
     private final TeamsConnector connector;
     private final TeamsConversations conversations;
+    private final TeamsDeciders deciders;
 
     public TeamsChatChannel(TeamsConnector connector, TeamsConversations conversations) {
         this.connector = connector;
         this.conversations = conversations;
+        this.deciders = new TeamsDeciders(connector, conversations);
     }
 
     @Override
@@ -50,6 +53,20 @@ public final class TeamsChatChannel implements ChatChannel {
         }
     }
 
+    /** An approval channel: one card for everyone there; those who may decide now get buttons on refresh. */
+    @Override
+    public MessageRef postToConversation(String channelId, Notification n) throws DeliveryException {
+        TeamsConversations.Channel channel = conversations.channel(channelId).orElseThrow(() -> DeliveryException.permanent(
+                "Clearance has not been added to a team with channel " + channelId + " (approval-channels.teams)"));
+        String id = connector.send(channel.serviceUrl(), channelId, TeamsCards.forChannel(n, refreshUsers(n, channel)), summary(n));
+        return new MessageRef(NAME, channelId, id);
+    }
+
+    /** Teams user ids of the people who may decide now; the channel's card refreshes (with buttons) for them. */
+    private List<String> refreshUsers(Notification n, TeamsConversations.Channel channel) throws DeliveryException {
+        return n.request().isEmpty() ? List.of() : deciders.userIds(n.request().get(), channel);
+    }
+
     @Override
     public Optional<String> fingerprint(Notification n) {
         // the card's maps keep their insertion order, so equal cards print equally
@@ -58,6 +75,12 @@ public final class TeamsChatChannel implements ChatChannel {
 
     @Override
     public void update(MessageRef ref, Notification n) throws DeliveryException {
+        Optional<TeamsConversations.Channel> channel = conversations.channel(ref.conversationId());
+        if (channel.isPresent()) {
+            connector.update(channel.get().serviceUrl(), ref.conversationId(), ref.messageId(),
+                    TeamsCards.forChannel(n, refreshUsers(n, channel.get())), summary(n));
+            return;
+        }
         TeamsConversations.Reference conversation = conversations.byConversationId(ref.conversationId())
                 .orElseThrow(() -> DeliveryException.permanent("no Teams conversation " + ref.conversationId()));
         connector.update(conversation.serviceUrl(), ref.conversationId(), ref.messageId(), TeamsCards.render(n), summary(n));

@@ -75,6 +75,18 @@ public final class TeamsConnector {
         return email == null ? Optional.empty() : Optional.of(new Member(email, account.getName()));
     }
 
+    /** Everyone in the conversation (for a channel: its team) with their Teams user id, by lower-case email. */
+    public Map<String, String> memberIdsByEmail(String serviceUrl, String conversationId) throws DeliveryException {
+        List<ChannelAccount> accounts = await("member list", () -> client(serviceUrl).getConversations()
+                .getConversationMembers(conversationId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        Map<String, String> ids = new java.util.LinkedHashMap<>();
+        for (ChannelAccount account : accounts == null ? List.<ChannelAccount>of() : accounts) {
+            text(account, "email").or(() -> text(account, "userPrincipalName"))
+                    .ifPresent(email -> ids.putIfAbsent(email.toLowerCase(java.util.Locale.ROOT), account.getId()));
+        }
+        return ids;
+    }
+
     public static Activity cardActivity(Map<String, Object> card, String summary) {
         Attachment attachment = new Attachment();
         attachment.setContentType(TeamsCards.CONTENT_TYPE);

@@ -34,4 +34,18 @@ public interface TeamsConversations {
     Optional<Reference> byEmail(UserEmail email);
 
     Optional<Reference> byConversationId(String conversationId);
+
+    /**
+     * A channel of a team the bot is in: where an approval channel ({@code approval-channels: {teams: <channelId>}})
+     * is posted.
+     *
+     * @param channelId the channel's conversation id ({@code 19:…@thread.tacv2}; the General channel's is the team's)
+     */
+    record Channel(String channelId, String teamId, String teamName, String tenantId, String serviceUrl, String botId) {
+    }
+
+    /** Inserts or replaces the channel of that id. */
+    void saveChannel(Channel channel);
+
+    Optional<Channel> channel(String channelId);
 }
