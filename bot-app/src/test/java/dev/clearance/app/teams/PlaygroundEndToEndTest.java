@@ -145,28 +145,8 @@ class PlaygroundEndToEndTest extends TimedAppTest {
     @Test
     void anApprovalChannelGetsOneCardThatRefreshesWithButtonsForThoseWhoMayDecide() throws Exception {
         startPlayground();
-        String announcements = "channel-announcements-id";
-        // the bot is added to the team, then mentioned in the Announcements channel: both are remembered
-        assertThat(post(PLAYGROUND + "/_debug/conversation/team-id/installation", "{}").statusCode()).isLessThan(300);
-        Instant installed = Instant.now().plusSeconds(20);
-        while (jdbc.sql("SELECT COUNT(*) FROM teams_channel WHERE channel_id = 'team-id'").query(Long.class).single() == 0
-                && Instant.now().isBefore(installed)) {
-            Thread.sleep(100);
-        }
-        org.slf4j.LoggerFactory.getLogger(getClass()).info("team installed; mentioning the bot in {}", announcements);
-        assertThat(post(PLAYGROUND + "/_conversation/v1/conversations/" + announcements + "/messages",
-                """
-                {"type":"text","text":"<at>Test Bot</at> channelid","textFormat":"plain","from":{"id":"user-id-0"},
-                 "mentions":[{"mentioned":{"id":"00000000-0000-0000-0000-00000000000011","name":"Test Bot"},"text":"<at>Test Bot</at>"}]}""")
-                .statusCode()).isLessThan(300);
-        Instant until = Instant.now().plusSeconds(45);
-        while (jdbc.sql("SELECT COUNT(*) FROM teams_channel WHERE channel_id = ?").param(announcements).query(Long.class).single() == 0
-                && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
-        assertThat(jdbc.sql("SELECT service_url FROM teams_channel WHERE channel_id = ?").param(announcements)
-                .query(String.class).optional()).contains(PLAYGROUND + "/_connector");
-
+        String announcements = ANNOUNCEMENTS;
+        joinTeamAndChannel();
         String id = intake("alexw@example.com", "ec2:StartInstances", "555555555555");
         justify(id, "alexw@example.com", "1h");
         settle();
@@ -203,6 +183,99 @@ class PlaygroundEndToEndTest extends TimedAppTest {
         JsonNode adelesCard = json(refresh(id, "user-id-2", thread, post)).path("value");
         assertThat(adelesCard.toString()).contains("Approved by **Megan Bowen**").doesNotContain("clearance.approve");
         assertThat(adelesCard.has("refresh")).as("nothing left to decide: no more refreshing").isFalse();
+    }
+
+    private static final String ANNOUNCEMENTS = "channel-announcements-id";
+
+    /** The bot is added to the playground's team, then mentioned in its Announcements channel: both are remembered. */
+    private void joinTeamAndChannel() throws Exception {
+        if (jdbc.sql("SELECT COUNT(*) FROM teams_channel WHERE channel_id = ?").param(ANNOUNCEMENTS).query(Long.class).single() > 0) {
+            return;
+        }
+        assertThat(post(PLAYGROUND + "/_debug/conversation/team-id/installation", "{}").statusCode()).isLessThan(300);
+        awaitRow("SELECT COUNT(*) FROM teams_channel WHERE channel_id = 'team-id'");
+        // the playground forwards a channel message only when it mentions the bot
+        assertThat(post(PLAYGROUND + "/_conversation/v1/conversations/" + ANNOUNCEMENTS + "/messages", """
+                {"type":"text","text":"<at>Test Bot</at> channelid","textFormat":"plain","from":{"id":"user-id-0"},
+                 "mentions":[{"mentioned":{"id":"00000000-0000-0000-0000-00000000000011","name":"Test Bot"},"text":"<at>Test Bot</at>"}]}""")
+                .statusCode()).isLessThan(300);
+        awaitRow("SELECT COUNT(*) FROM teams_channel WHERE channel_id = '" + ANNOUNCEMENTS + "'");
+        assertThat(jdbc.sql("SELECT service_url FROM teams_channel WHERE channel_id = ?").param(ANNOUNCEMENTS)
+                .query(String.class).optional()).contains(PLAYGROUND + "/_connector");
+    }
+
+    /** Alex installs the app in the personal chat; returns that chat's id. */
+    private String installForAlex() throws Exception {
+        JsonNode config = json(send(HttpRequest.newBuilder(URI.create(PLAYGROUND + "/_internal/v1/config")).GET()));
+        String chat = config.at("/config/personalChat/id").asString();
+        assertThat(post(PLAYGROUND + "/_debug/conversation/" + chat + "/installation", "{}").statusCode()).isLessThan(300);
+        awaitRow("SELECT COUNT(*) FROM teams_conversation WHERE aad_object_id = '" + ALEX_AAD + "' AND email IS NOT NULL");
+        return chat;
+    }
+
+    /** The playground delivers activities after answering: waits (bounded) until the bot has stored what they carry. */
+    private void awaitRow(String countQuery) throws InterruptedException {
+        Instant until = Instant.now().plusSeconds(30);
+        while (jdbc.sql(countQuery).query(Long.class).single() == 0 && Instant.now().isBefore(until)) {
+            Thread.sleep(100);
+        }
+        assertThat(jdbc.sql(countQuery).query(Long.class).single()).as(countQuery).isPositive();
+    }
+
+    @Test
+    void alexExtendsFromTheExpiryNoticeAndMeganApprovesInTheChannel() throws Exception {
+        startPlayground();
+        String chat = installForAlex();
+        joinTeamAndChannel();
+        String id = intake("alexw@example.com", "ec2:RebootInstances", "555555555555");
+        justify(id, "alexw@example.com", "1h");
+        settle();
+        String post = channelPost(id);
+        assertThat(post(PLAYGROUND + "/_conversation/v1/invoke", approveBody(id, "user-id-1", post, "ok")).statusCode()).isLessThan(300);
+        settle();
+        assertThat(get(id).body().at("/grant/state").asString()).isEqualTo("ACTIVE");
+        Instant end = Instant.parse(get(id).body().at("/grant/expiresAt").asString());
+
+        advance(Duration.ofMinutes(50));
+        String notice = jdbc.sql("SELECT message_id FROM sent_message WHERE request_id = ? AND recipient = ? AND kind = 'EXPIRY_NOTICE'")
+                .params(id, "alexw@example.com").query(String.class).single();
+        HttpResponse<String> extend = post(PLAYGROUND + "/_conversation/v1/invoke", """
+                {"name":"adaptiveCard/action","value":{"action":{"type":"Action.Execute","title":"Extend","verb":"clearance.extend",
+                 "data":{"requestId":"%s","duration":"1h","justification":"the reboot needs another hour"}}},
+                 "from":{"id":"user-id-0"},"conversation":{"id":"%s"},"replyToId":"%s"}""".formatted(id, chat, notice));
+        assertThat(extend.statusCode()).isLessThan(300);
+        assertThat(extend.body()).contains("asked for; the approvers are asked");
+        String ext = jdbc.sql("SELECT id FROM access_request WHERE extension_of = ?").param(id).query(String.class).single();
+
+        settle();
+        String extPost = channelPost(ext);
+        JsonNode megansCard = json(refresh(ext, "user-id-1", ANNOUNCEMENTS + ";messageid=" + extPost, extPost)).path("value");
+        assertThat(megansCard.toString()).contains("Extension needed", "extension of " + id, "clearance.approve");
+        HttpResponse<String> approve = post(PLAYGROUND + "/_conversation/v1/invoke", approveBody(ext, "user-id-1", extPost, "fine"));
+        assertThat(approve.body()).contains("Extension approved by **Megan Bowen**");
+        settle();
+        Instant newEnd = end.plus(Duration.ofHours(1));
+        assertThat(Instant.parse(get(id).body().at("/grant/expiresAt").asString())).isEqualTo(newEnd);
+        advance(Duration.ofMinutes(20));
+        assertThat(status(id)).as("past the old end").isEqualTo("APPROVED");
+        advance(Duration.between(clock.instant(), newEnd));
+        assertThat(status(id)).isEqualTo("ENDED");
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox_message WHERE request_id IN (?, ?) AND (recipient IS NULL OR recipient = ?) "
+                + "AND state <> 'DELIVERED'").params(id, ext, "alexw@example.com").query(Long.class).single())
+                .as("notice, channel cards and their updates all reached the playground").isZero();
+    }
+
+    private String channelPost(String requestId) {
+        return jdbc.sql("SELECT message_id FROM sent_message WHERE request_id = ? AND conversation_id = ? AND recipient IS NULL")
+                .params(requestId, ANNOUNCEMENTS).query(String.class).single();
+    }
+
+    private static String approveBody(String id, String userId, String post, String reason) {
+        return """
+                {"name":"adaptiveCard/action","value":{"action":{"type":"Action.Execute","title":"Approve","verb":"clearance.approve",
+                 "data":{"requestId":"%s","duration":"1h","reason":"%s"}}},
+                 "from":{"id":"%s"},"conversation":{"id":"%s"},"replyToId":"%s"}""".formatted(id, reason, userId,
+                ANNOUNCEMENTS + ";messageid=" + post, post);
     }
 
     private HttpResponse<String> refresh(String id, String userId, String conversation, String replyTo) {
