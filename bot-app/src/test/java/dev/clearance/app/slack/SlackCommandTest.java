@@ -25,6 +25,8 @@ class SlackCommandTest extends SlackTestBase {
         assertThat(access("UBOB", "").get("text").asString()).contains("/access request", "/access whoapproves");
         assertThat(access("UBOB", "help").get("text").asString()).contains("/access pending");
         assertThat(access("UBOB", "dance").get("text").asString()).contains("I don't know `dance`", "/access show <id>");
+        assertThat(access("UBOB", "<!channel>").toString()).as("what was typed is quoted, never a ping")
+                .doesNotContain("<!channel>").contains("&lt;!channel&gt;");
     }
 
     @Test

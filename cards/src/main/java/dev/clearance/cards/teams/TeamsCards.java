@@ -92,7 +92,7 @@ public final class TeamsCards {
     public static Map<String, Object> withNotice(Map<String, Object> card, String notice) {
         Map<String, Object> copy = new java.util.LinkedHashMap<>(card);
         List<Object> body = new ArrayList<>((List<Object>) card.get("body"));
-        body.add(0, obj("type", "TextBlock", "text", Texts.truncate(notice, TEXT_MAX), "wrap", true, "color", "Attention",
+        body.add(0, obj("type", "TextBlock", "text", neutral(Texts.truncate(notice, TEXT_MAX)), "wrap", true, "color", "Attention",
                 "weight", "Bolder"));
         copy.put("body", body);
         return copy;
@@ -313,17 +313,31 @@ public final class TeamsCards {
                 "body", body, "actions", actions.isEmpty() ? null : actions);
     }
 
+    /**
+     * Text that may carry what people typed, made inert for Teams: an {@code <at>} tag cannot mention and
+     * {@code [title](url)} cannot link (a zero-width space breaks each). Clearance's own cards use neither.
+     */
+    public static String neutral(String text) {
+        if (text == null) {
+            return null;
+        }
+        // NB: user text (justification, reason, names) must not mention anyone or hide a link behind a title.
+        return AT_TAG.matcher(text).replaceAll("<\u200B$1").replace("](", "]\u200B(");
+    }
+
+    private static final java.util.regex.Pattern AT_TAG = java.util.regex.Pattern.compile("(?i)<(/?\\s*at\\b)");
+
     private static Map<String, Object> title(String text) {
-        return obj("type", "TextBlock", "text", Texts.truncate(text, 200), "size", "Medium", "weight", "Bolder", "wrap", true);
+        return obj("type", "TextBlock", "text", neutral(Texts.truncate(text, 200)), "size", "Medium", "weight", "Bolder", "wrap", true);
     }
 
     private static Map<String, Object> text(String text, String color, boolean small) {
-        return obj("type", "TextBlock", "text", Texts.truncate(text, 6000), "wrap", true,
+        return obj("type", "TextBlock", "text", neutral(Texts.truncate(text, 6000)), "wrap", true,
                 "color", color.equals("Default") ? null : color, "size", small ? "Small" : null);
     }
 
     private static Map<String, Object> small(String text) {
-        return obj("type", "TextBlock", "text", Texts.truncate(text, TEXT_MAX), "wrap", true, "size", "Small", "isSubtle", true);
+        return obj("type", "TextBlock", "text", neutral(Texts.truncate(text, TEXT_MAX)), "wrap", true, "size", "Small", "isSubtle", true);
     }
 
     private static Map<String, Object> facts(List<Map<String, Object>> facts) {
@@ -331,7 +345,7 @@ public final class TeamsCards {
     }
 
     private static Map<String, Object> fact(String title, String value) {
-        return obj("title", title, "value", value == null || value.isEmpty() ? "—" : value);
+        return obj("title", title, "value", value == null || value.isEmpty() ? "—" : neutral(value));
     }
 
     private static Map<String, Object> durationInput(String label, List<AccessDuration> choices, AccessDuration initial) {

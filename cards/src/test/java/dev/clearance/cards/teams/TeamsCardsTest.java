@@ -85,4 +85,17 @@ class TeamsCardsTest {
         assertThat(PayloadCheck.json(cards().get("card_long_justification"))).contains("z".repeat(100) + "…")
                 .doesNotContain("z".repeat(2001));
     }
+
+    @Test
+    void userTextCannotMentionOrLinkInAnyCard() {
+        String hostile = "<at>Megan Bowen</at> < AT>x</ at> see [the runbook](https://evil.example/login) now";
+        RequestView v = Views.withJustification(hostile);
+        for (Map<String, Object> card : List.of(card(NotificationKind.APPROVAL_REQUEST, v), TeamsCards.status(v), TeamsCards.show(v),
+                TeamsCards.forChannel(new Notification(NotificationKind.APPROVAL_REQUEST, Optional.of(v), Map.of()), List.of("29:x")),
+                TeamsCards.withNotice(TeamsCards.status(v), "you typed " + hostile))) {
+            String json = dev.clearance.cards.PayloadCheck.json(card);
+            assertThat(json).doesNotContainPattern("(?i)<\\s*/?\\s*at\\b").doesNotContain("](https://evil.example")
+                    .contains("the runbook", "Megan Bowen");
+        }
+    }
 }

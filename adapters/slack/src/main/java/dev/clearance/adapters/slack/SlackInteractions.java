@@ -121,13 +121,13 @@ public final class SlackInteractions {
                     yield ephemeral(SlackReplies.whoApproves(resource, account,
                             queries.resolve(me.value(), resource, account, Optional.empty())));
                 }
-                default -> ephemeral(SlackReplies.text("I don't know `" + sub.replace("`", "") + "`.\n" + SlackReplies.USAGE));
+                default -> ephemeral(SlackReplies.text("I don't know `" + SlackReplies.escape(sub.replace("`", "")) + "`.\n" + SlackReplies.USAGE));
             };
         } catch (ClearanceException e) {
             return ephemeral(SlackReplies.text(":warning: " + explain(e)));
         } catch (DeliveryException e) {
             LOG.warn("/access {} could not open its form: {}", sub, e.getMessage());
-            return ephemeral(SlackReplies.text("Slack did not let me open the form (" + e.getMessage() + "); try again."));
+            return ephemeral(SlackReplies.text("Slack did not let me open the form (" + SlackReplies.escape(e.getMessage()) + "); try again."));
         }
     }
 

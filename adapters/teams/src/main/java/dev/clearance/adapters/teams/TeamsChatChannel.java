@@ -92,6 +92,6 @@ public final class TeamsChatChannel implements ChatChannel {
     }
 
     private static String summary(Notification n) {
-        return Texts.truncate(TextRenderer.render(n).lines().findFirst().orElse("Clearance"), 200);
+        return TeamsCards.neutral(Texts.truncate(TextRenderer.render(n).lines().findFirst().orElse("Clearance"), 200));
     }
 }
