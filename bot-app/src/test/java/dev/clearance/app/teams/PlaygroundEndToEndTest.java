@@ -122,6 +122,15 @@ class PlaygroundEndToEndTest extends TimedAppTest {
                 .params(id, "alexw@example.com").query(String.class).single();
         assertThat(cardActivity).as("the card was delivered to the playground").isNotBlank();
 
+        // Approve on the pending list carries no inputs: the answer is the approval card, asking for the reason
+        HttpResponse<String> fromList = post(PLAYGROUND + "/_conversation/v1/invoke", """
+                {"name":"adaptiveCard/action","value":{"action":{"type":"Action.Execute","title":"Approve","verb":"clearance.approve",
+                 "data":{"requestId":"%s"}}},"from":{"id":"user-id-0"},"conversation":{"id":"%s"},"replyToId":"%s"}"""
+                .formatted(id, chat, cardActivity));
+        assertThat(fromList.statusCode()).isLessThan(300);
+        assertThat(fromList.body()).contains("Give a reason for your decision", "clearance.approve", "\"id\":\"reason\"");
+        assertThat(get(id).body().get("status").asString()).isEqualTo("PENDING");
+
         HttpResponse<String> invoke = post(PLAYGROUND + "/_conversation/v1/invoke", """
                 {"name":"adaptiveCard/action","value":{"action":{"type":"Action.Execute","title":"Approve","verb":"clearance.approve",
                  "data":{"requestId":"%s","duration":"1h","reason":"matches INC-4711"}}},

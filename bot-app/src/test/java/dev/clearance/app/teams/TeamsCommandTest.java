@@ -37,7 +37,7 @@ class TeamsCommandTest extends TeamsTestBase {
                 .doesNotContain("\"verb\":\"clearance.approve\"");
         // Approve from the list asks for the reason on the request's own card; nothing is decided yet
         Reply fromList = activity(TEAMS.invoke("olga", dev.clearance.cards.Actions.APPROVE, java.util.Map.of("requestId", id)));
-        assertThat(fromList.card()).contains("reason is required", "\"verb\":\"clearance.approve\"");
+        assertThat(fromList.card()).contains("Give a reason for your decision", "\"verb\":\"clearance.approve\"");
         assertThat(status(id)).isEqualTo("PENDING");
         assertThat(say("sam", "pending")).doesNotContain(id);
         assertThat(say("bob", "show " + id)).contains("Audit trail", "justified; duration 1h");

@@ -265,6 +265,13 @@ public final class TeamsBot extends ActivityHandler {
         try {
             switch (verb) {
                 case Actions.APPROVE, Actions.DENY -> {
+                    if (!data.has(TeamsCards.INPUT_REASON)) {
+                        // From the pending list, whose buttons carry no inputs: answer with the approval card, where the
+                        // reason (and on Approve, the duration) is given. A refusal explains itself the same way.
+                        Optional<String> why = queries.whyCannotDecide(me, queries.getFor(me, requestId));
+                        return notice(requestId, kind, why.map(w -> "⚠ " + w)
+                                .orElse("Give a reason for your decision, then choose Approve or Deny."), me);
+                    }
                     AccessRequest r = service.decide(new Commands.Decide(requestId, me.value(),
                             verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsCards.INPUT_REASON),
                             Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION))));
