@@ -49,6 +49,7 @@ public final class PolicyFileLoader {
     private static final Pattern GROUP_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
     private static final Pattern INTERVAL = Pattern.compile("^(\\d{1,6})([smhd])$");
     private static final String SCOPE_APPROVERS = "scope-approvers";
+    private static final Set<String> CHAT_CHANNELS = Set.of("slack", "teams", "log");
 
     private final String file;
     private final List<String> problems = new ArrayList<>();
@@ -161,9 +162,16 @@ public final class PolicyFileLoader {
                     identities.put(platform, scalar(m.get(platform), "users[]." + platform));
                 }
             }
-            List<String> channels = m.containsKey("channels")
-                    ? sequence(m.get("channels"), "users[].channels").stream().map(n -> scalar(n, "users[].channels")).toList()
-                    : List.of();
+            List<String> channels = new ArrayList<>();
+            if (m.containsKey("channels")) {
+                for (Node n : sequence(m.get("channels"), "users[].channels")) {
+                    String channel = scalar(n, "users[].channels");
+                    if (!CHAT_CHANNELS.contains(channel)) {
+                        problem(n, "users[].channels", "unknown chat platform '" + channel + "'; write slack, teams or log");
+                    }
+                    channels.add(channel);
+                }
+            }
             String name = m.containsKey("name") ? scalar(m.get("name"), "users[].name") : email.get().value();
             users.put(email.get(), new Person(email.get(), name, identities, channels));
         }

@@ -108,7 +108,7 @@ class SlackCommandTest extends SlackTestBase {
 
     @Test
     void theFixtureSlashCommandFromAnotherWorkspaceUserIsToldItHasNoIdentity() {
-        // shared/fixtures/slack/slash_command.form.txt as captured: its user is unknown to this workspace
+        // fixtures/slack/slash_command.form.txt as captured: its user is unknown to this workspace
         String body = Fixtures.read("slack/slash_command.form.txt").replace("command=%2Ftestcommand", "command=%2Faccess")
                 .replace("text=&", "text=pending&");
         SLACK.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/users.info")

@@ -25,7 +25,7 @@ import dev.clearance.cards.slack.SlackIds;
 
 /**
  * The whole application with Slack on: WireMock plays the Slack Web API, and tests send signed requests to
- * /slack/events shaped like the real payloads in shared/fixtures/slack.
+ * /slack/events shaped like the real payloads in fixtures/slack.
  */
 @TestPropertySource(properties = {"clearance.slack.bot-token=xoxb-test-token",
         "clearance.slack.signing-secret=" + SlackTestBase.SIGNING_SECRET})
@@ -89,7 +89,7 @@ public abstract class SlackTestBase extends TimedAppTest {
 
     // ----- payloads built from the fixtures
 
-    /** A slash command shaped like shared/fixtures/slack/slash_command.form.txt. */
+    /** A slash command shaped like fixtures/slack/slash_command.form.txt. */
     static String slashCommand(String userId, String text) {
         String fixture = Fixtures.read("slack/slash_command.form.txt");
         StringBuilder out = new StringBuilder();
@@ -111,7 +111,7 @@ public abstract class SlackTestBase extends TimedAppTest {
         return out.toString();
     }
 
-    /** A button click shaped like shared/fixtures/slack/block_actions_button.json, in the user's DM with the bot. */
+    /** A button click shaped like fixtures/slack/block_actions_button.json, in the user's DM with the bot. */
     static String blockAction(String userId, String actionId, String value) {
         return blockAction(userId, actionId, value, FakeSlack.dm(userId));
     }
@@ -159,7 +159,7 @@ public abstract class SlackTestBase extends TimedAppTest {
         return "payload=" + URLEncoder.encode(JSON.writeValueAsString(p), StandardCharsets.UTF_8);
     }
 
-    /** A modal submission shaped like shared/fixtures/slack/view_submission_static_select.json. */
+    /** A modal submission shaped like fixtures/slack/view_submission_static_select.json. */
     static String viewSubmission(String userId, String callbackId, String metadata, Map<String, String> texts,
                                  Map<String, String> selects) {
         ObjectNode p = (ObjectNode) JSON.readTree(Fixtures.read("slack/view_submission_static_select.json"));

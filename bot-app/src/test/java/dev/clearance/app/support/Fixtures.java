@@ -1,28 +1,27 @@
 package dev.clearance.app.support;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
-/** The real platform payloads in {@code shared/fixtures} (see its SOURCES.md), found above the working directory. */
+/**
+ * Real platform payloads recorded from Slack and Teams (and Microsoft 365 Agents Playground), kept in the test
+ * resources under {@code fixtures/}; {@code fixtures/SOURCES.md} says where each came from. Read byte for byte: a
+ * {@code *.form.txt} body is signed as it is.
+ */
 public final class Fixtures {
     private Fixtures() {
     }
 
     public static String read(String relative) {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/fixtures").resolve(relative);
-            if (Files.isRegularFile(candidate)) {
-                try {
-                    return Files.readString(candidate, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+        try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream("fixtures/" + relative)) {
+            if (in == null) {
+                throw new IllegalStateException("no fixture fixtures/" + relative + " in bot-app/src/test/resources");
             }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        throw new IllegalStateException("fixture shared/fixtures/" + relative + " not found above " + Path.of("").toAbsolutePath()
-                + " (the shared/ folder sits beside the repository)");
     }
 }

@@ -22,7 +22,7 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 /**
  * WireMock playing the Bot Connector service (activities carry its URL as {@code serviceUrl}), and builders for the
- * activities Teams sends, from the playground captures in shared/fixtures/teams. A person {@code x} is Teams user
+ * activities Teams sends, from the playground captures in the test resources (fixtures/teams). A person {@code x} is Teams user
  * {@code 29:x}, AAD object {@code aad-x}, in personal conversation {@code a:x}, with email {@code x@example.com}.
  */
 final class FakeTeams {

@@ -18,7 +18,7 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every Block Kit payload Clearance sends: golden files, and Slack's own types and limits via slack-blocks-check. */
+/** Every Block Kit payload Clearance sends: golden files, and Slack's own types and limits via tools/payload-check. */
 class SlackPayloadsTest {
     private static final Path OUT = Path.of("target/payloads/slack");
 
@@ -68,7 +68,7 @@ class SlackPayloadsTest {
     @Test
     void payloadsPassSlackBlocksCheck() throws Exception {
         payloads().forEach((name, payload) -> PayloadCheck.write(OUT, name, payload));
-        PayloadCheck.validate("slack-blocks-check", OUT);
+        PayloadCheck.validate(PayloadCheck.Platform.SLACK, OUT);
     }
 
     @Test

@@ -19,7 +19,7 @@ import java.util.Optional;
 import static dev.clearance.cards.Json.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every Adaptive Card Clearance sends: golden files, and Microsoft's adaptivecards library via adaptive-card-check. */
+/** Every Adaptive Card Clearance sends: golden files, and Microsoft's adaptivecards library via tools/payload-check. */
 class TeamsCardsTest {
     private static final Path OUT = Path.of("target/payloads/teams");
 
@@ -68,7 +68,7 @@ class TeamsCardsTest {
     @Test
     void cardsPassAdaptiveCardCheck() throws Exception {
         cards().forEach((name, card) -> PayloadCheck.write(OUT, name, card));
-        PayloadCheck.validate("adaptive-card-check", OUT);
+        PayloadCheck.validate(PayloadCheck.Platform.TEAMS, OUT);
     }
 
     @Test

@@ -1,0 +1,119 @@
+package dev.clearance.app.config;
+
+import com.networknt.schema.Error;
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Keeps config/clearance.schema.json (what editors validate and complete with) and PolicyFileLoader (what the
+ * application enforces) in step: every shipped policy file passes both, and each broken file fails both.
+ */
+class PolicyFileSchemaTest {
+    private static final Path SCHEMA = Path.of("../config/clearance.schema.json");
+    private static final List<Path> SHIPPED = List.of(Path.of("../config/clearance.example.yml"),
+            Path.of("../config/clearance.playground.yml"), Path.of("src/test/resources/process/short-intervals.yml"));
+
+    private static final String VALID = """
+            intervals: {pending-window: 24h, grant-attempts: 5, expiry-notice: 10m}
+            users:
+              - {email: a@example.com, name: A, channels: [slack]}
+            groups:
+              sec: [a@example.com]
+            scopes:
+              - path: org
+                admins: [a@example.com]
+              - path: org/prod
+                approvers: [group:sec]
+                accounts: ["111"]
+                approval-channels: {slack: C0123ABCD, teams: "19:abc@thread.tacv2"}
+            policies:
+              - name: p
+                match: {resource: "s3:*"}
+                max-duration: 8h
+                self-approval: forbidden
+                steps:
+                  - {name: Review, approvers: [group:sec, scope-approvers], approvals: 1}
+            default-policy: {max-duration: 1d}
+            """;
+
+    private final Schema schema = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+            .getSchema(read(SCHEMA), InputFormat.JSON);
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private List<Error> schemaErrors(String yaml) {
+        return schema.validate(yaml, InputFormat.YAML);
+    }
+
+    @Test
+    void everyShippedPolicyFilePassesTheSchemaAndTheLoaderAndNamesTheSchema() {
+        for (Path file : SHIPPED) {
+            assertThat(schemaErrors(read(file))).as(file.toString()).isEmpty();
+            PolicyFileLoader.load(file);
+        }
+        for (Path example : SHIPPED.subList(0, 2)) {
+            assertThat(read(example)).as(example + " tells editors where its schema is")
+                    .startsWith("# yaml-language-server: $schema=./clearance.schema.json\n");
+        }
+        assertThat(schemaErrors(VALID)).isEmpty();
+        PolicyFileLoader.parse("valid.yml", VALID);
+    }
+
+    @Test
+    void eachBrokenFileFailsBothTheSchemaAndTheLoader() {
+        Map<String, String> broken = new LinkedHashMap<>();
+        broken.put("unknown top-level key", VALID + "colour: blue\n");
+        broken.put("scopes not a list", VALID.replace("scopes:\n  - path: org\n    admins: [a@example.com]\n  - path: org/prod",
+                "scopes:\n  path: org\n  admins: [a@example.com]\n  prod:"));
+        broken.put("unknown key in a scope", VALID.replace("accounts: [\"111\"]", "accounts: [\"111\"]\n    owner: me"));
+        broken.put("bad interval", VALID.replace("pending-window: 24h", "pending-window: soon"));
+        broken.put("interval without unit", VALID.replace("pending-window: 24h", "pending-window: 24"));
+        broken.put("zero interval", VALID.replace("pending-window: 24h", "pending-window: 0h"));
+        broken.put("bad expiry notice", VALID.replace("expiry-notice: 10m", "expiry-notice: later"));
+        broken.put("grant attempts out of range", VALID.replace("grant-attempts: 5", "grant-attempts: 0"));
+        broken.put("bad max duration", VALID.replace("max-duration: 8h", "max-duration: forever"));
+        broken.put("bad email", VALID.replace("{email: a@example.com,", "{email: not-an-email,"));
+        broken.put("unknown key in a user", VALID.replace("name: A,", "name: A, phone: 1,"));
+        broken.put("unknown chat platform", VALID.replace("channels: [slack]", "channels: [pager]"));
+        broken.put("bad group name", VALID.replace("  sec: [a@example.com]", "  \"-sec\": [a@example.com]"));
+        broken.put("bad Slack channel", VALID.replace("slack: C0123ABCD", "slack: general"));
+        broken.put("Teams channel with a thread suffix", VALID.replace("19:abc@thread.tacv2", "19:abc@thread.tacv2;messageid=1"));
+        broken.put("unknown approval platform", VALID.replace("slack: C0123ABCD,", "matrix: x,"));
+        broken.put("bad self-approval", VALID.replace("self-approval: forbidden", "self-approval: sometimes"));
+        broken.put("zero approvals", VALID.replace("approvals: 1", "approvals: 0"));
+        broken.put("no steps", VALID.replace("    steps:\n      - {name: Review, approvers: [group:sec, scope-approvers], approvals: 1}\n",
+                "    steps: []\n"));
+        broken.put("policy without match", VALID.replace("    match: {resource: \"s3:*\"}\n", ""));
+        broken.put("empty match", VALID.replace("match: {resource: \"s3:*\"}", "match: {}"));
+        broken.put("unknown key in a step", VALID.replace("approvals: 1}", "approvals: 1, quorum: 2}"));
+        broken.put("scope without path", VALID.replace("  - path: org/prod\n", "  - approvers: [a@example.com]\n"));
+        broken.put("bad scope path", VALID.replace("path: org/prod", "path: org//prod"));
+        broken.put("approver that is neither email nor group", VALID.replace("approvers: [group:sec]", "approvers: [sec]"));
+        broken.put("unknown key in default-policy", VALID.replace("default-policy: {max-duration: 1d}",
+                "default-policy: {max-duration: 1d, steps: []}"));
+        broken.forEach((what, yaml) -> {
+            assertThat(schemaErrors(yaml)).as("schema on: " + what).isNotEmpty();
+            assertThatThrownBy(() -> PolicyFileLoader.parse(what + ".yml", yaml)).as("loader on: " + what)
+                    .isInstanceOf(PolicyFileException.class);
+        });
+    }
+}
