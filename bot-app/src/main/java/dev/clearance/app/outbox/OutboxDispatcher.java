@@ -98,9 +98,20 @@ public class OutboxDispatcher implements SmartLifecycle {
         if (dispatcher != null) {
             signal.raise();
             try {
-                dispatcher.join(5_000);
+                // the batch in hand finishes (each post has its own platform timeout); nothing new is claimed
+                dispatcher.join(20_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            }
+            if (dispatcher.isAlive()) {
+                LOG.warn("outbox dispatcher still delivering at shutdown; its claims run out within {}",
+                        NotificationDelivery.LEASE);
+            } else {
+                try {
+                    delivery.releaseClaims();
+                } catch (RuntimeException e) {
+                    LOG.warn("could not give up outbox claims at shutdown; they run out within {}", NotificationDelivery.LEASE, e);
+                }
             }
             dispatcher = null;
         }

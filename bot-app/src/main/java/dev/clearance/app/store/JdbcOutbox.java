@@ -136,6 +136,12 @@ public class JdbcOutbox implements Outbox {
     }
 
     @Override
+    public void releaseClaims() {
+        jdbc.sql("UPDATE outbox_message SET claimed_until = NULL, claimed_by = NULL WHERE claimed_by = ? AND state = 'PENDING'")
+                .param(owner).update();
+    }
+
+    @Override
     public void renewClaims(Instant now, Duration lease) {
         jdbc.sql("""
                         UPDATE outbox_message SET claimed_until = ?

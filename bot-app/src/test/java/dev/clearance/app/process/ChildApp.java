@@ -93,6 +93,25 @@ public final class ChildApp implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** SIGTERM, as an operator or an orchestrator asks for a stop; returns at once. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** The exit code, once the process ended within {@code limit}; fails the test otherwise. */
+    public int awaitExit(Duration limit) {
+        try {
+            if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                kill();
+                throw new AssertionError(name + " did not exit within " + limit + ":\n" + tail(logText()));
+            }
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no flush, no graceful anything. */
     public void kill() {
         process.destroyForcibly();

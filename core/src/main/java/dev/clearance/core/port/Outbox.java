@@ -22,6 +22,13 @@ public interface Outbox {
     default void renewClaims(Instant now, Duration lease) {
     }
 
+    /**
+     * At a clean stop, after the dispatcher finished its last batch: gives up whatever claims it still holds, so
+     * that another dispatcher (or this one after a restart) delivers those messages at once, not as in doubt.
+     */
+    default void releaseClaims() {
+    }
+
     void delivered(long id, Instant at);
 
     void retryAt(long id, Instant next, String error);

@@ -83,7 +83,6 @@ public final class NotificationDelivery {
         return due.size();
     }
 
-    /** Delivers until nothing is due (tests, and the dispatcher after a burst). */
     /** Keeps this dispatcher's claims alive while it works through them (a slow platform, a long batch). */
     public void renewClaims() {
         ctx.transactions().inTransaction(() -> {
@@ -92,6 +91,15 @@ public final class NotificationDelivery {
         });
     }
 
+    /** At a clean stop, once no delivery runs any more: see {@link dev.clearance.core.port.Outbox#releaseClaims()}. */
+    public void releaseClaims() {
+        ctx.transactions().inTransaction(() -> {
+            ctx.outbox().releaseClaims();
+            return null;
+        });
+    }
+
+    /** Delivers until nothing is due (tests, and the dispatcher after a burst). */
     public int drain() {
         int total = 0;
         int n;
