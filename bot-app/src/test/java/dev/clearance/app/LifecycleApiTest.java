@@ -213,6 +213,11 @@ class LifecycleApiTest extends AppTestBase {
     }
 
     @Test
+    void theOpenApiDocumentIsOffUnlessAskedFor() {
+        assertThat(api.get("/v3/api-docs").status()).isEqualTo(404);
+    }
+
+    @Test
     void prometheusReportsDecisionLatencyTimerLagAndBacklog() {
         String id = intake("ivy@example.com", "ec2:DescribeInstances", "123456789012");
         justify(id, "ivy@example.com", "1h");
