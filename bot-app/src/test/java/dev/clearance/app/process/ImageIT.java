@@ -44,7 +44,7 @@ class ImageIT {
             app.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         }
         for (Path m : mounts) {
-            run(List.of("umount", m.toString()));
+            run(List.of(tool("umount").orElse("umount"), m.toString()));
         }
     }
 
@@ -67,9 +67,11 @@ class ImageIT {
         assertThat(config.get("Env").toString()).contains("CLEARANCE_DATA_DIR=/data", "PATH=/opt/java/bin");
         assertThat(config.get("Entrypoint").get(0).asString()).isEqualTo("java");
 
-        if (!isRoot()) {
-            assertThat(required).as("CLEARANCE_REQUIRE_IMAGE is set: running the image needs root (chroot)").isFalse();
-            LOG.warn("Image test: configuration checked; running it SKIPPED (chroot needs root)");
+        java.util.Optional<String> chroot = tool("chroot");
+        java.util.Optional<String> mount = tool("mount");
+        if (!isRoot() || chroot.isEmpty() || mount.isEmpty()) {
+            assertThat(required).as("CLEARANCE_REQUIRE_IMAGE is set: running the image needs root, chroot and mount").isFalse();
+            LOG.warn("Image test: configuration checked; running it SKIPPED (it needs root, chroot and mount)");
             return;
         }
         Path root = dir.resolve("rootfs");
@@ -83,7 +85,7 @@ class ImageIT {
         assertThat(root.resolve("opt/java/bin/java")).isExecutable();
         // what a container engine provides: /proc, and name resolution for localhost
         Files.createDirectories(root.resolve("proc"));
-        assertThat(run(List.of("mount", "-t", "proc", "proc", root.resolve("proc").toString()))).isZero();
+        assertThat(run(List.of(mount.get(), "-t", "proc", "proc", root.resolve("proc").toString()))).isZero();
         mounts.add(root.resolve("proc"));
         Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n");
 
@@ -91,7 +93,7 @@ class ImageIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        List<String> command = new ArrayList<>(List.of("chroot", "--userspec=" + config.get("User").asString(), root.toString(),
+        List<String> command = new ArrayList<>(List.of(chroot.get(), "--userspec=" + config.get("User").asString(), root.toString(),
                 "/opt/java/bin/java"));
         config.get("Entrypoint").forEach(arg -> command.add(arg.asString()));
         command.remove(4); // "java": the absolute path above replaces it (chroot does not search the image's PATH)
@@ -130,6 +132,14 @@ class ImageIT {
         app.toHandle().destroy(); // SIGTERM, as a container engine stops a container
         assertThat(app.waitFor(60, TimeUnit.SECONDS)).as("stops within a minute of SIGTERM").isTrue();
         assertThat(app.exitValue()).as("exit code after SIGTERM; see bot-app/target/image-run.log").isZero();
+    }
+
+    /** A system program, on the PATH or in the sbin directories (not always on a user's PATH). */
+    private static java.util.Optional<String> tool(String name) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)));
+        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
+        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, name)).filter(Files::isExecutable)
+                .map(Path::toString).findFirst();
     }
 
     private static boolean isRoot() throws Exception {
