@@ -126,10 +126,13 @@ class TwoInstancesIT {
                     assertThat(transitions(c, id, "EXPIRED")).as(id + " expired once").isEqualTo(1);
                     int level1 = audits(c, id, "escalated to level 1 %");
                     int level2 = audits(c, id, "escalated to level 2 %");
-                    assertThat(level1).as(id + " escalated to level 1 once").isEqualTo(1);
+                    // At most once: an escalation that fell due while its instance was dead and was taken over only after
+                    // the pending window closed (takeover takes 10-15 s, the window is 12 s) rightly does nothing.
+                    assertThat(level1).as(id + " escalated to level 1 at most once").isLessThanOrEqualTo(1);
                     assertThat(level2).as(id + " escalated to level 2 at most once").isLessThanOrEqualTo(1);
                     escalations += level1 + level2;
                 }
+                assertThat(escalations).as("escalations ran at all").isGreaterThanOrEqualTo(PER_GROUP / 2);
                 for (String id : revoke) {
                     assertThat(audits(c, id, "access granted by provider %")).as(id + " granted once").isEqualTo(1);
                     assertThat(transitions(c, id, "ENDED")).as(id + " revoked once").isEqualTo(1);
