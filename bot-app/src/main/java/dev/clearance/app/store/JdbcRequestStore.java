@@ -112,7 +112,7 @@ public class JdbcRequestStore implements RequestStore {
 
     @Override
     public Optional<AccessRequest> findActive(UserEmail requester, String resource, String account) {
-        return requests.findByActiveKey(activeKey(requester, resource, account)).map(this::toDomain);
+        return requests.findByActiveKey(AccessRequest.uniquenessKey(requester, resource, account)).map(this::toDomain);
     }
 
     @Override
@@ -156,10 +156,6 @@ public class JdbcRequestStore implements RequestStore {
     }
 
     // ------------------------------------------------------------------ mapping
-
-    static String activeKey(UserEmail requester, String resource, String account) {
-        return AccessRequest.uniquenessKey(requester, resource, account);
-    }
 
     private AccessRequestRow toRow(AccessRequest r) {
         AccessRequestRow row = new AccessRequestRow();

@@ -1,6 +1,5 @@
 package dev.clearance.app.process;
 
-import dev.clearance.app.support.ApiClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
@@ -17,13 +16,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,9 +39,10 @@ class CleanStopIT {
                     "--clearance.access-provider.webhook.url=" + provider.url(), "--clearance.outbox.poll-interval=200ms"};
             Map<String, String> env = Map.of("CLEARANCE_WEBHOOK_SECRET", WebhookReceiver.SECRET);
             ChildApp app = ChildApp.start(database + "-1", db, dir, env, args);
-            Set<String> intakes = ConcurrentHashMap.newKeySet();
-            Set<String> approvals = ConcurrentHashMap.newKeySet();
-            burstThenTerminate(app, intakes, approvals);
+            // SIGTERM after the 15th approval, mid-burst, while intakes and approvals keep coming
+            DurabilityCrashIT.Acks acks = DurabilityCrashIT.burst(app, "stop", 400, 400, 15, app::terminate);
+            Set<String> intakes = acks.intakes();
+            Set<String> approvals = acks.approvals();
             int exit = app.awaitExit(Duration.ofSeconds(90));
             assertThat(exit).as("exit code after SIGTERM; see " + app.log()).isZero();
             assertThat(app.logText()).contains("Graceful shutdown complete");
@@ -85,63 +78,6 @@ class CleanStopIT {
             LOG.info("{}: {} intakes and {} approvals acknowledged before and during SIGTERM", database, intakes.size(),
                     approvals.size());
         }
-    }
-
-    /** Three threads send intakes and one approves them; SIGTERM goes out after the 15th approval, mid-burst. */
-    private static void burstThenTerminate(ChildApp app, Set<String> intakes, Set<String> approvals) throws InterruptedException {
-        ApiClient api = app.api();
-        LinkedBlockingQueue<String> toApprove = new LinkedBlockingQueue<>();
-        AtomicInteger next = new AtomicInteger();
-        AtomicBoolean stopping = new AtomicBoolean();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        for (int t = 0; t < 3; t++) {
-            pool.submit(() -> {
-                for (int i = next.getAndIncrement(); i < 400 && app.isAlive(); i = next.getAndIncrement()) {
-                    try {
-                        ApiClient.Response r = api.post("/api/v1/requests", "{\"requester\":\"stop-" + i
-                                + "@example.com\",\"resource\":\"ec2:StopInstances\",\"account\":\"123456789012\","
-                                + "\"justification\":\"clean stop\",\"duration\":\"1h\"}");
-                        if (r.status() == 201) {
-                            intakes.add(r.text("id"));
-                            toApprove.add(r.text("id"));
-                        }
-                    } catch (RuntimeException refusedWhileStopping) {
-                        if (stopping.get()) {
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-        pool.submit(() -> {
-            while (app.isAlive()) {
-                String id;
-                try {
-                    id = toApprove.poll(100, TimeUnit.MILLISECONDS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (id == null) {
-                    continue;
-                }
-                try {
-                    ApiClient.Response r = api.post("/api/v1/requests/" + id + "/decisions",
-                            "{\"approver\":\"pat@example.com\",\"decision\":\"approve\",\"reason\":\"clean stop\"}");
-                    if (r.status() == 200) {
-                        approvals.add(id);
-                        if (approvals.size() == 15 && stopping.compareAndSet(false, true)) {
-                            app.terminate();
-                        }
-                    }
-                } catch (RuntimeException refusedWhileStopping) {
-                    if (stopping.get()) {
-                        return;
-                    }
-                }
-            }
-        });
-        pool.shutdown();
-        assertThat(pool.awaitTermination(3, TimeUnit.MINUTES)).as("the burst finished").isTrue();
     }
 
     private static Map<String, String> statuses(Connection c) throws SQLException {

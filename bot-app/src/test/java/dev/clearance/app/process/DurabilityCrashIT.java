@@ -58,7 +58,7 @@ class DurabilityCrashIT {
             Map<String, String> env = Map.of("CLEARANCE_WEBHOOK_SECRET", WebhookReceiver.SECRET);
             // round 1: a burst of intakes, killed right after the last acknowledgement
             ChildApp app = ChildApp.start(database + "-1", db, dir, env, args);
-            Acks round = burst(app, "r1", 120, 0, -1);
+            Acks round = burst(app, "r1", 120, 0, -1, app::kill);
             app.kill();
             checkStored(db, round, provider);
             all.intakes().addAll(round.intakes());
@@ -66,7 +66,7 @@ class DurabilityCrashIT {
             // round 2: intakes and approvals together, killed right after the last approval is acknowledged
             app = ChildApp.start(database + "-2", db, dir, env, args);
             assertAllThere(app, all);
-            round = burst(app, "r2", 80, 80, -1);
+            round = burst(app, "r2", 80, 80, -1, app::kill);
             app.kill();
             checkStored(db, round, provider);
             merge(all, round);
@@ -74,7 +74,7 @@ class DurabilityCrashIT {
             // round 3: killed mid-burst, with requests in flight and grants going out to the provider
             app = ChildApp.start(database + "-3", db, dir, env, args);
             assertAllThere(app, all);
-            round = burst(app, "r3", 100, 100, 90);
+            round = burst(app, "r3", 100, 100, 90, app::kill);
             app.kill();
             checkStored(db, round, provider);
             merge(all, round);
@@ -121,10 +121,11 @@ class DurabilityCrashIT {
 
     /**
      * Sends {@code intakes} intakes (justified, so PENDING at once) on three threads and approves the first
-     * {@code approvals} of them on a fourth as they are acknowledged. With {@code killAfterApprovals >= 0} the
-     * process is killed as soon as that many approvals were acknowledged, while the other threads keep sending.
+     * {@code approvals} of them on a fourth as they are acknowledged. With {@code stopAfterApprovals >= 0}, {@code stop}
+     * (SIGKILL here, SIGTERM in CleanStopIT) runs as soon as that many approvals were acknowledged, while the other
+     * threads keep sending.
      */
-    private static Acks burst(ChildApp app, String tag, int intakes, int approvals, int killAfterApprovals)
+    static Acks burst(ChildApp app, String tag, int intakes, int approvals, int stopAfterApprovals, Runnable stop)
             throws InterruptedException {
         Acks acks = Acks.empty();
         ApiClient api = app.api();
@@ -167,8 +168,8 @@ class DurabilityCrashIT {
                             + "\",\"decision\":\"approve\",\"reason\":\"crash test\"}");
                     if (r.status() == 200) {
                         acks.approvals().add(id);
-                        if (approved.incrementAndGet() == killAfterApprovals) {
-                            app.kill();
+                        if (approved.incrementAndGet() == stopAfterApprovals) {
+                            stop.run();
                         }
                     }
                 } catch (RuntimeException killed) {

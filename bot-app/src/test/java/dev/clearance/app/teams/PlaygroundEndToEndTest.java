@@ -96,18 +96,9 @@ class PlaygroundEndToEndTest extends TimedAppTest {
     @Test
     void alexInstallsTheBotGetsTheApprovalCardAndApprovesIt() throws Exception {
         startPlayground();
-        JsonNode config = json(send(HttpRequest.newBuilder(URI.create(PLAYGROUND + "/_internal/v1/config")).GET()));
-        String chat = config.at("/config/personalChat/id").asString();
-
         // installing the app: the playground sends installationUpdate and conversationUpdate; the bot keeps the
         // conversation and asks the playground's connector for Alex's email
-        assertThat(post(PLAYGROUND + "/_debug/conversation/" + chat + "/installation", "{}").statusCode()).isLessThan(300);
-        // the playground delivers the install events after answering; wait (bounded) for the bot to have stored them
-        Instant until = Instant.now().plusSeconds(20);
-        while (jdbc.sql("SELECT COUNT(*) FROM teams_conversation WHERE aad_object_id = ? AND email IS NOT NULL").param(ALEX_AAD)
-                .query(Long.class).single() == 0 && Instant.now().isBefore(until)) {
-            Thread.sleep(100);
-        }
+        String chat = installForAlex();
         assertThat(jdbc.sql("SELECT email FROM teams_conversation WHERE aad_object_id = ?").param(ALEX_AAD)
                 .query(String.class).optional()).contains("alexw@example.com");
 
@@ -177,10 +168,8 @@ class PlaygroundEndToEndTest extends TimedAppTest {
         JsonNode alexsCard = json(refresh(id, "user-id-0", thread, post)).path("value");
         assertThat(alexsCard.toString()).as("the requester gets no buttons").doesNotContain("clearance.approve");
 
-        HttpResponse<String> approve = post(PLAYGROUND + "/_conversation/v1/invoke", """
-                {"name":"adaptiveCard/action","value":{"action":{"type":"Action.Execute","title":"Approve","verb":"clearance.approve",
-                 "data":{"requestId":"%s","duration":"1h","reason":"shared account, fine"}}},
-                 "from":{"id":"user-id-1"},"conversation":{"id":"%s"},"replyToId":"%s"}""".formatted(id, thread, post));
+        HttpResponse<String> approve = post(PLAYGROUND + "/_conversation/v1/invoke", approveBody(id, "user-id-1", post,
+                "shared account, fine"));
         assertThat(approve.statusCode()).isLessThan(300);
         assertThat(approve.body()).contains("Approved by **Megan Bowen**").doesNotContain("clearance.approve");
         assertThat(get(id).body().get("decidedBy").asString()).isEqualTo("meganb@example.com");

@@ -116,30 +116,34 @@ public final class TeamsBot extends ActivityHandler {
      * as an approval channel: posting there needs the service URL only such an activity brings.
      */
     private void rememberChannel(Activity a) {
-        teamChannel(a).ifPresent(channelId -> {
-            JsonNode data = a.getChannelData() == null ? null : Serialization.objectToTree(a.getChannelData());
-            String teamId = data == null ? null : textAt(data, "team", "id");
-            String teamName = data == null ? null : textAt(data, "team", "name");
+        JsonNode data = channelData(a);
+        teamChannel(a, data).ifPresent(channelId -> {
+            // every click in a channel comes through here: write only what is new (a channel, or its moved service URL)
+            if (conversations.channel(channelId).filter(c -> c.serviceUrl().equals(a.getServiceUrl())).isPresent()) {
+                return;
+            }
+            String teamId = textAt(data, "team", "id");
+            String teamName = textAt(data, "team", "name");
             String tenant = a.getConversation().getTenantId() != null ? a.getConversation().getTenantId()
-                    : data == null ? null : textAt(data, "tenant", "id");
-            boolean known = conversations.channel(channelId).filter(c -> c.serviceUrl().equals(a.getServiceUrl())).isPresent();
+                    : textAt(data, "tenant", "id");
             conversations.saveChannel(new TeamsConversations.Channel(channelId, teamId, teamName, tenant, a.getServiceUrl(),
                     a.getRecipient() == null ? null : a.getRecipient().getId()));
-            if (!known) {
-                LOG.info("Teams channel {} of team {} is known now; to send approval requests there, use "
-                        + "approval-channels: {teams: \"{}\"}", channelId, teamName == null ? teamId : teamName, channelId);
-            }
+            LOG.info("Teams channel {} of team {} is known now; to send approval requests there, use "
+                    + "approval-channels: {teams: \"{}\"}", channelId, teamName == null ? teamId : teamName, channelId);
         });
     }
 
     /** The channel an activity came from: its conversation id without the thread suffix, when in a team. */
     static Optional<String> teamChannel(Activity a) {
+        return teamChannel(a, channelData(a));
+    }
+
+    private static Optional<String> teamChannel(Activity a, JsonNode data) {
         if (a.getConversation() == null || a.getServiceUrl() == null) {
             return Optional.empty();
         }
-        JsonNode data = a.getChannelData() == null ? null : Serialization.objectToTree(a.getChannelData());
-        String channel = data == null ? null : textAt(data, "channel", "id");
-        if (channel == null && data != null && textAt(data, "team", "id") != null) {
+        String channel = textAt(data, "channel", "id");
+        if (channel == null) {
             // the bot added to a team: the activity comes from the team's General channel, whose id is the team's
             channel = textAt(data, "team", "id");
         }
@@ -147,6 +151,11 @@ public final class TeamsBot extends ActivityHandler {
             channel = a.getConversation().getId().split(";", 2)[0];
         }
         return Optional.ofNullable(channel);
+    }
+
+    private static JsonNode channelData(Activity a) {
+        return a.getChannelData() == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                : Serialization.objectToTree(a.getChannelData());
     }
 
     private static String textAt(JsonNode node, String object, String field) {
