@@ -11,6 +11,7 @@ import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.model.Vote;
 import dev.clearance.core.port.Page;
+import dev.clearance.core.port.PendingFilter;
 import dev.clearance.core.port.RequestQuery;
 import dev.clearance.core.port.RequestStore;
 import org.springframework.dao.DuplicateKeyException;
@@ -153,6 +154,58 @@ public class JdbcRequestStore implements RequestStore {
         requests.findAllById(ids).forEach(row -> items.add(toDomain(row)));
         items.sort((a, b) -> ids.indexOf(a.id().value()) - ids.indexOf(b.id().value()));
         return new Page<>(items, q.page(), q.size(), total);
+    }
+
+    @Override
+    public List<AccessRequest> pendingCandidates(PendingFilter f, Optional<PendingFilter.After> after, int limit) {
+        // NB: visibility is decided here, in the query: what a listing reads follows what the viewer may see.
+        StringBuilder who = new StringBuilder("requester = ?");
+        List<Object> params = new ArrayList<>();
+        params.add(f.viewer().value());
+        for (ScopePath s : f.adminScopes()) {
+            who.append(" OR ").append(scopeUnder(s, params));
+        }
+        List<String> mayAct = new ArrayList<>();
+        List<Object> actParams = new ArrayList<>();
+        for (ScopePath s : f.approverScopes()) {
+            mayAct.add(scopeUnder(s, actParams));
+        }
+        for (PendingFilter.StepRef step : f.namedSteps()) {
+            mayAct.add("(policy_name = ? AND current_step = ?)");
+            actParams.add(step.policy());
+            actParams.add(step.step());
+        }
+        if (f.hasApproverRole() && !f.knownPolicies().isEmpty()) {
+            mayAct.add("policy_name NOT IN (" + String.join(",", f.knownPolicies().stream().map(p -> "?").toList()) + ")");
+            actParams.addAll(f.knownPolicies().stream().sorted().toList());
+        }
+        if (!mayAct.isEmpty()) {
+            who.append(" OR (status = 'PENDING' AND pending_deadline > ? AND (").append(String.join(" OR ", mayAct)).append("))");
+            params.add(Timestamps.bind(f.now()));
+            params.addAll(actParams);
+        }
+        StringBuilder sql = new StringBuilder("SELECT id FROM access_request WHERE status IN ('REQUESTED', 'PENDING') AND (")
+                .append(who).append(")");
+        after.ifPresent(a -> {
+            sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+            params.add(Timestamps.bind(a.createdAt()));
+            params.add(Timestamps.bind(a.createdAt()));
+            params.add(a.id().value());
+        });
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        params.add(limit);
+        List<String> ids = jdbc.sql(sql.toString()).params(params).query(String.class).list();
+        List<AccessRequest> items = new ArrayList<>();
+        requests.findAllById(ids).forEach(row -> items.add(toDomain(row)));
+        items.sort(java.util.Comparator.comparingInt(r -> ids.indexOf(r.id().value())));
+        return items;
+    }
+
+    /** {@code scope} at or below {@code top}; '_' and '%' are literal in scope paths, so they are escaped for LIKE. */
+    private static String scopeUnder(ScopePath top, List<Object> params) {
+        params.add(top.value());
+        params.add(top.value().replace("%", "\\%").replace("_", "\\_") + "/%");
+        return "(scope = ? OR scope LIKE ?)";
     }
 
     // ------------------------------------------------------------------ mapping

@@ -39,6 +39,12 @@ public interface RequestStore {
 
     Page<AccessRequest> search(RequestQuery query);
 
+    /**
+     * Up to {@code limit} open requests that match {@code filter}, newest first (by creation time, then id), starting
+     * after {@code after} when present. The filter is applied by the store, not by reading every open request.
+     */
+    java.util.List<AccessRequest> pendingCandidates(PendingFilter filter, Optional<PendingFilter.After> after, int limit);
+
     class DuplicateActiveRequestException extends RuntimeException {
         public DuplicateActiveRequestException() {
             super("an active request for the same requester, resource and account exists");

@@ -12,8 +12,10 @@ import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
 import dev.clearance.core.port.Page;
+import dev.clearance.core.port.PendingFilter;
 import dev.clearance.core.port.RequestQuery;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -102,27 +104,70 @@ public final class RequestQueries {
     public List<AccessRequest> pendingFor(UserEmail viewer, int limit) {
         Approvers approvers = ctx.approvers();
         ClearanceConfig config = ctx.config();
+        Instant now = ctx.now();
+        // NB: the store narrows the open requests to those this person might see (see PendingFilter); each one it
+        // returns is still checked here with the same rules as a decision.
+        PendingFilter filter = pendingFilter(viewer, config, approvers, now);
+        int batchSize = Math.min(MAX_PAGE_SIZE, limit + 1);
         List<AccessRequest> visible = new ArrayList<>();
-        int page = 0;
+        Optional<PendingFilter.After> after = Optional.empty();
         while (visible.size() < limit) {
-            Page<AccessRequest> batch = ctx.store().search(new RequestQuery(Set.of(Status.REQUESTED, Status.PENDING),
-                    Optional.empty(), Optional.empty(), page++, MAX_PAGE_SIZE));
-            for (AccessRequest r : batch.items()) {
+            List<AccessRequest> batch = ctx.store().pendingCandidates(filter, after, batchSize);
+            for (AccessRequest r : batch) {
                 if (visible.size() >= limit) {
                     break;
                 }
                 Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
                 boolean mine = r.requester().equals(viewer);
-                boolean actionable = !mine && DecisionRules.refusal(r, policy, viewer, approvers, ctx.now()).isEmpty();
+                boolean actionable = !mine && DecisionRules.refusal(r, policy, viewer, approvers, now).isEmpty();
                 if (mine || actionable || approvers.isAdmin(viewer, r.scope())) {
                     visible.add(r);
                 }
             }
-            if (batch.items().size() < MAX_PAGE_SIZE) {
+            if (batch.size() < batchSize) {
                 break;
             }
+            AccessRequest last = batch.get(batch.size() - 1);
+            after = Optional.of(new PendingFilter.After(last.createdAt(), last.id()));
         }
         return visible;
+    }
+
+    /** The store's filter for this person's "pending" listing, as of now. */
+    public PendingFilter pendingFilter(UserEmail viewer) {
+        return pendingFilter(viewer, ctx.config(), ctx.approvers(), ctx.now());
+    }
+
+    /**
+     * Where this person has a role, from the configuration: the scopes they administer or approve at, and the policy
+     * steps that name them (directly or through a group). Eligibility by escalation is covered by the approver scopes:
+     * an escalation only reaches approvers of the request's scope and the scopes above it, then the admins.
+     */
+    static PendingFilter pendingFilter(UserEmail viewer, ClearanceConfig config, Approvers approvers, Instant now) {
+        List<ScopePath> adminScopes = new ArrayList<>();
+        List<ScopePath> approverScopes = new ArrayList<>();
+        for (ScopePath path : config.tree().paths()) {
+            dev.clearance.core.policy.Scope scope = config.tree().scope(path).orElseThrow();
+            if (approvers.expand(scope.admins()).contains(viewer)) {
+                adminScopes.add(path);
+            }
+            if (approvers.expand(scope.approvers()).contains(viewer)) {
+                approverScopes.add(path);
+            }
+        }
+        List<PendingFilter.StepRef> namedSteps = new ArrayList<>();
+        Set<String> policies = new java.util.HashSet<>();
+        List<Policy> all = new ArrayList<>(config.policies());
+        all.add(config.defaultPolicy());
+        for (Policy policy : all) {
+            policies.add(policy.name());
+            for (int step = 0; step < policy.steps().size(); step++) {
+                if (approvers.expand(policy.step(step).approvers()).contains(viewer)) {
+                    namedSteps.add(new PendingFilter.StepRef(policy.name(), step));
+                }
+            }
+        }
+        return new PendingFilter(viewer, adminScopes, approverScopes, namedSteps, policies, now);
     }
 
     /** The dry run: which policy applies and who would approve, without creating anything. */

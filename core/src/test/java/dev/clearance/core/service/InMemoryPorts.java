@@ -4,6 +4,8 @@ import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.ConcurrentUpdateException;
 import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.ScopePath;
+import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.OutboundMessage;
 import dev.clearance.core.policy.ClearanceConfig;
@@ -13,6 +15,7 @@ import dev.clearance.core.port.AccessProvider;
 import dev.clearance.core.port.LifecycleMetrics;
 import dev.clearance.core.port.Outbox;
 import dev.clearance.core.port.Page;
+import dev.clearance.core.port.PendingFilter;
 import dev.clearance.core.port.RequestQuery;
 import dev.clearance.core.port.RequestStore;
 import dev.clearance.core.port.TimerKind;
@@ -217,6 +220,40 @@ final class InMemoryPorts {
                     .map(r -> copy(r, versions.get(r.id()))).toList();
             int from = Math.min(all.size(), q.page() * q.size());
             return new Page<>(all.subList(from, Math.min(all.size(), from + q.size())), q.page(), q.size(), all.size());
+        }
+
+        /** How many requests {@link #pendingCandidates} handed out: what a "pending" listing had to read. */
+        int pendingRowsRead;
+
+        @Override
+        public List<AccessRequest> pendingCandidates(PendingFilter f, Optional<PendingFilter.After> after, int limit) {
+            Comparator<AccessRequest> newestFirst = Comparator.comparing(AccessRequest::createdAt)
+                    .thenComparing(r -> r.id().value()).reversed();
+            List<AccessRequest> hits = rows.values().stream()
+                    .filter(r -> r.status() == Status.REQUESTED || r.status() == Status.PENDING)
+                    .filter(r -> matches(f, r))
+                    .filter(r -> after.map(a -> r.createdAt().isBefore(a.createdAt())
+                            || (r.createdAt().equals(a.createdAt()) && r.id().value().compareTo(a.id().value()) < 0)).orElse(true))
+                    .sorted(newestFirst).limit(limit).map(r -> copy(r, versions.get(r.id()))).toList();
+            pendingRowsRead += hits.size();
+            return hits;
+        }
+
+        /** The filter's meaning, as the JDBC store's query implements it. */
+        static boolean matches(PendingFilter f, AccessRequest r) {
+            if (r.requester().equals(f.viewer()) || f.adminScopes().stream().anyMatch(s -> under(r.scope(), s))) {
+                return true;
+            }
+            if (r.status() != Status.PENDING || !f.now().isBefore(r.pendingDeadline().orElseThrow())) {
+                return false;
+            }
+            return f.approverScopes().stream().anyMatch(s -> under(r.scope(), s))
+                    || f.namedSteps().contains(new PendingFilter.StepRef(r.policyName(), r.currentStep()))
+                    || (f.hasApproverRole() && !f.knownPolicies().contains(r.policyName()));
+        }
+
+        private static boolean under(ScopePath scope, ScopePath top) {
+            return scope.equals(top) || scope.value().startsWith(top.value() + "/");
         }
 
         private static AccessRequest copy(AccessRequest r, Long version) {
