@@ -1,0 +1,95 @@
+package bench.runner;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The Slack Web API as the benchmark needs it, answering at once: a workspace where user {@code UALICE} is
+ * {@code alice@example.com}, DMs that open, and posts that get a timestamp. It counts calls per method, and notes when
+ * each {@code chat.postMessage} arrived so delivery latency can be measured.
+ */
+final class FakeSlack implements AutoCloseable {
+    private final HttpServer server;
+    private final AtomicLong ts = new AtomicLong(1_700_000_000_000_000L);
+    final Map<String, AtomicLong> calls = new java.util.concurrent.ConcurrentHashMap<>();
+    /** channel → arrival (System.nanoTime) of each post, in order. */
+    final java.util.concurrent.ConcurrentLinkedQueue<long[]> posts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    FakeSlack() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    String apiUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/";
+    }
+
+    String responseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/actions/1";
+    }
+
+    static String userId(String email) {
+        return "U" + email.substring(0, email.indexOf('@')).toUpperCase(Locale.ROOT);
+    }
+
+    private void handle(HttpExchange x) throws IOException {
+        String path = x.getRequestURI().getPath();
+        String method = path.substring(path.lastIndexOf('/') + 1);
+        calls.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
+        Map<String, String> form = form(new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        String body = switch (method) {
+            case "auth.test" -> "{\"ok\":true,\"url\":\"https://bench.slack.com/\",\"team\":\"Bench\",\"user\":\"clearance\","
+                    + "\"team_id\":\"T0BENCH\",\"user_id\":\"U0BOT\",\"bot_id\":\"B0BOT\"}";
+            case "users.info" -> {
+                String id = form.getOrDefault("user", "UNKNOWN");
+                yield "{\"ok\":true,\"user\":{\"id\":\"" + id + "\",\"team_id\":\"T0BENCH\",\"name\":\"" + id
+                        + "\",\"profile\":{\"email\":\"" + id.substring(1).toLowerCase(Locale.ROOT) + "@example.com\"}}}";
+            }
+            case "users.lookupByEmail" -> "{\"ok\":true,\"user\":{\"id\":\"" + userId(form.getOrDefault("email", "x@y"))
+                    + "\",\"team_id\":\"T0BENCH\"}}";
+            case "conversations.open" -> "{\"ok\":true,\"channel\":{\"id\":\"D" + form.getOrDefault("users", "X") + "\"}}";
+            case "chat.postMessage" -> {
+                posts.add(new long[]{System.nanoTime()});
+                long t = ts.incrementAndGet();
+                yield "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C") + "\",\"ts\":\"" + (t / 1_000_000)
+                        + "." + String.format("%06d", t % 1_000_000) + "\"}";
+            }
+            case "views.open", "views.update", "views.push" -> "{\"ok\":true,\"view\":{\"id\":\"V1\",\"hash\":\"h\"}}";
+            default -> "{\"ok\":true}";
+        };
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        x.sendResponseHeaders(200, bytes.length);
+        x.getResponseBody().write(bytes);
+        x.close();
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> m = new HashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                m.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return m;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
