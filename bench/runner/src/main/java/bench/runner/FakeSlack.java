@@ -26,10 +26,20 @@ final class FakeSlack implements AutoCloseable {
     final java.util.concurrent.ConcurrentLinkedQueue<long[]> posts = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     FakeSlack() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
+        this(0);
+    }
+
+    FakeSlack(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
+    }
+
+    /** Standalone, for profiling by hand: {@code java -cp … bench.runner.FakeSlack PORT} (SLACK_API_URL=http://127.0.0.1:PORT/api/). */
+    public static void main(String[] args) throws IOException {
+        FakeSlack fake = new FakeSlack(Integer.parseInt(args[0]));
+        System.out.println("fake Slack Web API at " + fake.apiUrl());
     }
 
     String apiUrl() {

@@ -18,6 +18,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LifecycleApiTest extends AppTestBase {
 
     @Test
+    void anIntakeAnswersExactlyWhatWasStored() {
+        clock.set(clock.instant().plusMillis(123)); // the application's clock ticks in milliseconds (ClearanceWiring)
+        ApiClient.Response created = api.post("/api/v1/requests", "{\"requester\":\"alice@example.com\",\"resource\":"
+                + "\"ec2:RebootInstances\",\"account\":\"123456789012\",\"justification\":\"INC-1: stuck\",\"duration\":\"1h\"}");
+        assertThat(created.status()).isEqualTo(201);
+        String id = created.text("id");
+        assertThat(created.body()).as("the answer is the stored request, read back").isEqualTo(get(id).body());
+        assertThat(created.raw()).contains(".123Z");
+        withdraw(id, "alice@example.com");
+    }
+
+    @Test
     void twoStepTwoOfThreeApprovalGrantsAndRevokesOnTime() {
         String id = intake("alice@example.com", "s3:DeleteBucket", "123456789012");
         settle();
