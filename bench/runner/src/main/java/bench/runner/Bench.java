@@ -48,6 +48,7 @@ public final class Bench {
     /** Read figures before the fill (index 0) and with the store filled (index 1). */
     private final Map<String, double[]> scale = new LinkedHashMap<>();
     private final Map<String, String> scaleUnits = new LinkedHashMap<>();
+    private long storedBeforeFill;
     private final List<String> notes = new ArrayList<>();
 
     private Bench(Path repo, int reps, int open, Duration phase) throws IOException {
@@ -116,6 +117,7 @@ public final class Bench {
                     add(clearance, "startup", "ms", c.awaitHealthy(Duration.ofMinutes(2)).toMillis());
                     measureRest(f, c);
                     if (rep == reps) {
+                        storedBeforeFill = stored(c);
                         measureReads(c, 0);
                         scale(0, "RSS", "MB", c.rssMb());
                         scale(0, "database size", "MB", sizeMb(data));
@@ -237,6 +239,14 @@ public final class Bench {
         awaitQuiet(c);
     }
 
+    /** How many requests the store holds, from the API's listing. */
+    private long stored(Child c) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(c.url("/api/v1/requests?size=1")))
+                .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"total\"\\s*:\\s*(\\d+)").matcher(r.body());
+        return m.find() ? Long.parseLong(m.group(1)) : -1;
+    }
+
     private HttpRequest slashCommand(Child c, String email, String text) {
         String body = "token=bench&team_id=T0BENCH&team_domain=bench&channel_id=D0BENCH&channel_name=directmessage"
                 + "&user_id=" + FakeSlack.userId(email) + "&user_name=" + email.substring(0, email.indexOf('@'))
@@ -305,7 +315,8 @@ public final class Bench {
                     .append(" | ").append(triple(f)).append(" | ")
                     .append(c != null && f != null ? fmt(median(c) / median(f)) + "×" : "").append(" |\n");
         }
-        s.append("\nWith ").append(String.format(Locale.ROOT, "%,d", open)).append(" more open requests in the store (last "
+        s.append("\nWith ").append(String.format(Locale.ROOT, "%,d", open)).append(" more open requests in the store than the ")
+                .append(String.format(Locale.ROOT, "%,d", storedBeforeFill)).append(" the REST phases left there (last "
                 + "repetition; one in ten justified, so PENDING; approver: pat@example.com, approver at org/prod where the "
                 + "requests are; admin: root@example.com; no role: nobody@example.com):\n\n");
         s.append("| figure | before the fill | filled | ratio |\n|---|---|---|---|\n");
