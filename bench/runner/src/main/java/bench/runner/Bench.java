@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -41,6 +42,7 @@ public final class Bench {
     private final int open;
     private final Duration phase;
     private final FakeSlack slack;
+    private final WebhookReceiver provider;
     private final AtomicInteger unique = new AtomicInteger();
     private final Map<String, List<Double>> clearance = new LinkedHashMap<>();
     private final Map<String, List<Double>> floor = new LinkedHashMap<>();
@@ -49,6 +51,9 @@ public final class Bench {
     private final Map<String, double[]> scale = new LinkedHashMap<>();
     private final Map<String, String> scaleUnits = new LinkedHashMap<>();
     private long storedBeforeFill;
+    /** Only the revocation-lag runs (for checking a timer change); and arguments passed to each Clearance start. */
+    private static boolean revocationsOnly;
+    private static final List<String> appArgs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
     private Bench(Path repo, int reps, int open, Duration phase) throws IOException {
@@ -58,6 +63,7 @@ public final class Bench {
         this.open = open;
         this.phase = phase;
         this.slack = new FakeSlack();
+        this.provider = new WebhookReceiver();
     }
 
     public static void main(String[] args) throws Exception {
@@ -71,6 +77,8 @@ public final class Bench {
                 case "--open" -> open = Integer.parseInt(args[++i]);
                 case "--phase-seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--write-docs" -> writeDocs = true;
+                case "--revocations-only" -> revocationsOnly = true;
+                case "--app-arg" -> appArgs.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; use --reps N --open N --phase-seconds S --write-docs");
             }
@@ -115,6 +123,13 @@ public final class Bench {
                 add(floor, "startup", "ms", f.awaitHealthy(Duration.ofMinutes(2)).toMillis());
                 try (Child c = startClearance(clearanceJar, data)) {
                     add(clearance, "startup", "ms", c.awaitHealthy(Duration.ofMinutes(2)).toMillis());
+                    if (revocationsOnly) {
+                        revocations(c, null);
+                        try (Child restarted = revocationsAcrossRestart(c, clearanceJar, data)) {
+                            log("revocations after a restart measured");
+                        }
+                        continue;
+                    }
                     measureRest(f, c);
                     if (rep == reps) {
                         storedBeforeFill = stored(c);
@@ -125,6 +140,10 @@ public final class Bench {
                         measureReads(c, 1);
                         scale(1, "RSS", "MB", c.rssMb());
                         scale(1, "database size", "MB", sizeMb(data));
+                        revocations(c, null);
+                        try (Child restarted = revocationsAcrossRestart(c, clearanceJar, data)) {
+                            log("revocations after a restart measured");
+                        }
                     }
                 }
             }
@@ -139,9 +158,13 @@ public final class Bench {
         env.put("SLACK_BOT_TOKEN", "xoxb-bench");
         env.put("SLACK_SIGNING_SECRET", SIGNING_SECRET);
         env.put("SLACK_API_URL", slack.apiUrl());
-        return Child.start("clearance", jar, 18491, List.of(), List.of("--clearance.data-dir=" + data,
-                "--clearance.config=" + repo.resolve("config/clearance.example.yml"),
-                "--logging.level.root=WARN"), env, work);
+        env.put("CLEARANCE_ACCESS_PROVIDER", "webhook");
+        env.put("CLEARANCE_WEBHOOK_URL", provider.url());
+        env.put("CLEARANCE_WEBHOOK_SECRET", WebhookReceiver.SECRET);
+        List<String> args = new ArrayList<>(List.of("--clearance.data-dir=" + data,
+                "--clearance.config=" + repo.resolve("config/clearance.example.yml"), "--logging.level.root=WARN"));
+        args.addAll(appArgs);
+        return Child.start("clearance", jar, 18491, List.of(), args, env, work);
     }
 
     // ------------------------------------------------------------------ REST intake against the floor
@@ -239,6 +262,106 @@ public final class Bench {
         awaitQuiet(c);
     }
 
+    // ------------------------------------------------------------------ revocation lag
+
+    static final int GRANTS = 1000;
+    private final Map<String, double[]> lag = new LinkedHashMap<>();
+
+    /** {@link #GRANTS} requests, justified, and approved in a burst for one minute (an approver may shorten); returns their ids once all are granted. */
+    private List<String> grantBurst(Child c) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try {
+            List<java.util.concurrent.Future<String>> ids = new ArrayList<>();
+            for (int i = 0; i < GRANTS; i++) {
+                ids.add(pool.submit(() -> {
+                    HttpResponse<String> r = http.send(intakeWith(c, ",\"justification\":\"revocation bench\",\"duration\":\"15m\""),
+                            HttpResponse.BodyHandlers.ofString());
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+                    if (r.statusCode() != 201 || !m.find()) {
+                        throw new IllegalStateException("intake answered " + r.statusCode() + ": " + r.body());
+                    }
+                    return m.group(1);
+                }));
+            }
+            List<String> created = new ArrayList<>();
+            for (java.util.concurrent.Future<String> f : ids) {
+                created.add(f.get());
+            }
+            List<java.util.concurrent.Future<Integer>> decisions = new ArrayList<>();
+            for (String id : created) {
+                decisions.add(pool.submit(() -> http.send(HttpRequest.newBuilder(URI.create(c.url("/api/v1/requests/" + id + "/decisions")))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"approver\":\"pat@example.com\",\"decision\":\"approve\",\"reason\":\"bench\",\"duration\":\"PT1M\"}"))
+                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode()));
+            }
+            for (java.util.concurrent.Future<Integer> f : decisions) {
+                if (f.get() != 200) {
+                    throw new IllegalStateException("a decision answered " + f.get());
+                }
+            }
+            awaitAll(provider.grants, created, Duration.ofMinutes(3), "grants");
+            return created;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private HttpRequest intakeWith(Child c, String extra) {
+        int n = unique.incrementAndGet();
+        return HttpRequest.newBuilder(URI.create(c.url("/api/v1/requests"))).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"requester\":\"g" + n + "@example.com\",\"resource\":\"ec2:StopInstances\",\"account\":\"123456789012\"" + extra + "}"))
+                .build();
+    }
+
+    private static void awaitAll(Map<String, WebhookReceiver.Call> calls, List<String> ids, Duration timeout, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!calls.keySet().containsAll(ids)) {
+            if (System.nanoTime() > deadline) {
+                long missing = ids.stream().filter(id -> !calls.containsKey(id)).count();
+                throw new IllegalStateException(missing + " of " + ids.size() + " " + what + " did not arrive within " + timeout);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** Lag of each revoke: its arrival minus the later of its expiry and {@code notBefore} (a restart's healthy time). */
+    private void recordLag(String label, List<String> ids, Instant notBefore) {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        for (String id : ids) {
+            WebhookReceiver.Call r = provider.revokes.get(id);
+            Instant due = notBefore != null && notBefore.isAfter(r.expiresAt()) ? notBefore : r.expiresAt();
+            h.recordValue(Math.max(0, Duration.between(due, r.arrived()).toMillis()));
+        }
+        lag.put(label, new double[]{h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()});
+        log(String.format(Locale.ROOT, "revocation lag, %s: p50 %d ms, p99 %d ms, max %d ms", label,
+                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
+    }
+
+    private void revocations(Child c, Instant unused) throws Exception {
+        log("revocation lag: " + GRANTS + " grants of one minute");
+        List<String> ids = grantBurst(c);
+        awaitAll(provider.revokes, ids, Duration.ofMinutes(5), "revokes");
+        recordLag(GRANTS + " grants of one minute, approved in one burst", ids, null);
+    }
+
+    /** The same burst, with the application stopped before the grants end and started again after they all have. */
+    private Child revocationsAcrossRestart(Child c, Path jar, Path data) throws Exception {
+        log("revocation lag after a restart: " + GRANTS + " grants of one minute");
+        List<String> ids = grantBurst(c);
+        Instant lastExpiry = ids.stream().map(id -> provider.grants.get(id).expiresAt()).max(Instant::compareTo).orElseThrow();
+        c.close();
+        Thread.sleep(Math.max(0, Duration.between(Instant.now(), lastExpiry).toMillis()) + 5_000);
+        Child again = startClearance(jar, data);
+        again.awaitHealthy(Duration.ofMinutes(2));
+        Instant healthy = Instant.now();
+        awaitAll(provider.revokes, ids, Duration.ofMinutes(5), "revokes after the restart");
+        recordLag(GRANTS + " grants that ended while stopped, from healthy again", ids, healthy);
+        return again;
+    }
+
     /** How many requests the store holds, from the API's listing. */
     private long stored(Child c) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(c.url("/api/v1/requests?size=1")))
@@ -322,6 +445,12 @@ public final class Bench {
         s.append("| figure | before the fill | filled | ratio |\n|---|---|---|---|\n");
         scale.forEach((figure, v) -> s.append("| ").append(figure).append(" (").append(scaleUnits.get(figure)).append(") | ")
                 .append(fmt(v[0])).append(" | ").append(fmt(v[1])).append(" | ").append(fmt(v[1] / v[0])).append("× |\n"));
+        if (!lag.isEmpty()) {
+            s.append("\nRevocation lag (the provider's revoke call minus the grant's `expiresAt`; the webhook receiver is the "
+                    + "runner's, answering at once):\n\n| run | p50 | p99 | max |\n|---|---|---|---|\n");
+            lag.forEach((label, v) -> s.append("| ").append(label).append(" | ").append(fmt(v[0])).append(" ms | ")
+                    .append(fmt(v[1])).append(" ms | ").append(fmt(v[2])).append(" ms |\n"));
+        }
         s.append("\nFloors: the REST figures against `bench/bare-app`'s `POST /floor/requests` (Spring Boot web, parses the same JSON, "
                 + "answers 201); startup against the same bare app. Clearance runs with Slack on, against the runner's fake Slack "
                 + "Web API, on H2; every intake has all its effects (policy match, request row, audit, timer, outbox message, "
