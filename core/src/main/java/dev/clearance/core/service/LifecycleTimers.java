@@ -45,23 +45,32 @@ public final class LifecycleTimers {
         this.extensions = new Extensions(ctx, messages);
     }
 
-    /** Runs the timer; {@code dueAt} is when it was scheduled for (to report lag). */
+    /**
+     * Runs the timer; {@code dueAt} is when it was scheduled for. The timer acts as of the later of now and
+     * {@code dueAt}: Quartz fires a trigger up to a few milliseconds before its time, and a revocation that compared
+     * such an early "now" with the grant's end found it not yet due and did nothing, so the access was never taken
+     * away (1 to 2% of 1,000 grants ending together, found by the revocation benchmark).
+     */
     public void fire(RequestId id, TimerKind kind, Instant dueAt) {
+        Instant at = later(ctx.now(), dueAt);
         ctx.metrics().timerFired(kind, Duration.between(dueAt, ctx.now()).isNegative()
                 ? Duration.ZERO : Duration.between(dueAt, ctx.now()));
         switch (kind) {
-            case JUSTIFICATION_EXPIRY -> change(id, this::expireJustification);
-            case PENDING_EXPIRY -> change(id, this::expirePending);
-            case ESCALATION -> change(id, this::escalate);
+            case JUSTIFICATION_EXPIRY -> change(id, r -> expireJustification(r, at));
+            case PENDING_EXPIRY -> change(id, r -> expirePending(r, at));
+            case ESCALATION -> change(id, r -> escalate(r, at));
             case GRANT -> grant(id);
-            case REVOKE -> revoke(id);
-            case EXPIRY_NOTICE -> change(id, this::noticeExpiry);
+            case REVOKE -> revoke(id, dueAt);
+            case EXPIRY_NOTICE -> change(id, r -> noticeExpiry(r, at));
             case EXTEND -> tellProviderOfExtension(id);
         }
     }
 
-    private void expireJustification(AccessRequest r) {
-        Instant now = ctx.now();
+    private static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private void expireJustification(AccessRequest r, Instant now) {
         if (r.status() != Status.REQUESTED || now.isBefore(r.justificationDeadline().orElseThrow())) {
             return;
         }
@@ -72,8 +81,7 @@ public final class LifecycleTimers {
         messages.refreshCopies(r, "abandoned-expired");
     }
 
-    private void expirePending(AccessRequest r) {
-        Instant now = ctx.now();
+    private void expirePending(AccessRequest r, Instant now) {
         if (r.status() != Status.PENDING || now.isBefore(r.pendingDeadline().orElseThrow())) {
             return;
         }
@@ -89,8 +97,7 @@ public final class LifecycleTimers {
         }
     }
 
-    private void escalate(AccessRequest r) {
-        Instant now = ctx.now();
+    private void escalate(AccessRequest r, Instant now) {
         if (r.status() != Status.PENDING || !now.isBefore(r.pendingDeadline().orElseThrow())) {
             return;
         }
@@ -187,15 +194,17 @@ public final class LifecycleTimers {
         });
     }
 
-    private void revoke(RequestId id) {
+    private void revoke(RequestId id, Instant dueAt) {
         Optional<AccessRequest> before = ctx.store().find(id);
-        if (before.isEmpty() || before.get().status() != Status.APPROVED || !revocationDue(before.get(), ctx.now())) {
+        // NB: due as of the timer's own time (see fire): an early trigger must not skip the end of a grant.
+        if (before.isEmpty() || before.get().status() != Status.APPROVED
+                || !revocationDue(before.get(), later(ctx.now(), dueAt))) {
             return;
         }
         AccessRequest r = before.get();
         Optional<String> failure = call(() -> provider.revoke(toGrant(r, "revoke", r.expiresAt())));
         change(id, fresh -> {
-            Instant now = ctx.now();
+            Instant now = later(ctx.now(), dueAt);
             if (fresh.status() != Status.APPROVED || !revocationDue(fresh, now)) {
                 return;
             }
@@ -234,8 +243,7 @@ public final class LifecycleTimers {
 
     // ------------------------------------------------------------------ before the end
 
-    private void noticeExpiry(AccessRequest r) {
-        Instant now = ctx.now();
+    private void noticeExpiry(AccessRequest r, Instant now) {
         if (r.status() != Status.APPROVED || r.grantState() != GrantState.ACTIVE || r.expiresAt().isEmpty()) {
             return;
         }

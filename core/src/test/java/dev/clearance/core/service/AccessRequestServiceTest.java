@@ -34,6 +34,30 @@ class AccessRequestServiceTest {
         return service.decide(new Commands.Decide(r.id().value(), who + "@example.com", decision, "looks right", Optional.empty()));
     }
 
+    /** Quartz fires a trigger up to a few milliseconds early; the deadline it was set for still counts as reached. */
+    @Test
+    void aTimerFiredAMomentBeforeItsTimeStillEndsTheGrantAndTheWait() {
+        AccessRequest r = intake("logs:Read", "123456789012", null);
+        justify(r, "1h");
+        decide(r, "pat", "approve");
+        ports.advance(Duration.ZERO);
+        AccessRequest granted = ports.store.find(r.id()).orElseThrow();
+        java.time.Instant end = granted.expiresAt().orElseThrow();
+        ports.timers.remove(r.id() + "/REVOKE");
+        ports.clock.set(end.minusMillis(2));
+        ports.lifecycleTimers.fire(r.id(), dev.clearance.core.port.TimerKind.REVOKE, end);
+        AccessRequest ended = ports.store.find(r.id()).orElseThrow();
+        assertThat(ended.status()).as("revoked by the timer set for the end").isEqualTo(Status.ENDED);
+        assertThat(ports.provider.calls).containsExactly("grant " + r.id(), "revoke " + r.id());
+
+        AccessRequest waiting = intake("logs:Write", "123456789012", null);
+        justify(waiting, "1h");
+        java.time.Instant deadline = ports.store.find(waiting.id()).orElseThrow().pendingDeadline().orElseThrow();
+        ports.clock.set(deadline.minusMillis(2));
+        ports.lifecycleTimers.fire(waiting.id(), dev.clearance.core.port.TimerKind.PENDING_EXPIRY, deadline);
+        assertThat(ports.store.find(waiting.id()).orElseThrow().status()).isEqualTo(Status.EXPIRED);
+    }
+
     @Test
     void intakeAsksForJustificationAndSchedulesItsExpiry() {
         AccessRequest r = intake("s3:DeleteBucket", "123456789012", null);
