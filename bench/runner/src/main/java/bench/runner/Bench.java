@@ -169,8 +169,15 @@ public final class Bench {
 
     // ------------------------------------------------------------------ REST intake against the floor
 
+    /** While set, each Clearance intake notes when it was sent, to time its DM (see {@link #deliveryLatency}). */
+    private volatile boolean trackDelivery;
+    private final Map<Integer, Long> intakeSent = new java.util.concurrent.ConcurrentHashMap<>();
+
     private HttpRequest intake(Child app, String path, boolean justified) {
         int n = unique.incrementAndGet();
+        if (trackDelivery) {
+            intakeSent.put(n, System.nanoTime());
+        }
         String body = "{\"requester\":\"r" + n + "@example.com\",\"resource\":\"s3:GetObject\",\"account\":\"123456789012\""
                 + (justified ? ",\"justification\":\"bench " + n + "\",\"duration\":\"1h\"" : "") + "}";
         return HttpRequest.newBuilder(URI.create(app.url(path))).header("Content-Type", "application/json")
@@ -200,15 +207,44 @@ public final class Bench {
             for (Child app : List.of(f, c)) {
                 String path = app == f ? "/floor/requests" : "/api/v1/requests";
                 Map<String, List<Double>> into = app == f ? floor : clearance;
+                trackDelivery = app == c && rate == 100;
                 LoadGenerator.Result r = gen.fixedRate(i -> intake(app, path, false), rate, phase, 1024);
+                trackDelivery = false;
                 check(app, r);
                 add(into, "REST intake at " + rate + "/s: p50", "ms", r.millis(50));
                 add(into, "REST intake at " + rate + "/s: p99", "ms", r.millis(99));
                 if (app == c) {
                     awaitQuiet(c);
                 }
+                if (app == c && rate == 100) {
+                    deliveryLatency();
+                }
             }
         }
+    }
+
+    /**
+     * For the intakes of the 100/s phase: from sending the intake to the fake Slack receiving the requester's DM
+     * (the justification prompt). It spans the intake's commit, the outbox's wake-up and the Slack calls before the
+     * post (user lookup, conversation open), so it is an upper bound on commit → platform call.
+     */
+    private void deliveryLatency() {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        int missing = 0;
+        for (Map.Entry<Integer, Long> e : intakeSent.entrySet()) {
+            Long posted = slack.firstPost.get("D" + FakeSlack.userId("r" + e.getKey() + "@example.com"));
+            if (posted == null) {
+                missing++;
+            } else {
+                h.recordValue(Math.max(0, (posted - e.getValue()) / 1_000_000));
+            }
+        }
+        intakeSent.clear();
+        if (missing > 0) {
+            notes.add(missing + " intakes of the 100/s phase got no DM");
+        }
+        add(clearance, "intake sent → requester's DM posted, at 100/s: p50", "ms", h.getValueAtPercentile(50));
+        add(clearance, "intake sent → requester's DM posted, at 100/s: p99", "ms", h.getValueAtPercentile(99));
     }
 
     // ------------------------------------------------------------------ reads and idle cost, empty and full

@@ -24,6 +24,8 @@ final class FakeSlack implements AutoCloseable {
     final Map<String, AtomicLong> calls = new java.util.concurrent.ConcurrentHashMap<>();
     /** channel → arrival (System.nanoTime) of each post, in order. */
     final java.util.concurrent.ConcurrentLinkedQueue<long[]> posts = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** channel → arrival (System.nanoTime) of its first post: a requester's DM channel is {@code D} + their user id. */
+    final Map<String, Long> firstPost = new java.util.concurrent.ConcurrentHashMap<>();
 
     FakeSlack() throws IOException {
         this(0);
@@ -84,7 +86,9 @@ final class FakeSlack implements AutoCloseable {
                     + "\",\"team_id\":\"T0BENCH\"}}";
             case "conversations.open" -> "{\"ok\":true,\"channel\":{\"id\":\"D" + form.getOrDefault("users", "X") + "\"}}";
             case "chat.postMessage" -> {
-                posts.add(new long[]{System.nanoTime()});
+                long arrived = System.nanoTime();
+                posts.add(new long[]{arrived});
+                firstPost.putIfAbsent(form.getOrDefault("channel", ""), arrived);
                 long t = ts.incrementAndGet();
                 yield "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C") + "\",\"ts\":\"" + (t / 1_000_000)
                         + "." + String.format("%06d", t % 1_000_000) + "\"}";
