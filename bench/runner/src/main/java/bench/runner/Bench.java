@@ -124,10 +124,7 @@ public final class Bench {
                 try (Child c = startClearance(clearanceJar, data)) {
                     add(clearance, "startup", "ms", c.awaitHealthy(Duration.ofMinutes(2)).toMillis());
                     if (revocationsOnly) {
-                        revocations(c, null);
-                        try (Child restarted = revocationsAcrossRestart(c, clearanceJar, data)) {
-                            log("revocations after a restart measured");
-                        }
+                        measureRevocations(c, clearanceJar, data);
                         continue;
                     }
                     measureRest(f, c);
@@ -140,10 +137,7 @@ public final class Bench {
                         measureReads(c, 1);
                         scale(1, "RSS", "MB", c.rssMb());
                         scale(1, "database size", "MB", sizeMb(data));
-                        revocations(c, null);
-                        try (Child restarted = revocationsAcrossRestart(c, clearanceJar, data)) {
-                            log("revocations after a restart measured");
-                        }
+                        measureRevocations(c, clearanceJar, data);
                     }
                 }
             }
@@ -376,7 +370,15 @@ public final class Bench {
                 h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
     }
 
-    private void revocations(Child c, Instant unused) throws Exception {
+    /** Both revocation runs: live, then across a restart (which stops {@code c}). */
+    private void measureRevocations(Child c, Path jar, Path data) throws Exception {
+        revocations(c);
+        try (Child restarted = revocationsAcrossRestart(c, jar, data)) {
+            log("revocations after a restart measured");
+        }
+    }
+
+    private void revocations(Child c) throws Exception {
         log("revocation lag: " + GRANTS + " grants of one minute");
         List<String> ids = grantBurst(c);
         awaitAll(provider.revokes, ids, Duration.ofMinutes(5), "revokes");

@@ -46,9 +46,8 @@ public class ClearanceWiring {
     @Bean
     @ConditionalOnMissingBean
     Clock clock() {
-        // Whole milliseconds: Quartz keeps timers to the millisecond and both stores keep finer, so a time held in
-        // memory equals the one read back (the REST intake answers from what it wrote), and a timer due at a deadline
-        // never fires a fraction of a millisecond before it.
+        // Whole milliseconds, coarser than both stores keep: a time held in memory equals the one read back, so the
+        // REST intake answers from what it wrote.
         return Clock.tick(Clock.systemUTC(), java.time.Duration.ofMillis(1));
     }
 

@@ -132,11 +132,7 @@ public class JdbcRequestStore implements RequestStore {
             where.append(" AND status IN (").append(String.join(",", q.statuses().stream().map(s -> "?").toList())).append(")");
             q.statuses().stream().map(Status::name).sorted().forEach(params::add);
         }
-        q.scopeUnder().ifPresent(s -> {
-            where.append(" AND (scope = ? OR scope LIKE ?)");
-            params.add(s.value());
-            params.add(s.value().replace("%", "\\%").replace("_", "\\_") + "/%");
-        });
+        q.scopeUnder().ifPresent(s -> where.append(" AND ").append(scopeUnder(s, params)));
         q.requester().ifPresent(u -> {
             where.append(" AND requester = ?");
             params.add(u.value());
@@ -148,10 +144,7 @@ public class JdbcRequestStore implements RequestStore {
         List<String> ids = jdbc.sql("SELECT id FROM access_request" + where
                         + " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?")
                 .params(pageParams).query(String.class).list();
-        List<AccessRequest> items = new ArrayList<>();
-        requests.findAllById(ids).forEach(row -> items.add(toDomain(row)));
-        items.sort((a, b) -> ids.indexOf(a.id().value()) - ids.indexOf(b.id().value()));
-        return new Page<>(items, q.page(), q.size(), total);
+        return new Page<>(loadInOrder(ids), q.page(), q.size(), total);
     }
 
     @Override
@@ -192,11 +185,14 @@ public class JdbcRequestStore implements RequestStore {
         });
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
         params.add(limit);
-        List<String> ids = jdbc.sql(sql.toString()).params(params).query(String.class).list();
-        List<AccessRequest> items = new ArrayList<>();
-        requests.findAllById(ids).forEach(row -> items.add(toDomain(row)));
-        items.sort(java.util.Comparator.comparingInt(r -> ids.indexOf(r.id().value())));
-        return items;
+        return loadInOrder(jdbc.sql(sql.toString()).params(params).query(String.class).list());
+    }
+
+    /** The requests with these ids, in the order of {@code ids} (a listing's order comes from its id query). */
+    private List<AccessRequest> loadInOrder(List<String> ids) {
+        java.util.Map<String, AccessRequest> byId = new java.util.HashMap<>();
+        requests.findAllById(ids).forEach(row -> byId.put(row.id, toDomain(row)));
+        return ids.stream().map(byId::get).filter(java.util.Objects::nonNull).toList();
     }
 
     /** {@code scope} at or below {@code top}; '_' and '%' are literal in scope paths, so they are escaped for LIKE. */

@@ -53,8 +53,7 @@ public final class LifecycleTimers {
      */
     public void fire(RequestId id, TimerKind kind, Instant dueAt) {
         Instant at = later(ctx.now(), dueAt);
-        ctx.metrics().timerFired(kind, Duration.between(dueAt, ctx.now()).isNegative()
-                ? Duration.ZERO : Duration.between(dueAt, ctx.now()));
+        ctx.metrics().timerFired(kind, Duration.between(dueAt, at));
         switch (kind) {
             case JUSTIFICATION_EXPIRY -> change(id, r -> expireJustification(r, at));
             case PENDING_EXPIRY -> change(id, r -> expirePending(r, at));

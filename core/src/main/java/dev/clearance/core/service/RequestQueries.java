@@ -11,6 +11,7 @@ import dev.clearance.core.notify.PolicyPreview;
 import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
+import dev.clearance.core.policy.Scope;
 import dev.clearance.core.port.Page;
 import dev.clearance.core.port.PendingFilter;
 import dev.clearance.core.port.RequestQuery;
@@ -147,7 +148,7 @@ public final class RequestQueries {
         List<ScopePath> adminScopes = new ArrayList<>();
         List<ScopePath> approverScopes = new ArrayList<>();
         for (ScopePath path : config.tree().paths()) {
-            dev.clearance.core.policy.Scope scope = config.tree().scope(path).orElseThrow();
+            Scope scope = config.tree().scope(path).orElseThrow();
             if (approvers.expand(scope.admins()).contains(viewer)) {
                 adminScopes.add(path);
             }
