@@ -44,11 +44,6 @@ class SlackWiring {
                 ? "https://slack.com/api/" : properties.slack().apiUrl();
         config.setMethodsEndpointUrlPrefix(url.endsWith("/") ? url : url + "/");
         config.setPrettyResponseLoggingEnabled(false);
-        // NB: without these the HTTP client waits for Slack forever, and one connection that hangs stops every delivery
-        // (the outbox has one thread). A timed-out post is in doubt and is looked up before it is sent again.
-        config.setHttpClientReadTimeoutMillis(10_000);
-        config.setHttpClientWriteTimeoutMillis(10_000);
-        config.setHttpClientCallTimeoutMillis(15_000);
         return Slack.getInstance(config);
     }
 

@@ -117,7 +117,11 @@ public final class NotificationDelivery {
             if (m.kind() == NotificationKind.REFRESH_COPIES) {
                 refreshCopies(request.orElseThrow(), view.orElseThrow(), m);
             } else if (!stale(m.kind(), request)) {
-                post(m, view, d.inDoubtSince());
+                post(m, view, d.inDoubtSince(), true);
+            } else if (d.inDoubtSince().isPresent()) {
+                // NB: a dead dispatcher may have posted it before the request moved on: nothing new is posted, but
+                // that post is recorded, so later updates of the request's copies reach it (and its buttons) too.
+                post(m, view, d.inDoubtSince(), false);
             }
             ctx.outbox().delivered(d.id(), ctx.now());
         } catch (DeliveryException e) {
@@ -148,10 +152,11 @@ public final class NotificationDelivery {
         };
     }
 
-    private void post(OutboundMessage m, Optional<RequestView> view, Optional<Instant> inDoubtSince)
+    /** Posts the message where it is missing; with {@code postIfMissing} false, only records an earlier post found. */
+    private void post(OutboundMessage m, Optional<RequestView> view, Optional<Instant> inDoubtSince, boolean postIfMissing)
             throws DeliveryException {
         if (m.recipient().isEmpty()) {
-            postToChannel(m, view, inDoubtSince);
+            postToChannel(m, view, inDoubtSince, postIfMissing);
             return;
         }
         Person person = ctx.directory().person(m.recipient().orElseThrow());
@@ -171,6 +176,9 @@ public final class NotificationDelivery {
             // NB: never post twice: when a dead dispatcher may have posted this already, ask the platform first.
             Optional<MessageRef> earlier = inDoubtSince.isPresent()
                     ? channel.findPosted(person, m.dedupeKey(), inDoubtSince.get()) : Optional.empty();
+            if (earlier.isEmpty() && !postIfMissing) {
+                continue;
+            }
             var ref = earlier.isPresent() ? earlier.get() : channel.post(person, n);
             // a found earlier post's content is unknown: no digest, so the next refresh updates it
             String digest = earlier.isPresent() ? null : channel.fingerprint(n).orElse(null);
@@ -181,8 +189,8 @@ public final class NotificationDelivery {
         }
     }
 
-    private void postToChannel(OutboundMessage m, Optional<RequestView> view, Optional<Instant> inDoubtSince)
-            throws DeliveryException {
+    private void postToChannel(OutboundMessage m, Optional<RequestView> view, Optional<Instant> inDoubtSince,
+                               boolean postIfMissing) throws DeliveryException {
         String platform = m.params().get(OutboundMessage.PLATFORM);
         String conversation = m.params().get(OutboundMessage.CONVERSATION);
         ChatChannel channel = channels.stream().filter(c -> c.name().equals(platform)).findFirst()
@@ -193,6 +201,9 @@ public final class NotificationDelivery {
         }
         Optional<MessageRef> earlier = inDoubtSince.isPresent()
                 ? channel.findPostedInConversation(conversation, m.dedupeKey(), inDoubtSince.get()) : Optional.empty();
+        if (earlier.isEmpty() && !postIfMissing) {
+            return;
+        }
         Notification n = new Notification(m.kind(), view, Map.of(Notification.DEDUPE_KEY, m.dedupeKey()));
         var ref = earlier.isPresent() ? earlier.get() : channel.postToConversation(conversation, n);
         String digest = earlier.isPresent() ? null : channel.fingerprint(n).orElse(null);
