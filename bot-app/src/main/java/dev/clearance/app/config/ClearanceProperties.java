@@ -16,7 +16,7 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
     public ClearanceProperties {
         api = api == null ? new Api(List.of(), null) : api;
         accessProvider = accessProvider == null ? new AccessProvider("none", null) : accessProvider;
-        outbox = outbox == null ? new Outbox(Duration.ofMillis(250), 50) : outbox;
+        outbox = outbox == null ? new Outbox(Duration.ofMillis(250), 50, 8) : outbox;
         chat = chat == null ? new Chat(new Log("auto")) : chat;
         slack = slack == null ? new Slack(null, null, null, null) : slack;
         teams = teams == null ? new Teams(null, null, null, false) : teams;
@@ -38,8 +38,19 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
     public record Webhook(URI url, String secret, String secretFile, Duration timeout) {
     }
 
-    /** @param pollInterval how often the dispatcher looks for due messages; 0 disables it (tests drain explicitly) */
-    public record Outbox(Duration pollInterval, int batchSize) {
+    /**
+     * @param pollInterval how often the dispatcher looks for due messages; 0 disables it (tests drain explicitly)
+     * @param workers      how many messages (of different requests) are delivered at once
+     */
+    public record Outbox(Duration pollInterval, int batchSize, int workers) {
+        public Outbox {
+            if (batchSize < 1) {
+                throw new IllegalArgumentException("clearance.outbox.batch-size (CLEARANCE_OUTBOX_BATCHSIZE) must be at least 1, was " + batchSize);
+            }
+            if (workers < 1) {
+                throw new IllegalArgumentException("clearance.outbox.workers (CLEARANCE_OUTBOX_WORKERS) must be at least 1, was " + workers);
+            }
+        }
     }
 
     public record Chat(Log log) {
@@ -50,12 +61,6 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
     }
 
     /**
-     * @param botToken      {@code SLACK_BOT_TOKEN}; without it the Slack adapter is off
-     * @param signingSecret {@code SLACK_SIGNING_SECRET}, verifies requests to /slack/events
-     * @param appToken      {@code SLACK_APP_TOKEN}: Socket Mode, no public URL needed
-     * @param apiUrl        {@code SLACK_API_URL}, the Web API base (tests point it at a fake)
-     */
-    /**
      * @param appId                {@code TEAMS_APP_ID}: with it, every Bot Framework JWT on /api/messages is validated
      * @param allowUnauthenticated {@code TEAMS_ALLOW_UNAUTHENTICATED}: development only, for the local Teams client
      */
@@ -65,6 +70,12 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
         }
     }
 
+    /**
+     * @param botToken      {@code SLACK_BOT_TOKEN}; without it the Slack adapter is off
+     * @param signingSecret {@code SLACK_SIGNING_SECRET}, verifies requests to /slack/events
+     * @param appToken      {@code SLACK_APP_TOKEN}: Socket Mode, no public URL needed
+     * @param apiUrl        {@code SLACK_API_URL}, the Web API base (tests point it at a fake)
+     */
     public record Slack(String botToken, String signingSecret, String appToken, String apiUrl) {
     }
 }

@@ -9,14 +9,17 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Delivers the outbox: woken right after each local commit that enqueued a message, and polling as the safety net
  * (and to find what other instances enqueued). Several instances may run: claims are short leases that a second
  * thread renews while this instance lives, so a crashed instance's messages are taken over within one lease.
+ * One thread claims; a pool of workers delivers a batch's messages, of different requests at once.
  */
 @Component
 public class OutboxDispatcher implements SmartLifecycle {
@@ -25,15 +28,18 @@ public class OutboxDispatcher implements SmartLifecycle {
     private final OutboxSignal signal;
     private final Duration interval;
     private final int batch;
+    private final int workerCount;
     private volatile boolean running;
     private Thread dispatcher;
     private ScheduledExecutorService heartbeat;
+    private ExecutorService workers;
 
     OutboxDispatcher(NotificationDelivery delivery, OutboxSignal signal, ClearanceProperties properties) {
         this.delivery = delivery;
         this.signal = signal;
         this.interval = properties.outbox().pollInterval();
         this.batch = properties.outbox().batchSize();
+        this.workerCount = properties.outbox().workers();
     }
 
     @Override
@@ -43,6 +49,12 @@ public class OutboxDispatcher implements SmartLifecycle {
             return;
         }
         running = true;
+        AtomicInteger workerNumber = new AtomicInteger();
+        workers = Executors.newFixedThreadPool(workerCount, r -> {
+            Thread t = new Thread(r, "clearance-outbox-" + workerNumber.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         dispatcher = new Thread(this::run, "clearance-outbox");
         dispatcher.setDaemon(true);
         dispatcher.start();
@@ -58,7 +70,7 @@ public class OutboxDispatcher implements SmartLifecycle {
     private void run() {
         while (running) {
             try {
-                while (running && delivery.deliverDue(batch) == batch) {
+                while (running && delivery.deliverDue(batch, workers) == batch) {
                     // a full batch: more may be waiting
                 }
                 signal.await(interval.toMillis());
@@ -114,6 +126,10 @@ public class OutboxDispatcher implements SmartLifecycle {
                 }
             }
             dispatcher = null;
+        }
+        if (workers != null) {
+            workers.shutdownNow();
+            workers = null;
         }
     }
 

@@ -21,10 +21,16 @@ import dev.clearance.core.port.SentMessages.SentMessage;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.logging.Logger;
 
@@ -61,8 +67,23 @@ public final class NotificationDelivery {
         return channels.stream().map(ChatChannel::name).toList();
     }
 
-    /** Delivers what is due now; returns how many messages were handled. */
+    /** Delivers what is due now, one message after another; returns how many messages were handled. */
     public int deliverDue(int batch) {
+        try {
+            return deliverDue(batch, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /**
+     * Delivers what is due now; returns how many messages were handled. Messages of different requests go out at
+     * once on {@code workers} (a platform call takes milliseconds to seconds, and one thread would make every
+     * message wait for all before it); a request's own messages stay in order, in one lane, so a copy update never
+     * overtakes the post it updates. With no workers, everything runs on the calling thread.
+     */
+    public int deliverDue(int batch, ExecutorService workers) throws InterruptedException {
         List<PendingDelivery> due = ctx.transactions().inTransaction(() -> ctx.outbox().claimDue(ctx.now(), batch, LEASE));
         // A refresh renders the state at delivery time, so only the last refresh of a request in a batch needs to run.
         Map<Optional<RequestId>, Long> lastRefresh = new HashMap<>();
@@ -71,16 +92,44 @@ public final class NotificationDelivery {
                 lastRefresh.put(d.message().requestId(), d.id());
             }
         }
+        Map<String, List<PendingDelivery>> lanes = new LinkedHashMap<>();
         for (PendingDelivery d : due) {
             boolean superseded = d.message().kind() == NotificationKind.REFRESH_COPIES
                     && lastRefresh.get(d.message().requestId()) != d.id();
             if (superseded) {
                 ctx.outbox().delivered(d.id(), ctx.now());
             } else {
-                deliver(d);
+                lanes.computeIfAbsent(lane(d.message()), k -> new ArrayList<>()).add(d);
+            }
+        }
+        if (workers == null || lanes.size() < 2) {
+            lanes.values().forEach(lane -> lane.forEach(this::deliver));
+        } else {
+            List<Callable<Void>> tasks = new ArrayList<>();
+            for (List<PendingDelivery> lane : lanes.values()) {
+                tasks.add(() -> {
+                    lane.forEach(this::deliver);
+                    return null;
+                });
+            }
+            for (Future<Void> done : workers.invokeAll(tasks)) {
+                try {
+                    done.get();
+                } catch (ExecutionException e) {
+                    // deliver() handles every failure of a message; what reaches here is a defect, and the
+                    // message's claim runs out and it is delivered again as in doubt
+                    LOG.log(java.util.logging.Level.SEVERE, "a delivery lane failed", e.getCause());
+                }
             }
         }
         return due.size();
+    }
+
+    /** Messages in one lane are delivered in order: a request's own, else a recipient's, else a conversation's. */
+    private static String lane(OutboundMessage m) {
+        return m.requestId().map(id -> "request:" + id.value())
+                .or(() -> m.recipient().map(r -> "person:" + r.value()))
+                .orElseGet(() -> "conversation:" + m.params().getOrDefault(OutboundMessage.CONVERSATION, ""));
     }
 
     /** Keeps this dispatcher's claims alive while it works through them (a slow platform, a long batch). */
@@ -250,7 +299,7 @@ public final class NotificationDelivery {
 
     /** Routes by the person's preference, else the first channel that knows them. */
     List<ChatChannel> route(Person person) throws DeliveryException {
-        List<ChatChannel> reaching = new java.util.ArrayList<>();
+        List<ChatChannel> reaching = new ArrayList<>();
         boolean preferred = !person.preferredChannels().isEmpty();
         for (ChatChannel c : channels) {
             if ((!preferred || person.preferredChannels().contains(c.name())) && c.reaches(person)) {

@@ -40,6 +40,9 @@ final class InMemoryPorts {
     final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
     final Store store = new Store();
     final List<OutboundMessage> outbox = new ArrayList<>();
+    /** Outbox positions handed out by {@code claimDue} so far, and those marked delivered. */
+    private int claimed;
+    final java.util.Set<Long> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final Map<String, Instant> timers = new LinkedHashMap<>();
     final RecordingProvider provider = new RecordingProvider();
     final LifecycleContext ctx;
@@ -55,13 +58,20 @@ final class InMemoryPorts {
                 }
             }
 
+            /** Claims each message once, in enqueue order; ids are positions in {@code outbox}. */
             @Override
             public List<PendingDelivery> claimDue(Instant now, int limit, Duration lease) {
-                return List.of();
+                List<PendingDelivery> due = new ArrayList<>();
+                for (int i = claimed; i < outbox.size() && due.size() < limit; i++) {
+                    due.add(new PendingDelivery(i, outbox.get(i), 0, Optional.empty()));
+                }
+                claimed += due.size();
+                return due;
             }
 
             @Override
             public void delivered(long id, Instant at) {
+                delivered.add(id);
             }
 
             @Override
