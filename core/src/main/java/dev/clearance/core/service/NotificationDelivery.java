@@ -160,33 +160,70 @@ public final class NotificationDelivery {
 
     private void deliver(PendingDelivery d) {
         OutboundMessage m = d.message();
+        Done done = new Done();
         try {
             Optional<AccessRequest> request = m.requestId().flatMap(id -> ctx.store().find(id));
             Optional<RequestView> view = request.map(views::of);
             if (m.kind() == NotificationKind.REFRESH_COPIES) {
-                refreshCopies(request.orElseThrow(), view.orElseThrow(), m);
+                refreshCopies(request.orElseThrow(), view.orElseThrow(), m, done);
             } else if (!stale(m.kind(), request)) {
-                post(m, view, d.inDoubtSince(), true);
+                post(m, view, d.inDoubtSince(), true, done);
             } else if (d.inDoubtSince().isPresent()) {
                 // NB: a dead dispatcher may have posted it before the request moved on: nothing new is posted, but
                 // that post is recorded, so later updates of the request's copies reach it (and its buttons) too.
-                post(m, view, d.inDoubtSince(), false);
+                post(m, view, d.inDoubtSince(), false, done);
             }
-            ctx.outbox().delivered(d.id(), ctx.now());
+            ctx.transactions().inTransaction(() -> {
+                done.write();
+                ctx.outbox().delivered(d.id(), ctx.now());
+                return null;
+            });
         } catch (DeliveryException e) {
             int attempts = d.attempts() + 1;
             if (e.isRetryable() && attempts < MAX_ATTEMPTS) {
                 Instant next = ctx.now().plus(backoff(attempts, e.retryAfter()));
                 LOG.info(() -> "delivery of " + m.kind() + " (" + m.dedupeKey() + ") failed, retry " + attempts
                         + " at " + next + ": " + e.getMessage());
-                ctx.outbox().retryAt(d.id(), next, e.getMessage());
+                ctx.transactions().inTransaction(() -> {
+                    done.write(); // what did reach a platform before the failure is not posted again
+                    ctx.outbox().retryAt(d.id(), next, e.getMessage());
+                    return null;
+                });
             } else {
+                ctx.transactions().inTransaction(() -> {
+                    done.write();
+                    return null;
+                });
                 giveUp(d, e.getMessage());
             }
         } catch (RuntimeException e) {
             LOG.log(java.util.logging.Level.WARNING, "delivery of " + m.dedupeKey() + " failed unexpectedly", e);
-            ctx.outbox().retryAt(d.id(), ctx.now().plus(backoff(d.attempts() + 1, Optional.empty())),
-                    e.getClass().getSimpleName() + ": " + e.getMessage());
+            Instant next = ctx.now().plus(backoff(d.attempts() + 1, Optional.empty()));
+            String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            try {
+                ctx.transactions().inTransaction(() -> {
+                    done.write();
+                    ctx.outbox().retryAt(d.id(), next, error);
+                    return null;
+                });
+            } catch (RuntimeException writing) {
+                // the failure may have been the write of what was done: at least the retry is kept
+                ctx.outbox().retryAt(d.id(), next, error);
+            }
+        }
+    }
+
+    /**
+     * What one delivery did on the platforms (posts made, copies re-rendered), written in the same transaction as the
+     * message's own outcome: one commit per message instead of one per platform call.
+     */
+    private final class Done {
+        private final List<SentMessage> posted = new ArrayList<>();
+        private final Map<MessageRef, String> rendered = new LinkedHashMap<>();
+
+        void write() {
+            posted.forEach(sent::record);
+            rendered.forEach(sent::rendered);
         }
     }
 
@@ -202,10 +239,10 @@ public final class NotificationDelivery {
     }
 
     /** Posts the message where it is missing; with {@code postIfMissing} false, only records an earlier post found. */
-    private void post(OutboundMessage m, Optional<RequestView> view, Optional<Instant> inDoubtSince, boolean postIfMissing)
-            throws DeliveryException {
+    private void post(OutboundMessage m, Optional<RequestView> view, Optional<Instant> inDoubtSince, boolean postIfMissing,
+                      Done done) throws DeliveryException {
         if (m.recipient().isEmpty()) {
-            postToChannel(m, view, inDoubtSince, postIfMissing);
+            postToChannel(m, view, inDoubtSince, postIfMissing, done);
             return;
         }
         Person person = ctx.directory().person(m.recipient().orElseThrow());
@@ -231,15 +268,12 @@ public final class NotificationDelivery {
             var ref = earlier.isPresent() ? earlier.get() : channel.post(person, n);
             // a found earlier post's content is unknown: no digest, so the next refresh updates it
             String digest = earlier.isPresent() ? null : channel.fingerprint(n).orElse(null);
-            ctx.transactions().inTransaction(() -> {
-                sent.record(new SentMessage(m.requestId().orElse(null), person.email(), m.kind(), ref, m.dedupeKey(), digest));
-                return null;
-            });
+            done.posted.add(new SentMessage(m.requestId().orElse(null), person.email(), m.kind(), ref, m.dedupeKey(), digest));
         }
     }
 
     private void postToChannel(OutboundMessage m, Optional<RequestView> view, Optional<Instant> inDoubtSince,
-                               boolean postIfMissing) throws DeliveryException {
+                               boolean postIfMissing, Done done) throws DeliveryException {
         String platform = m.params().get(OutboundMessage.PLATFORM);
         String conversation = m.params().get(OutboundMessage.CONVERSATION);
         ChatChannel channel = channels.stream().filter(c -> c.name().equals(platform)).findFirst()
@@ -256,13 +290,10 @@ public final class NotificationDelivery {
         Notification n = new Notification(m.kind(), view, Map.of(Notification.DEDUPE_KEY, m.dedupeKey()));
         var ref = earlier.isPresent() ? earlier.get() : channel.postToConversation(conversation, n);
         String digest = earlier.isPresent() ? null : channel.fingerprint(n).orElse(null);
-        ctx.transactions().inTransaction(() -> {
-            sent.record(new SentMessage(m.requestId().orElse(null), null, m.kind(), ref, m.dedupeKey(), digest));
-            return null;
-        });
+        done.posted.add(new SentMessage(m.requestId().orElse(null), null, m.kind(), ref, m.dedupeKey(), digest));
     }
 
-    private void refreshCopies(AccessRequest r, RequestView view, OutboundMessage m) throws DeliveryException {
+    private void refreshCopies(AccessRequest r, RequestView view, OutboundMessage m, Done done) throws DeliveryException {
         DeliveryException retryable = null;
         for (SentMessage copy : sent.liveCopies(r.id())) {
             Optional<ChatChannel> channel = channels.stream().filter(c -> c.name().equals(copy.ref().channel())).findFirst();
@@ -278,10 +309,7 @@ public final class NotificationDelivery {
                     continue; // the copy already shows exactly this: an update would be a wasted platform call
                 }
                 channel.get().update(copy.ref(), n);
-                digest.ifPresent(d -> ctx.transactions().inTransaction(() -> {
-                    sent.rendered(copy.ref(), d);
-                    return null;
-                }));
+                digest.ifPresent(d -> done.rendered.put(copy.ref(), d));
             } catch (DeliveryException e) {
                 if (e.isRetryable()) {
                     retryable = e;
