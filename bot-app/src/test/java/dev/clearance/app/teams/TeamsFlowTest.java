@@ -33,6 +33,29 @@ class TeamsFlowTest extends TeamsTestBase {
         return id;
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    private String conversationRow(String who) {
+        return jdbc.sql("SELECT email || ' ' || conversation_id || ' ' || CAST(updated_at AS VARCHAR(64)) FROM teams_conversation"
+                + " WHERE aad_object_id = ?").param("aad-" + who).query(String.class).single();
+    }
+
+    /** Every activity passes by the stored conversation; only a change to it is written (a click is not a commit more). */
+    @Test
+    void aKnownUsersClicksLeaveTheirStoredConversationAlone() {
+        String first = intake("alice@example.com", "ec2:RebootInstances", "123456789012");
+        String second = intake("alice@example.com", "ec2:StartInstances", "123456789012");
+        settle();
+        invoke("alice", Actions.PROVIDE_JUSTIFICATION, Map.of("requestId", first, "justification", "INC-4711 reboot", "duration", "1h"));
+        String before = conversationRow("alice");
+        assertThat(before).startsWith("alice@example.com a:alice ");
+        advance(Duration.ofMinutes(5));
+        invoke("alice", Actions.PROVIDE_JUSTIFICATION, Map.of("requestId", second, "justification", "INC-4711 start", "duration", "1h"));
+        assertThat(status(second)).isEqualTo("PENDING");
+        assertThat(conversationRow("alice")).as("unchanged, updated_at included").isEqualTo(before);
+    }
+
     @Test
     void approversDecideOnCardsAndEveryCopyIsUpdated() {
         String id = intake("alice@example.com", "s3:DeleteBucket", "123456789012");

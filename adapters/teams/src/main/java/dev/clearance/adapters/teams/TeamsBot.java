@@ -108,6 +108,9 @@ public final class TeamsBot extends ActivityHandler {
                 LOG.warn("member lookup for Teams user {} failed; will retry on their next activity: {}", aad, e.getMessage());
             }
         }
+        if (known.isPresent() && known.get().equals(ref)) {
+            return; // every click comes through here: a write (and its commit) only for what is new
+        }
         conversations.save(ref);
     }
 
