@@ -43,6 +43,7 @@ public final class Bench {
     private final Duration phase;
     private final FakeSlack slack;
     private final WebhookReceiver provider;
+    private final FakeTeams teams;
     private final AtomicInteger unique = new AtomicInteger();
     private final Map<String, List<Double>> clearance = new LinkedHashMap<>();
     private final Map<String, List<Double>> floor = new LinkedHashMap<>();
@@ -53,7 +54,11 @@ public final class Bench {
     private long storedBeforeFill;
     /** Only the revocation-lag runs (for checking a timer change); and arguments passed to each Clearance start. */
     private static boolean revocationsOnly;
+    /** Skips the revocation-lag runs (a quick check of the other figures). */
+    private static boolean noRevocations;
     private static final List<String> appArgs = new ArrayList<>();
+    /** JVM flags for each Clearance start (a profiler: -XX:StartFlightRecording=…). */
+    private static final List<String> appJvmArgs = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
     private Bench(Path repo, int reps, int open, Duration phase) throws IOException {
@@ -64,6 +69,7 @@ public final class Bench {
         this.phase = phase;
         this.slack = new FakeSlack();
         this.provider = new WebhookReceiver();
+        this.teams = new FakeTeams();
     }
 
     public static void main(String[] args) throws Exception {
@@ -78,9 +84,12 @@ public final class Bench {
                 case "--phase-seconds" -> seconds = Integer.parseInt(args[++i]);
                 case "--write-docs" -> writeDocs = true;
                 case "--revocations-only" -> revocationsOnly = true;
+                case "--no-revocations" -> noRevocations = true;
                 case "--app-arg" -> appArgs.add(args[++i]);
+                case "--app-jvm-arg" -> appJvmArgs.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --reps N --open N --phase-seconds S --write-docs");
+                        + "; use --reps N --open N --phase-seconds S --write-docs [--no-revocations --revocations-only"
+                        + " --app-arg A --app-jvm-arg F]");
             }
         }
         Bench bench = new Bench(Path.of("").toAbsolutePath(), reps, open, Duration.ofSeconds(seconds));
@@ -128,6 +137,10 @@ public final class Bench {
                         continue;
                     }
                     measureRest(f, c);
+                    try (Child chatFloor = startChatFloor(floorJar)) {
+                        chatFloor.awaitHealthy(Duration.ofMinutes(2));
+                        measureChat(chatFloor, c);
+                    }
                     if (rep == reps) {
                         storedBeforeFill = stored(c);
                         measureReads(c, 0);
@@ -137,7 +150,9 @@ public final class Bench {
                         measureReads(c, 1);
                         scale(1, "RSS", "MB", c.rssMb());
                         scale(1, "database size", "MB", sizeMb(data));
-                        measureRevocations(c, clearanceJar, data);
+                        if (!noRevocations) {
+                            measureRevocations(c, clearanceJar, data);
+                        }
                     }
                 }
             }
@@ -155,10 +170,12 @@ public final class Bench {
         env.put("CLEARANCE_ACCESS_PROVIDER", "webhook");
         env.put("CLEARANCE_WEBHOOK_URL", provider.url());
         env.put("CLEARANCE_WEBHOOK_SECRET", WebhookReceiver.SECRET);
+        // NB: Teams without Bot Framework tokens, as with Microsoft's local client: the runner plays the Teams service
+        env.put("TEAMS_ALLOW_UNAUTHENTICATED", "true");
         List<String> args = new ArrayList<>(List.of("--clearance.data-dir=" + data,
                 "--clearance.config=" + repo.resolve("config/clearance.example.yml"), "--logging.level.root=WARN"));
         args.addAll(appArgs);
-        return Child.start("clearance", jar, 18491, List.of(), args, env, work);
+        return Child.start("clearance", jar, 18491, appJvmArgs, args, env, work);
     }
 
     // ------------------------------------------------------------------ REST intake against the floor
@@ -239,6 +256,221 @@ public final class Bench {
         }
         add(clearance, "intake sent → requester's DM posted, at 100/s: p50", "ms", h.getValueAtPercentile(50));
         add(clearance, "intake sent → requester's DM posted, at 100/s: p99", "ms", h.getValueAtPercentile(99));
+    }
+
+
+    // ------------------------------------------------------------------ Slack and Teams against bare Bolt and Bot Framework
+
+    /** The floor app with its chat floors on: a Bolt app that only acks, and a Bot Framework adapter that only answers. */
+    private Child startChatFloor(Path jar) throws IOException {
+        return Child.start("floor-chat", jar, 18492, List.of(), List.of("--floor.chat=true",
+                "--floor.slack-signing-secret=" + SIGNING_SECRET, "--floor.slack-api-url=" + slack.apiUrl()), Map.of(), work);
+    }
+
+    static final int CHAT_RATE = 200;
+    /**
+     * Decisions write (vote, audit, request, grant timer, outbox) and then cause a grant and copy updates: at 200/s
+     * they exceed what the 2-core machine can do at all, so they are measured at a rate it sustains.
+     */
+    static final int DECISION_RATE = 50;
+
+    private void measureChat(Child fc, Child c) throws Exception {
+        log("chat: Slack and Teams at " + CHAT_RATE + "/s, decisions at " + DECISION_RATE + "/s");
+        teamsInstall(c, "pat@example.com");
+        LoadGenerator slackAck = new LoadGenerator(200, body -> body.contains("\"response_action\""));
+        LoadGenerator teamsAnswer = new LoadGenerator(200, body -> body.contains("⚠") || body.contains("\\u26a0"));
+        List<String> browsePool = pendingRequests(c, 200, 0);
+        int decisions = (int) (DECISION_RATE * phase.toSeconds());
+        // warm-up, not recorded: both apps compile their paths
+        for (Child app : List.of(fc, c)) {
+            slackAck.fixedRate(i -> slashCommand(app, "pat@example.com", "help"), 100, Duration.ofSeconds(3), 512);
+            slackAck.fixedRate(i -> slackClick(app, browsePool.get(i % browsePool.size())), 100, Duration.ofSeconds(3), 512);
+            teamsAnswer.fixedRate(i -> teamsInvoke(app, browsePool.get(i % browsePool.size()), null), 100, Duration.ofSeconds(3), 512);
+        }
+        awaitQuiet(c);
+        long refusalsBefore = slack.calls.getOrDefault("1", new java.util.concurrent.atomic.AtomicLong()).get();
+        for (Child app : List.of(fc, c)) {
+            Map<String, List<Double>> into = app == fc ? floor : clearance;
+            LoadGenerator.Result help = slackAck.fixedRate(i -> slashCommand(app, "pat@example.com", "help"), CHAT_RATE, phase, 1024);
+            check(app, help);
+            add(into, "Slack `/access help` ack at " + CHAT_RATE + "/s: p50", "ms", help.millis(50));
+            add(into, "Slack `/access help` ack at " + CHAT_RATE + "/s: p99", "ms", help.millis(99));
+            LoadGenerator.Result click = slackAck.fixedRate(i -> slackClick(app, browsePool.get(i % browsePool.size())),
+                    CHAT_RATE, phase, 1024);
+            check(app, click);
+            add(into, "Slack Approve click (opens the decision form) at " + CHAT_RATE + "/s: p50", "ms", click.millis(50));
+            add(into, "Slack Approve click (opens the decision form) at " + CHAT_RATE + "/s: p99", "ms", click.millis(99));
+            LoadGenerator.Result browse = teamsAnswer.fixedRate(i -> teamsInvoke(app, browsePool.get(i % browsePool.size()), null),
+                    CHAT_RATE, phase, 1024);
+            check(app, browse);
+            add(into, "Teams Approve invoke from a list (answers the decision card) at " + CHAT_RATE + "/s: p50", "ms", browse.millis(50));
+            add(into, "Teams Approve invoke from a list (answers the decision card) at " + CHAT_RATE + "/s: p99", "ms", browse.millis(99));
+        }
+        long refusals = slack.calls.getOrDefault("1", new java.util.concurrent.atomic.AtomicLong()).get() - refusalsBefore;
+        if (refusals > 0) {
+            notes.add(refusals + " Slack clicks were refused (told through response_url)");
+        }
+        // decisions: each one approves a request of its own, so each phase gets fresh PENDING requests
+        for (String platform : List.of("Slack", "Teams")) {
+            List<String> toDecide = pendingRequests(c, decisions, platform.equals("Slack") ? DECISION_RATE : 0);
+            Map<String, Long> decidedAt = new java.util.concurrent.ConcurrentHashMap<>();
+            for (Child app : List.of(fc, c)) {
+                Map<String, List<Double>> into = app == fc ? floor : clearance;
+                LoadGenerator.Result r = (platform.equals("Slack") ? slackAck : teamsAnswer).fixedRate(i -> {
+                    String id = toDecide.get(i % toDecide.size());
+                    if (app == c) {
+                        decidedAt.put(id, System.nanoTime());
+                    }
+                    return platform.equals("Slack") ? slackDecision(app, id) : teamsInvoke(app, id, "bench approval");
+                }, DECISION_RATE, phase, 1024);
+                check(app, r);
+                String what = platform.equals("Slack") ? "Slack decision form submitted (approve)" : "Teams Approve with a reason (invoke)";
+                add(into, what + " at " + DECISION_RATE + "/s: p50", "ms", r.millis(50));
+                add(into, what + " at " + DECISION_RATE + "/s: p99", "ms", r.millis(99));
+            }
+            awaitQuiet(c);
+            // the copy of the approval request in pat's Slack DM is updated to show the decision
+            delivery(decidedAt, slack.firstUpdateOf, "D" + FakeSlack.userId("pat@example.com"),
+                    platform + " decision sent → the approver's Slack copy updated (chat.update), at " + DECISION_RATE + "/s");
+        }
+    }
+
+    /**
+     * {@code n} PENDING requests that pat may approve (justified at intake). With a {@code rate}, they arrive at that
+     * fixed rate and the time from each intake to its approval request in pat's Slack DM is recorded.
+     */
+    private List<String> pendingRequests(Child c, int n, int rate) throws Exception {
+        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
+        Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<Integer, Long> sentByIndex = new java.util.concurrent.ConcurrentHashMap<>();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        LoadGenerator.RequestFactory intake = i -> {
+            sentByIndex.put(i, System.nanoTime());
+            return intakeWith(c, ",\"justification\":\"chat bench\",\"duration\":\"1h\"");
+        };
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(rate > 0 ? 64 : 16);
+        try {
+            List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                if (rate > 0) {
+                    long due = start + (long) (i * 1e9 / rate);
+                    while (System.nanoTime() < due) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                    }
+                }
+                all.add(pool.submit(() -> {
+                    HttpResponse<String> r = http.send(intake.apply(index), HttpResponse.BodyHandlers.ofString());
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
+                    if (r.statusCode() != 201 || !m.find()) {
+                        throw new IllegalStateException("intake answered " + r.statusCode() + ": " + r.body());
+                    }
+                    ids.add(m.group(1));
+                    sentAt.put(m.group(1), sentByIndex.get(index));
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : all) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        awaitQuiet(c);
+        if (rate > 0) {
+            delivery(sentAt, slack.firstPostOf, "D" + FakeSlack.userId("pat@example.com"),
+                    "justified intake sent → approval request posted to the approver, at " + rate + "/s");
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /** From each request's start time to the first Slack call on {@code channel} that names it. */
+    private void delivery(Map<String, Long> started, Map<String, Long> arrivals, String channel, String figure) {
+        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
+        int missing = 0;
+        for (Map.Entry<String, Long> e : started.entrySet()) {
+            Long at = arrivals.get(channel + "|" + e.getKey());
+            if (at == null) {
+                missing++;
+            } else {
+                h.recordValue(Math.max(0, (at - e.getValue()) / 1_000_000));
+            }
+        }
+        if (missing > 0) {
+            notes.add(figure + ": " + missing + " of " + started.size() + " never arrived");
+        }
+        add(clearance, figure + ": p50", "ms", h.getValueAtPercentile(50));
+        add(clearance, figure + ": p99", "ms", h.getValueAtPercentile(99));
+    }
+
+    /** A signed Slack interaction ({@code payload=} form), as Slack sends block actions and view submissions. */
+    private HttpRequest slackInteraction(Child app, String payload) {
+        return signedSlack(app, "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8));
+    }
+
+    private String slackUser(String email) {
+        String name = email.substring(0, email.indexOf('@'));
+        return "{\"id\":\"" + FakeSlack.userId(email) + "\",\"username\":\"" + name + "\",\"name\":\"" + name
+                + "\",\"team_id\":\"T0BENCH\"}";
+    }
+
+    /** pat clicks Approve on the approval request in their DM: Clearance checks and opens the decision form. */
+    private HttpRequest slackClick(Child app, String requestId) {
+        String channel = "D" + FakeSlack.userId("pat@example.com");
+        return slackInteraction(app, "{\"type\":\"block_actions\",\"user\":" + slackUser("pat@example.com")
+                + ",\"api_app_id\":\"A0BENCH\",\"token\":\"bench\",\"container\":{\"type\":\"message\",\"message_ts\":\"1700000000.000100\","
+                + "\"channel_id\":\"" + channel + "\",\"is_ephemeral\":false},\"trigger_id\":\"1.2." + unique.incrementAndGet()
+                + "\",\"team\":{\"id\":\"T0BENCH\",\"domain\":\"bench\"},\"channel\":{\"id\":\"" + channel
+                + "\",\"name\":\"directmessage\"},\"response_url\":\"" + slack.responseUrl() + "\",\"actions\":[{\"action_id\":"
+                + "\"clearance.approve\",\"block_id\":\"decide\",\"text\":{\"type\":\"plain_text\",\"text\":\"Approve\"},"
+                + "\"value\":\"" + requestId + "\",\"type\":\"button\",\"action_ts\":\"1700000001.000200\"}]}");
+    }
+
+    /** pat submits the decision form: approve, with a reason. */
+    private HttpRequest slackDecision(Child app, String requestId) {
+        return slackInteraction(app, "{\"type\":\"view_submission\",\"team\":{\"id\":\"T0BENCH\",\"domain\":\"bench\"},\"user\":"
+                + slackUser("pat@example.com") + ",\"api_app_id\":\"A0BENCH\",\"token\":\"bench\",\"trigger_id\":\"1.2."
+                + unique.incrementAndGet() + "\",\"view\":{\"id\":\"V0BENCH\",\"team_id\":\"T0BENCH\",\"type\":\"modal\","
+                + "\"private_metadata\":\"approve:" + requestId + "\",\"callback_id\":\"clearance.decide.modal\",\"state\":"
+                + "{\"values\":{\"reason\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"bench approval\"}}}},"
+                + "\"hash\":\"1700000000.abc\",\"title\":{\"type\":\"plain_text\",\"text\":\"Approve\"},\"blocks\":[]}}");
+    }
+
+    /** The bot added in a person's personal chat (Teams keeps the conversation and, by member lookup, their email). */
+    private void teamsInstall(Child c, String email) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(teamsActivity(c, "{\"type\":\"conversationUpdate\","
+                + "\"membersAdded\":[{\"id\":\"28:bench-bot\"}," + teamsUser(email) + "]," + teamsEnvelope(email) + "}"),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("Teams conversationUpdate answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    private static String teamsUser(String email) {
+        return "{\"id\":\"" + FakeTeams.userId(email) + "\",\"name\":\"" + email + "\",\"aadObjectId\":\""
+                + FakeTeams.aadObjectId(email) + "\"}";
+    }
+
+    private String teamsEnvelope(String email) {
+        return "\"id\":\"a" + unique.incrementAndGet() + "\",\"timestamp\":\"" + Instant.now() + "\",\"channelId\":\"msteams\","
+                + "\"serviceUrl\":\"" + teams.serviceUrl() + "\",\"from\":" + teamsUser(email) + ",\"conversation\":{"
+                + "\"conversationType\":\"personal\",\"tenantId\":\"tenant-bench\",\"id\":\"a:personal-"
+                + FakeTeams.userId(email).substring(3) + "\"},\"recipient\":{\"id\":\"28:bench-bot\",\"name\":\"Clearance\"},"
+                + "\"channelData\":{\"tenant\":{\"id\":\"tenant-bench\"}}";
+    }
+
+    /** pat's Approve (Universal Actions): with a reason it decides; without one it asks for the decision card. */
+    private HttpRequest teamsInvoke(Child app, String requestId, String reason) {
+        String data = "{\"requestId\":\"" + requestId + "\"" + (reason == null ? "" : ",\"reason\":\"" + reason + "\"") + "}";
+        return teamsActivity(app, "{\"type\":\"invoke\",\"name\":\"adaptiveCard/action\",\"value\":{\"action\":{\"type\":"
+                + "\"Action.Execute\",\"title\":\"Approve\",\"verb\":\"clearance.approve\",\"data\":" + data + "}},"
+                + teamsEnvelope("pat@example.com") + "}");
+    }
+
+    private static HttpRequest teamsActivity(Child app, String activity) {
+        return HttpRequest.newBuilder(URI.create(app.url("/api/messages"))).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(activity)).build();
     }
 
     // ------------------------------------------------------------------ reads and idle cost, empty and full
@@ -414,6 +646,11 @@ public final class Bench {
                 + "&command=%2Faccess&text=" + URLEncoder.encode(text, StandardCharsets.UTF_8)
                 + "&api_app_id=A0BENCH&response_url=" + URLEncoder.encode(slack.responseUrl(), StandardCharsets.UTF_8)
                 + "&trigger_id=1.2." + unique.incrementAndGet();
+        return signedSlack(c, body);
+    }
+
+    /** A request to /slack/events signed as Slack signs it (v0 HMAC of timestamp and body). */
+    private static HttpRequest signedSlack(Child c, String body) {
         String ts = Long.toString(System.currentTimeMillis() / 1000);
         return HttpRequest.newBuilder(URI.create(c.url("/slack/events")))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -24,6 +24,10 @@ final class FakeSlack implements AutoCloseable {
     final Map<String, AtomicLong> calls = new java.util.concurrent.ConcurrentHashMap<>();
     /** channel → arrival (System.nanoTime) of its first post: a requester's DM channel is {@code D} + their user id. */
     final Map<String, Long> firstPost = new java.util.concurrent.ConcurrentHashMap<>();
+    /** "channel|request id" → arrival of the first post, and of the first update, that names the request. */
+    final Map<String, Long> firstPostOf = new java.util.concurrent.ConcurrentHashMap<>();
+    final Map<String, Long> firstUpdateOf = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("REQ-[A-Z0-9]+");
 
     FakeSlack() throws IOException {
         this(0);
@@ -84,10 +88,17 @@ final class FakeSlack implements AutoCloseable {
                     + "\",\"team_id\":\"T0BENCH\"}}";
             case "conversations.open" -> "{\"ok\":true,\"channel\":{\"id\":\"D" + form.getOrDefault("users", "X") + "\"}}";
             case "chat.postMessage" -> {
-                firstPost.putIfAbsent(form.getOrDefault("channel", ""), System.nanoTime());
+                long arrived = System.nanoTime();
+                firstPost.putIfAbsent(form.getOrDefault("channel", ""), arrived);
+                noteRequests(firstPostOf, form, arrived);
                 long t = ts.incrementAndGet();
                 yield "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C") + "\",\"ts\":\"" + (t / 1_000_000)
                         + "." + String.format("%06d", t % 1_000_000) + "\"}";
+            }
+            case "chat.update" -> {
+                noteRequests(firstUpdateOf, form, System.nanoTime());
+                yield "{\"ok\":true,\"channel\":\"" + form.getOrDefault("channel", "C") + "\",\"ts\":\""
+                        + form.getOrDefault("ts", "1.0") + "\"}";
             }
             case "views.open", "views.update", "views.push" -> "{\"ok\":true,\"view\":{\"id\":\"V1\",\"hash\":\"h\"}}";
             default -> "{\"ok\":true}";
@@ -100,6 +111,14 @@ final class FakeSlack implements AutoCloseable {
         x.sendResponseHeaders(200, bytes.length);
         x.getResponseBody().write(bytes);
         x.close();
+    }
+
+    private static void noteRequests(Map<String, Long> into, Map<String, String> form, long arrived) {
+        String channel = form.getOrDefault("channel", "");
+        java.util.regex.Matcher m = REQUEST_ID.matcher(form.getOrDefault("blocks", "") + form.getOrDefault("text", ""));
+        while (m.find()) {
+            into.putIfAbsent(channel + "|" + m.group(), arrived);
+        }
     }
 
     private static Map<String, String> form(String body) {

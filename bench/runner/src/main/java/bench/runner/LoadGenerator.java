@@ -42,8 +42,15 @@ public final class LoadGenerator {
 
     private final HttpClient client;
     private final int expectedStatus;
+    /** An answer with the expected status still fails when its body says so (a chat ack that carries a refusal). */
+    private final java.util.function.Predicate<String> refusal;
 
     public LoadGenerator(int expectedStatus) {
+        this(expectedStatus, body -> false);
+    }
+
+    public LoadGenerator(int expectedStatus, java.util.function.Predicate<String> refusal) {
+        this.refusal = refusal;
         // NB: HTTP/1.1 to loopback; the client's own pool opens as many connections as there are requests in flight
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
         this.expectedStatus = expectedStatus;
@@ -124,7 +131,7 @@ public final class LoadGenerator {
 
     private void record(HttpResponse<String> response, Throwable error, AtomicInteger ok, AtomicInteger failed,
                         ConcurrentLinkedQueue<String> failures) {
-        if (error == null && response.statusCode() == expectedStatus) {
+        if (error == null && response.statusCode() == expectedStatus && !refusal.test(response.body())) {
             ok.incrementAndGet();
         } else {
             failed.incrementAndGet();
