@@ -157,7 +157,26 @@ public final class Bench {
                 }
             }
         }
+        // the databases (gigabytes at --open 100000) go; the applications' logs stay for a look afterwards
+        for (Path data : List.of(pristine, work.resolve("rep-1"), work.resolve("rep-2"), work.resolve("rep-3"))) {
+            deleteTree(data);
+        }
+        for (int rep = 4; rep <= reps; rep++) {
+            deleteTree(work.resolve("rep-" + rep));
+        }
+        log("logs in " + work);
         return report(args);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private Child startClearance(Path jar, Path data) throws IOException {
