@@ -65,9 +65,15 @@ class SlackWiring {
         return new SlackChatChannel(api, identities);
     }
 
+    @Bean(destroyMethod = "close")
+    SlackAfterAck slackAfterAck() {
+        return new SlackAfterAck(4);
+    }
+
     @Bean
     App slackApp(Slack slack, ClearanceProperties properties, AccessRequestService service, RequestQueries queries,
-                 RequestViews views, SlackIdentities identities, SlackApi api, FilePolicySource policies) {
+                 RequestViews views, SlackIdentities identities, SlackApi api, FilePolicySource policies,
+                 SlackAfterAck afterAck) {
         ClearanceProperties.Slack s = properties.slack();
         boolean socketMode = s.appToken() != null && !s.appToken().isBlank();
         boolean http = s.signingSecret() != null && !s.signingSecret().isBlank();
@@ -83,7 +89,8 @@ class SlackWiring {
                 .requestVerificationEnabled(false)
                 .sslCheckEnabled(false)
                 .build());
-        new SlackInteractions(service, queries, views, identities, api, () -> policies.current().tree().paths()).register(app);
+        new SlackInteractions(service, queries, views, identities, api, () -> policies.current().tree().paths(), afterAck)
+                .register(app);
         LOG.info("Slack adapter on ({}{}{})", http ? "HTTP at /slack/events" : "", http && socketMode ? ", " : "",
                 socketMode ? "Socket Mode" : "");
         return app;

@@ -36,6 +36,26 @@ class SlackFlowTest extends SlackTestBase {
                 Map.of(SlackIds.REASON_BLOCK, reason), approve ? Map.of(SlackIds.DURATION_BLOCK, "2h") : Map.of()));
     }
 
+    /** Opening a form changes nothing: the click is acked at once and the form opens just after. */
+    @Test
+    void aClickThatOnlyOpensAFormIsAckedBeforeTheFormOpens() {
+        String id = intake("alice@example.com", "ec2:StartInstances", "123456789012");
+        settle();
+        var slowViews = SLACK.server.stubFor(post("/api/views.open").atPriority(1)
+                .willReturn(okJson("{\"ok\":true,\"view\":{\"id\":\"V1\"}}").withFixedDelay(2_000)));
+        try {
+            SlackResponse ack = sendWithoutWaiting(blockAction("UALICE", Actions.PROVIDE_JUSTIFICATION, id),
+                    clock.instant().getEpochSecond(), null);
+            assertThat(ack.status()).isEqualTo(200);
+            assertThat(afterAck.awaitIdle(Duration.ZERO)).as("the form was still opening when the ack came").isFalse();
+            assertThat(afterAck.awaitIdle(Duration.ofSeconds(10))).isTrue();
+            assertThat(SLACK.calls("views.open")).anyMatch(c -> c.get("view").contains(SlackIds.JUSTIFY_MODAL)
+                    && c.get("view").contains(id));
+        } finally {
+            SLACK.server.removeStub(slowViews);
+        }
+    }
+
     @Test
     void requesterJustifiesInAModalApproversDecideInModalsAndEveryCopyIsUpdated() {
         String id = intake("alice@example.com", "s3:DeleteBucket", "123456789012");

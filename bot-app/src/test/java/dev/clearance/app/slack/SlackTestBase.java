@@ -30,6 +30,10 @@ import dev.clearance.cards.slack.SlackIds;
 @TestPropertySource(properties = {"clearance.slack.bot-token=xoxb-test-token",
         "clearance.slack.signing-secret=" + SlackTestBase.SIGNING_SECRET})
 public abstract class SlackTestBase extends TimedAppTest {
+    /** Clicks that only open a form do so just after their ack: each send waits for that work, as Slack's user would. */
+    @org.springframework.beans.factory.annotation.Autowired
+    SlackAfterAck afterAck;
+
     static final String SIGNING_SECRET = "test-signing-secret-0123456789abcdef";
     static final FakeSlack SLACK = new FakeSlack();
     static final JsonMapper JSON = JsonMapper.builder().build();
@@ -59,6 +63,15 @@ public abstract class SlackTestBase extends TimedAppTest {
     }
 
     SlackResponse send(String formBody, long timestamp, String signature) {
+        SlackResponse r = sendWithoutWaiting(formBody, timestamp, signature);
+        if (!afterAck.awaitIdle(java.time.Duration.ofSeconds(10))) {
+            throw new IllegalStateException("a click's work after its ack did not finish");
+        }
+        return r;
+    }
+
+    /** As Slack sees it: the ack only, whatever the click still does after it. */
+    SlackResponse sendWithoutWaiting(String formBody, long timestamp, String signature) {
         String ts = Long.toString(timestamp);
         String sig = signature != null ? signature : sign(SIGNING_SECRET, ts, formBody);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/slack/events"))

@@ -39,7 +39,9 @@ import java.util.function.Supplier;
  * Every Slack interaction, in one place: the {@code /access} command, the buttons and the modal submissions. Each
  * handler maps the Slack user to an email and calls one application service; the service re-checks everything
  * against the store. Handlers only write to the database (chat messages go through the outbox) or open a modal,
- * so they answer well within Slack's three seconds.
+ * so they answer well within Slack's three seconds. A click that only opens or redraws a form is acked first and
+ * does its work just after (on {@code afterAck}); a click or form that changes something is acked only once the
+ * change is stored.
  */
 public final class SlackInteractions {
     private static final Logger LOG = LoggerFactory.getLogger(SlackInteractions.class);
@@ -52,9 +54,12 @@ public final class SlackInteractions {
     private final SlackIdentities identities;
     private final SlackApi api;
     private final Supplier<List<ScopePath>> scopes;
+    private final java.util.concurrent.Executor afterAck;
 
     public SlackInteractions(AccessRequestService service, RequestQueries queries, RequestViews views,
-                             SlackIdentities identities, SlackApi api, Supplier<List<ScopePath>> scopes) {
+                             SlackIdentities identities, SlackApi api, Supplier<List<ScopePath>> scopes,
+                             java.util.concurrent.Executor afterAck) {
+        this.afterAck = afterAck;
         this.service = service;
         this.queries = queries;
         this.views = views;
@@ -65,13 +70,14 @@ public final class SlackInteractions {
 
     public void register(App app) {
         app.command("/access", (req, ctx) -> command(req));
-        app.blockAction(Actions.PROVIDE_JUSTIFICATION, (req, ctx) -> provideJustification(req));
+        app.blockAction(Actions.PROVIDE_JUSTIFICATION, (req, ctx) -> afterAck(() -> provideJustification(req)));
+        // NB: "No thanks" ends the request: its ack is a promise that the change is stored, so it runs before the ack
         app.blockAction(Actions.DECLINE_JUSTIFICATION, (req, ctx) -> declineJustification(req));
-        app.blockAction(Actions.APPROVE, (req, ctx) -> openDecision(req, true));
-        app.blockAction(Actions.DENY, (req, ctx) -> openDecision(req, false));
-        app.blockAction(Actions.EXTEND, (req, ctx) -> openExtension(req));
+        app.blockAction(Actions.APPROVE, (req, ctx) -> afterAck(() -> openDecision(req, true)));
+        app.blockAction(Actions.DENY, (req, ctx) -> afterAck(() -> openDecision(req, false)));
+        app.blockAction(Actions.EXTEND, (req, ctx) -> afterAck(() -> openExtension(req)));
         app.blockAction(java.util.regex.Pattern.compile("^(" + java.util.regex.Pattern.quote(SlackIds.REQUEST_RESOURCE_ACTION) + "|"
-                + java.util.regex.Pattern.quote(SlackIds.REQUEST_ACCOUNT_ACTION) + ")$"), (req, ctx) -> previewPolicy(req));
+                + java.util.regex.Pattern.quote(SlackIds.REQUEST_ACCOUNT_ACTION) + ")$"), (req, ctx) -> afterAck(() -> previewPolicy(req)));
         app.viewSubmission(SlackIds.JUSTIFY_MODAL, this::submitJustification);
         app.viewSubmission(SlackIds.DECIDE_MODAL, this::submitDecision);
         app.viewSubmission(SlackIds.REQUEST_MODAL, this::submitRequest);
@@ -140,6 +146,22 @@ public final class SlackInteractions {
     }
 
     // ------------------------------------------------------------------ buttons
+
+    /**
+     * Acks a click that changes nothing at once and opens (or redraws) its form just after: Slack needs only the ack
+     * in time, and the form's trigger stays valid for three seconds. A refusal still reaches the clicker through the
+     * response_url, as it would from inside the ack.
+     */
+    private Response afterAck(java.util.function.Supplier<Response> work) {
+        afterAck.execute(() -> {
+            try {
+                work.get();
+            } catch (RuntimeException e) {
+                LOG.warn("a Slack click failed after its ack", e);
+            }
+        });
+        return Response.ok();
+    }
 
     Response provideJustification(BlockActionRequest req) {
         var p = req.getPayload();
