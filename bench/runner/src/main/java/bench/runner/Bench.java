@@ -56,6 +56,10 @@ public final class Bench {
     private static boolean revocationsOnly;
     /** Skips the revocation-lag runs (a quick check of the other figures). */
     private static boolean noRevocations;
+    /** Only startup and the REST phases (comparing one setting against another). */
+    private static boolean restOnly;
+    /** Each fake Slack Web API call answers after this long (0: at once). */
+    private static long slackLatencyMillis;
     private static final List<String> appArgs = new ArrayList<>();
     /** JVM flags for each Clearance start (a profiler: -XX:StartFlightRecording=…). */
     private static final List<String> appJvmArgs = new ArrayList<>();
@@ -67,7 +71,7 @@ public final class Bench {
         this.reps = reps;
         this.open = open;
         this.phase = phase;
-        this.slack = new FakeSlack();
+        this.slack = new FakeSlack(0, slackLatencyMillis);
         this.provider = new WebhookReceiver();
         this.teams = new FakeTeams();
     }
@@ -85,10 +89,12 @@ public final class Bench {
                 case "--write-docs" -> writeDocs = true;
                 case "--revocations-only" -> revocationsOnly = true;
                 case "--no-revocations" -> noRevocations = true;
+                case "--rest-only" -> restOnly = true;
+                case "--slack-latency-ms" -> slackLatencyMillis = Long.parseLong(args[++i]);
                 case "--app-arg" -> appArgs.add(args[++i]);
                 case "--app-jvm-arg" -> appJvmArgs.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --reps N --open N --phase-seconds S --write-docs [--no-revocations --revocations-only"
+                        + "; use --reps N --open N --phase-seconds S --write-docs [--rest-only --slack-latency-ms N --no-revocations --revocations-only"
                         + " --app-arg A --app-jvm-arg F]");
             }
         }
@@ -137,6 +143,9 @@ public final class Bench {
                         continue;
                     }
                     measureRest(f, c);
+                    if (restOnly) {
+                        continue;
+                    }
                     try (Child chatFloor = startChatFloor(floorJar)) {
                         chatFloor.awaitHealthy(Duration.ofMinutes(2));
                         measureChat(chatFloor, c);

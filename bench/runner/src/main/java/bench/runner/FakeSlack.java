@@ -29,20 +29,24 @@ final class FakeSlack implements AutoCloseable {
     final Map<String, Long> firstUpdateOf = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("REQ-[A-Z0-9]+");
 
+    /** How long each Web API call takes to answer: 0 on loopback; Slack itself takes tens to hundreds of ms. */
+    private final long latencyMillis;
+
     FakeSlack() throws IOException {
-        this(0);
+        this(0, 0);
     }
 
-    FakeSlack(int port) throws IOException {
+    FakeSlack(int port, long latencyMillis) throws IOException {
+        this.latencyMillis = latencyMillis;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.setExecutor(Executors.newFixedThreadPool(latencyMillis > 0 ? 128 : 8));
         server.start();
     }
 
     /** Standalone, for profiling by hand: {@code java -cp … bench.runner.FakeSlack PORT} (SLACK_API_URL=http://127.0.0.1:PORT/api/). */
     public static void main(String[] args) throws IOException {
-        FakeSlack fake = new FakeSlack(Integer.parseInt(args[0]));
+        FakeSlack fake = new FakeSlack(Integer.parseInt(args[0]), 0);
         System.out.println("fake Slack Web API at " + fake.apiUrl());
     }
 
@@ -72,6 +76,13 @@ final class FakeSlack implements AutoCloseable {
     }
 
     private void answer(HttpExchange x) throws IOException {
+        if (latencyMillis > 0) {
+            try {
+                Thread.sleep(latencyMillis); // the platform's own time to answer, as a real API call takes
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         String path = x.getRequestURI().getPath();
         String method = path.substring(path.lastIndexOf('/') + 1);
         calls.computeIfAbsent(method, m -> new AtomicLong()).incrementAndGet();
