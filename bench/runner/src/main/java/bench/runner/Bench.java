@@ -755,9 +755,12 @@ public final class Bench {
                     .append(fmt(v[1])).append(" ms | ").append(fmt(v[2])).append(" ms |\n"));
         }
         s.append("\nFloors: the REST figures against `bench/bare-app`'s `POST /floor/requests` (Spring Boot web, parses the same JSON, "
-                + "answers 201); startup against the same bare app. Clearance runs with Slack on, against the runner's fake Slack "
-                + "Web API, on H2; every intake has all its effects (policy match, request row, audit, timer, outbox message, "
-                + "Slack DM).\n");
+                + "answers 201); startup against the same bare app; Slack against a Bolt app of the same version that verifies "
+                + "the signature and only acks, and Teams against a Bot Framework adapter of the same version that answers every "
+                + "invoke with a small card (`bench/bare-app` with `floor.chat=true`). Clearance runs with Slack and Teams on, "
+                + "against the runner's fake Slack Web API and Bot Connector, on H2; every intake has all its effects (policy "
+                + "match, request row, audit, timer, outbox message, Slack DM). Delivery figures have no floor: each is the time "
+                + "until the fake platform received the call.\n");
         if (!notes.isEmpty()) {
             s.append("\nFailures seen during the run:\n");
             notes.forEach(n -> s.append("- ").append(n).append('\n'));
