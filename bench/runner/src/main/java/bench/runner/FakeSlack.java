@@ -114,6 +114,11 @@ final class FakeSlack implements AutoCloseable {
             case "views.open", "views.update", "views.push" -> "{\"ok\":true,\"view\":{\"id\":\"V1\",\"hash\":\"h\"}}";
             default -> "{\"ok\":true}";
         };
+        answerJson(x, body);
+    }
+
+    /** A 200 with a JSON body, as the fake platforms answer. */
+    static void answerJson(HttpExchange x, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         x.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
         // one request per connection: the JDK server sometimes left a reused connection without an answer (the

@@ -53,12 +53,7 @@ final class FakeTeams implements AutoCloseable {
         } else {
             body = "{\"id\":\"" + ids.incrementAndGet() + "\"}";
         }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
-        x.getResponseHeaders().add("Connection", "close");
-        x.sendResponseHeaders(200, bytes.length);
-        x.getResponseBody().write(bytes);
-        x.close();
+        FakeSlack.answerJson(x, body);
     }
 
     @Override
