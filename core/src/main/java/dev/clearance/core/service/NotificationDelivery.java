@@ -116,8 +116,8 @@ public final class NotificationDelivery {
                 try {
                     done.get();
                 } catch (ExecutionException e) {
-                    // deliver() handles every failure of a message; what reaches here is a defect, and the
-                    // message's claim runs out and it is delivered again as in doubt
+                    // deliver() handles every failure of a message, so only an Error reaches here; that message
+                    // stays claimed (the heartbeat renews it) until this instance stops, then goes out as in doubt
                     LOG.log(java.util.logging.Level.SEVERE, "a delivery lane failed", e.getCause());
                 }
             }
