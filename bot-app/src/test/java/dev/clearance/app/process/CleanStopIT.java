@@ -63,7 +63,10 @@ class CleanStopIT {
             try (ChildApp again = ChildApp.start(database + "-2", db, dir, env, args)) {
                 Instant deadline = Instant.now().plusSeconds(60);
                 // bounded wait for the restarted process to work off what the first one left for later
-                while (Instant.now().isBefore(deadline) && !(provider.granted().containsAll(approvals) && backlog(again) == 0)) {
+                // NB: "granted" means the grant is recorded, not only that the provider was called: the messages it
+                // causes are enqueued when that transaction commits, a moment after the call
+                while (Instant.now().isBefore(deadline)
+                        && !(provider.granted().containsAll(approvals) && grantsRecorded(again, approvals) && backlog(again) == 0)) {
                     ChildApp.pause(200);
                 }
                 assertThat(provider.granted()).as("every acknowledged approval is granted").containsAll(approvals);
@@ -91,6 +94,17 @@ class CleanStopIT {
     }
 
     /** The running process's outbox backlog, from its Prometheus endpoint (H2 is locked by the process). */
+    private static boolean grantsRecorded(ChildApp app, Set<String> approvals) {
+        for (String id : approvals) {
+            var r = app.api().get("/api/v1/requests/" + id);
+            var grant = r.body().get("grant");
+            if (grant == null || grant.get("grantedAt") == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static long backlog(ChildApp app) {
         String metrics = app.api().unauthenticated(java.net.http.HttpRequest.newBuilder(app.api().uri("/actuator/prometheus"))
                 .GET()).raw();
