@@ -389,13 +389,9 @@ public final class Bench {
                     }
                 }
                 all.add(pool.submit(() -> {
-                    HttpResponse<String> r = http.send(intake.apply(index), HttpResponse.BodyHandlers.ofString());
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-                    if (r.statusCode() != 201 || !m.find()) {
-                        throw new IllegalStateException("intake answered " + r.statusCode() + ": " + r.body());
-                    }
-                    ids.add(m.group(1));
-                    sentAt.put(m.group(1), sentByIndex.get(index));
+                    String id = createdId(http.send(intake.apply(index), HttpResponse.BodyHandlers.ofString()));
+                    ids.add(id);
+                    sentAt.put(id, sentByIndex.get(index));
                     return null;
                 }));
             }
@@ -565,13 +561,8 @@ public final class Bench {
             List<java.util.concurrent.Future<String>> ids = new ArrayList<>();
             for (int i = 0; i < GRANTS; i++) {
                 ids.add(pool.submit(() -> {
-                    HttpResponse<String> r = http.send(intakeWith(c, ",\"justification\":\"revocation bench\",\"duration\":\"15m\""),
-                            HttpResponse.BodyHandlers.ofString());
-                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"").matcher(r.body());
-                    if (r.statusCode() != 201 || !m.find()) {
-                        throw new IllegalStateException("intake answered " + r.statusCode() + ": " + r.body());
-                    }
-                    return m.group(1);
+                    return createdId(http.send(intakeWith(c, ",\"justification\":\"revocation bench\",\"duration\":\"15m\""),
+                            HttpResponse.BodyHandlers.ofString()));
                 }));
             }
             List<String> created = new ArrayList<>();
@@ -595,6 +586,17 @@ public final class Bench {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static final java.util.regex.Pattern CREATED_ID = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+
+    /** The id of the request an intake created; anything but a 201 with an id stops the run. */
+    private static String createdId(HttpResponse<String> r) {
+        java.util.regex.Matcher m = CREATED_ID.matcher(r.body());
+        if (r.statusCode() != 201 || !m.find()) {
+            throw new IllegalStateException("intake answered " + r.statusCode() + ": " + r.body());
+        }
+        return m.group(1);
     }
 
     private HttpRequest intakeWith(Child c, String extra) {
