@@ -58,6 +58,8 @@ public final class Bench {
     private static boolean noRevocations;
     /** Only startup and the REST phases (comparing one setting against another). */
     private static boolean restOnly;
+    /** Only the store-size figures: the empty store, then the same reads after filling it. */
+    private static boolean scaleOnly;
     /** Each fake Slack Web API call answers after this long (0: at once). */
     private static long slackLatencyMillis;
     private static final List<String> appArgs = new ArrayList<>();
@@ -90,11 +92,12 @@ public final class Bench {
                 case "--revocations-only" -> revocationsOnly = true;
                 case "--no-revocations" -> noRevocations = true;
                 case "--rest-only" -> restOnly = true;
+                case "--scale-only" -> scaleOnly = true;
                 case "--slack-latency-ms" -> slackLatencyMillis = Long.parseLong(args[++i]);
                 case "--app-arg" -> appArgs.add(args[++i]);
                 case "--app-jvm-arg" -> appJvmArgs.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --reps N --open N --phase-seconds S --write-docs [--rest-only --slack-latency-ms N --no-revocations --revocations-only"
+                        + "; use --reps N --open N --phase-seconds S --write-docs [--rest-only --scale-only --slack-latency-ms N --no-revocations --revocations-only"
                         + " --app-arg A --app-jvm-arg F]");
             }
         }
@@ -142,13 +145,15 @@ public final class Bench {
                         measureRevocations(c, clearanceJar, data);
                         continue;
                     }
-                    measureRest(f, c);
-                    if (restOnly) {
-                        continue;
-                    }
-                    try (Child chatFloor = startChatFloor(floorJar)) {
-                        chatFloor.awaitHealthy(Duration.ofMinutes(2));
-                        measureChat(chatFloor, c);
+                    if (!scaleOnly) {
+                        measureRest(f, c);
+                        if (restOnly) {
+                            continue;
+                        }
+                        try (Child chatFloor = startChatFloor(floorJar)) {
+                            chatFloor.awaitHealthy(Duration.ofMinutes(2));
+                            measureChat(chatFloor, c);
+                        }
                     }
                     if (rep == reps) {
                         storedBeforeFill = stored(c);

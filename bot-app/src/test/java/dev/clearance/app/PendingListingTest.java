@@ -4,6 +4,7 @@ import dev.clearance.app.support.AppTestBase;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.port.PendingFilter;
 import dev.clearance.core.port.RequestQuery;
 import dev.clearance.core.port.RequestStore;
 import dev.clearance.core.service.LifecycleContext;
@@ -92,6 +93,30 @@ class PendingListingTest extends AppTestBase {
     }
 
     @Test
+    void aFullBatchAmongTheNewestRowsIsTheFirstBatchAndOtherwiseTheWholeStoreIsAsked() {
+        openMany(30);
+        UserEmail root = UserEmail.of("root@example.com"); // admin of everything: the newest rows hold a full batch
+        UserEmail bob = UserEmail.of("bob@example.com");   // approver at org/sandbox: a quarter of the requests
+        for (UserEmail viewer : List.of(root, bob)) {
+            List<String> all = store.pendingCandidates(queries.pendingFilter(viewer), Optional.empty(), 100_000)
+                    .stream().map(r -> r.id().value()).toList();
+            List<String> paged = new ArrayList<>();
+            Optional<PendingFilter.After> after = Optional.empty();
+            while (true) {
+                List<AccessRequest> batch = store.pendingCandidates(queries.pendingFilter(viewer), after, 3);
+                batch.forEach(r -> paged.add(r.id().value()));
+                if (batch.size() < 3) {
+                    break;
+                }
+                AccessRequest last = batch.get(batch.size() - 1);
+                after = Optional.of(new PendingFilter.After(last.createdAt(), last.id()));
+            }
+            assertThat(paged).as("batches of 3 for %s", viewer).containsExactlyElementsOf(all);
+            assertThat(all).as("candidates for %s", viewer).isNotEmpty();
+        }
+    }
+
+    @Test
     void everyoneSeesExactlyWhatTheDecisionRulesAllow() {
         openMany(48);
         advance(Duration.ofMinutes(45)); // escalations: approvers of the scopes above become eligible
@@ -107,6 +132,12 @@ class PendingListingTest extends AppTestBase {
             }
             assertThat(queries.pendingFor(viewer, 100_000)).extracting(r -> r.id().value())
                     .as("pending for %s", who).containsExactlyElementsOf(expected);
+            // short pages: the store's first try reads only the newest rows, and must give the same answer
+            for (int limit : List.of(1, 2, 5)) {
+                assertThat(queries.pendingFor(viewer, limit)).extracting(r -> r.id().value())
+                        .as("first %d pending for %s", limit, who)
+                        .containsExactlyElementsOf(expected.subList(0, Math.min(limit, expected.size())));
+            }
         }
     }
 }
