@@ -1,13 +1,23 @@
 package dev.clearance.app;
 
+import dev.clearance.adapters.access.aws.IdentityCenterAccessProvider;
+import dev.clearance.adapters.access.aws.IdentityCenterSettings;
+import dev.clearance.adapters.access.aws.PermissionSets;
 import dev.clearance.app.config.PolicyFileException;
 import dev.clearance.app.config.PolicyFileLoader;
 import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.Policy;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 @SpringBootApplication
 public class ClearanceApplication {
@@ -57,23 +67,69 @@ public class ClearanceApplication {
         return 1;
     }
 
-    /** {@code validate-config FILE...}: checks policy files without starting anything; exit 0 when all are valid. */
+    /**
+     * {@code validate-config [--check-aws] FILE...}: checks policy files without starting anything; exit 0 when all are
+     * valid. With {@code --check-aws}, each permission set a policy grants is also looked up in IAM Identity Center
+     * (DescribePermissionSet), with the same AWS settings as the aws-identity-center provider.
+     */
     static int validate(String[] args, PrintStream out, PrintStream err) {
-        if (args.length < 2) {
-            err.println("usage: java -jar clearance.jar validate-config FILE [FILE...]");
+        List<String> files = new ArrayList<>(List.of(args).subList(1, args.length));
+        boolean checkAws = files.remove("--check-aws");
+        if (files.isEmpty()) {
+            err.println("usage: java -jar clearance.jar validate-config [--check-aws] FILE [FILE...]");
             return 2;
         }
         int failures = 0;
-        for (int i = 1; i < args.length; i++) {
+        for (String file : files) {
             try {
-                ClearanceConfig c = PolicyFileLoader.load(Path.of(args[i]));
-                out.println("OK " + args[i] + ": " + c.policies().size() + " policies, " + c.tree().paths().size()
+                ClearanceConfig c = PolicyFileLoader.load(Path.of(file));
+                out.println("OK " + file + ": " + c.policies().size() + " policies, " + c.tree().paths().size()
                         + " scopes, " + c.groups().size() + " groups, " + c.users().size() + " users");
+                if (checkAws) {
+                    failures += checkPermissionSets(file, c, out, err);
+                }
             } catch (PolicyFileException e) {
                 failures++;
                 err.println("FAIL " + e.getMessage());
+            } catch (IllegalStateException | IllegalArgumentException e) {
+                failures++;
+                err.println("FAIL " + file + ": " + e.getMessage());
             }
         }
         return failures == 0 ? 0 : 1;
+    }
+
+    /** DescribePermissionSet for each permission set the file's policies grant; the number that failed. */
+    private static int checkPermissionSets(String file, ClearanceConfig c, PrintStream out, PrintStream err) {
+        Map<String, List<String>> usedBy = new LinkedHashMap<>();
+        List<Policy> all = new ArrayList<>(c.policies());
+        all.add(c.defaultPolicy());
+        for (Policy p : all) {
+            String arn = p.grant().get(PermissionSets.ATTRIBUTE);
+            if (arn != null) {
+                usedBy.computeIfAbsent(arn, k -> new ArrayList<>()).add(p.name());
+            }
+        }
+        if (usedBy.isEmpty()) {
+            out.println("OK " + file + ": no policy grants a permission set; nothing to look up in AWS");
+            return 0;
+        }
+        IdentityCenterAccessProvider aws = IdentityCenterAccessProvider.forChecks(new IdentityCenterSettings(
+                Optional.ofNullable(System.getenv("CLEARANCE_AWS_INSTANCE_ARN")),
+                Optional.ofNullable(System.getenv("CLEARANCE_AWS_IDENTITY_STORE_ID")),
+                Optional.ofNullable(System.getenv("CLEARANCE_AWS_USER_ATTRIBUTE")).filter(v -> !v.isBlank()).orElse("userName"),
+                Duration.ofSeconds(1), 1));
+        int failures = 0;
+        for (Map.Entry<String, List<String>> e : usedBy.entrySet()) {
+            Optional<String> problem = aws.checkPermissionSet(e.getKey());
+            if (problem.isPresent()) {
+                failures++;
+                err.println("FAIL " + file + ": policy " + String.join(", ", e.getValue()) + ": permission set " + problem.get());
+            } else {
+                out.println("OK " + file + ": permission set " + e.getKey() + " exists in " + aws.instanceArn()
+                        + " (policy " + String.join(", ", e.getValue()) + ")");
+            }
+        }
+        return failures;
     }
 }

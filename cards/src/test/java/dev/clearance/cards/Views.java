@@ -70,6 +70,7 @@ public final class Views {
                 reason, grant, grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700)) : Optional.empty(),
                 grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700 + 7200))
                         : extensionOf.isPresent() ? Optional.of(T0.plusSeconds(3 * 3600)) : Optional.empty(), audit,
-                status == Status.PENDING ? List.of("pat@example.com", "pia@example.com") : List.of(), extensionOf);
+                status == Status.PENDING ? List.of("pat@example.com", "pia@example.com") : List.of(), extensionOf,
+                grant == GrantState.ACTIVE ? Optional.of("grant: assignment creation 1ce4f56b-7d2a-4c3e-9f10-2b3c4d5e6f70") : Optional.empty());
     }
 }

@@ -22,8 +22,9 @@ class PolicyController {
     record StepJson(String name, int required, List<String> approvers) {
     }
 
+    /** @param cannotGrant why the access provider could not grant this access (a request for it is refused); null when it can */
     record ResolveJson(String policy, String maxDuration, boolean justificationRequired, boolean selfApprovalAllowed,
-                       String scope, List<StepJson> steps) {
+                       String scope, List<StepJson> steps, String cannotGrant) {
     }
 
     /** Dry run: which policy applies to this access and who would approve it. Creates nothing. */
@@ -32,6 +33,7 @@ class PolicyController {
                         @RequestParam(required = false) String account, @RequestParam(required = false) String scope) {
         PolicyPreview p = queries.resolve(requester, resource, account, Optional.ofNullable(scope));
         return new ResolveJson(p.policy(), p.maxDuration().toString(), p.justificationRequired(), p.selfApprovalAllowed(),
-                p.scope(), p.steps().stream().map(s -> new StepJson(s.name(), s.required(), s.approvers())).toList());
+                p.scope(), p.steps().stream().map(s -> new StepJson(s.name(), s.required(), s.approvers())).toList(),
+                p.cannotGrant().orElse(null));
     }
 }

@@ -30,7 +30,8 @@ record RequestJson(String id, String status, String requester, String requesterN
     record Approval(String approver, Instant at, String reason, String duration) {
     }
 
-    record Grant(String state, Instant grantedAt, Instant expiresAt) {
+    /** @param providerReference the access provider's own ids for what it did (e.g. assignment request ids) */
+    record Grant(String state, Instant grantedAt, Instant expiresAt, String providerReference) {
     }
 
     record Audit(Instant at, String actor, String from, String to, String reason) {
@@ -49,7 +50,8 @@ record RequestJson(String id, String status, String requester, String requesterN
                 r.justification().orElse(null), r.status().name().equals("PENDING") ? r.currentStep() + 1 : null, steps,
                 r.escalationLevel(), r.createdAt(), r.justificationDeadline().orElse(null), r.pendingDeadline().orElse(null),
                 r.decidedBy().orElse(null), r.decidedAt().orElse(null), r.decisionReason().orElse(null),
-                new Grant(r.grantState().name(), r.grantedAt().orElse(null), r.expiresAt().orElse(null)),
+                new Grant(r.grantState().name(), r.grantedAt().orElse(null), r.expiresAt().orElse(null),
+                        r.providerReference().orElse(null)),
                 withAudit ? r.history().stream().map(RequestJson::audit).toList() : null,
                 r.extensionOf().map(dev.clearance.core.model.RequestId::value).orElse(null));
     }

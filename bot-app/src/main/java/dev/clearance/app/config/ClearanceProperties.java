@@ -15,7 +15,7 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
                                   Chat chat, Slack slack, Teams teams) {
     public ClearanceProperties {
         api = api == null ? new Api(List.of(), null) : api;
-        accessProvider = accessProvider == null ? new AccessProvider("none", null) : accessProvider;
+        accessProvider = accessProvider == null ? new AccessProvider("none", null, null) : accessProvider;
         outbox = outbox == null ? new Outbox(Duration.ofMillis(250), 50, 8) : outbox;
         chat = chat == null ? new Chat(new Log("auto")) : chat;
         slack = slack == null ? new Slack(null, null, null, null) : slack;
@@ -30,8 +30,18 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
     public record Api(List<String> tokens, String tokensFile) {
     }
 
-    /** @param type {@code none} (store only) or {@code webhook} */
-    public record AccessProvider(String type, Webhook webhook) {
+    /** @param type {@code none} (store only), {@code webhook} or {@code aws-identity-center} */
+    public record AccessProvider(String type, Webhook webhook, Aws aws) {
+    }
+
+    /**
+     * The aws-identity-center provider; region and credentials come from the AWS SDK's default chains.
+     *
+     * @param instanceArn     {@code CLEARANCE_AWS_INSTANCE_ARN}; empty: the one instance ListInstances returns
+     * @param identityStoreId {@code CLEARANCE_AWS_IDENTITY_STORE_ID}; empty: that instance's
+     * @param userAttribute   {@code CLEARANCE_AWS_USER_ATTRIBUTE}: userName (default) or emails.value
+     */
+    public record Aws(String instanceArn, String identityStoreId, String userAttribute, Duration pollInterval, Integer polls) {
     }
 
     /** @param secret HMAC key ({@code CLEARANCE_WEBHOOK_SECRET}); or {@code secretFile} */

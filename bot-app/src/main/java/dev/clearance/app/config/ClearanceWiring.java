@@ -2,9 +2,14 @@ package dev.clearance.app.config;
 
 import dev.clearance.adapters.access.NoneAccessProvider;
 import dev.clearance.adapters.access.WebhookAccessProvider;
+import dev.clearance.adapters.access.aws.IdentityCenterAccessProvider;
+import dev.clearance.adapters.access.aws.IdentityCenterSettings;
+import dev.clearance.adapters.access.aws.PermissionSets;
+import dev.clearance.app.access.JdbcAssignmentLedger;
 import dev.clearance.app.chat.LogChatChannel;
 import dev.clearance.app.metrics.MicrometerLifecycleMetrics;
 import dev.clearance.app.store.SpringTransactions;
+import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.ConfiguredDirectory;
 import dev.clearance.core.port.AccessProvider;
 import dev.clearance.core.port.ChatChannel;
@@ -36,6 +41,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /** The composition root: every port gets its implementation here, and nowhere else. */
 @Configuration(proxyBeanMethods = false)
@@ -84,8 +90,8 @@ public class ClearanceWiring {
     }
 
     @Bean
-    AccessRequestService accessRequestService(LifecycleContext ctx) {
-        return new AccessRequestService(ctx);
+    AccessRequestService accessRequestService(LifecycleContext ctx, AccessProvider provider) {
+        return new AccessRequestService(ctx, provider);
     }
 
     @Bean
@@ -94,8 +100,8 @@ public class ClearanceWiring {
     }
 
     @Bean
-    RequestQueries requestQueries(LifecycleContext ctx) {
-        return new RequestQueries(ctx);
+    RequestQueries requestQueries(LifecycleContext ctx, AccessProvider provider) {
+        return new RequestQueries(ctx, provider);
     }
 
     @Bean
@@ -121,7 +127,8 @@ public class ClearanceWiring {
     }
 
     @Bean
-    AccessProvider accessProvider(ClearanceProperties properties, Clock clock) {
+    AccessProvider accessProvider(ClearanceProperties properties, Clock clock, JdbcClient jdbc,
+                                  PlatformTransactionManager transactions, FilePolicySource policies) {
         String type = properties.accessProvider().type() == null ? "none"
                 : properties.accessProvider().type().trim().toLowerCase(Locale.ROOT);
         switch (type) {
@@ -146,8 +153,43 @@ public class ClearanceWiring {
                 return new WebhookAccessProvider(w.url(), secret.getBytes(StandardCharsets.UTF_8), clock,
                         w.timeout() == null ? Duration.ofSeconds(10) : w.timeout());
             }
+            case IdentityCenterAccessProvider.NAME -> {
+                requirePermissionSets(policies);
+                IdentityCenterAccessProvider provider = IdentityCenterAccessProvider.fromEnvironment(
+                        new JdbcAssignmentLedger(jdbc, transactions, clock), identityCenterSettings(properties), clock);
+                LOG.info("access provider: aws-identity-center, instance {}, identity store {}", provider.instanceArn(),
+                        provider.identityStoreId());
+                return provider;
+            }
             default -> throw new IllegalStateException("clearance.access-provider.type (CLEARANCE_ACCESS_PROVIDER) is '"
-                    + type + "': use none or webhook");
+                    + type + "': use none, webhook or aws-identity-center");
         }
+    }
+
+    /** With aws-identity-center every policy must say what it grants: one that does not could never be granted. */
+    private static void requirePermissionSets(FilePolicySource policies) {
+        ClearanceConfig config = policies.current();
+        List<String> missing = new java.util.ArrayList<>();
+        config.policies().stream().filter(p -> !p.grant().containsKey(PermissionSets.ATTRIBUTE))
+                .forEach(p -> missing.add("policies[" + p.name() + "].grant"));
+        if (!config.defaultPolicy().grant().containsKey(PermissionSets.ATTRIBUTE)) {
+            missing.add("default-policy.grant");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("clearance.access-provider.type (CLEARANCE_ACCESS_PROVIDER) is aws-identity-center,"
+                    + " but " + String.join(", ", missing) + " in " + policies.path() + " name no permission set: add"
+                    + " grant: {permission-set: arn:aws:sso:::permissionSet/ssoins-…/ps-…} to each");
+        }
+    }
+
+    static IdentityCenterSettings identityCenterSettings(ClearanceProperties properties) {
+        ClearanceProperties.Aws aws = properties.accessProvider().aws();
+        if (aws == null) {
+            return IdentityCenterSettings.defaults();
+        }
+        IdentityCenterSettings d = IdentityCenterSettings.defaults();
+        return new IdentityCenterSettings(Optional.ofNullable(aws.instanceArn()), Optional.ofNullable(aws.identityStoreId()),
+                aws.userAttribute() == null || aws.userAttribute().isBlank() ? d.userAttributePath() : aws.userAttribute().strip(),
+                aws.pollInterval() == null ? d.pollInterval() : aws.pollInterval(), aws.polls() == null ? d.polls() : aws.polls());
     }
 }

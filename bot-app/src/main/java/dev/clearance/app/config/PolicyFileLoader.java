@@ -1,5 +1,6 @@
 package dev.clearance.app.config;
 
+import dev.clearance.adapters.access.aws.PermissionSets;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.model.ScopePath;
@@ -97,6 +98,16 @@ public final class PolicyFileLoader {
         ApproverTree tree = scopes(sections.get("scopes"), top, groups);
         Policy defaultPolicy = defaultPolicy(sections.get("default-policy"));
         List<Policy> policies = policies(sections.get("policies"), groups);
+        boolean grantsPermissionSets = !defaultPolicy.grant().isEmpty() || policies.stream().anyMatch(p -> !p.grant().isEmpty());
+        if (grantsPermissionSets) {
+            // the request's account is where the permission set is assigned: an AWS account id
+            for (ScopePath path : tree.paths()) {
+                for (String account : tree.scope(path).map(Scope::accounts).orElse(Set.of())) {
+                    PermissionSets.accountProblem(account).ifPresent(p -> problem(sections.get("scopes"),
+                            "scopes[" + path + "].accounts", p));
+                }
+            }
+        }
         if (!problems.isEmpty()) {
             throw new PolicyFileException(file, problems);
         }
@@ -290,8 +301,9 @@ public final class PolicyFileLoader {
         if (node == null) {
             return Policy.defaultPolicy(AccessDuration.UNTIL_REVOKED);
         }
-        Map<String, Node> m = mapping(node, "default-policy", Set.of("max-duration"));
-        return Policy.defaultPolicy(maxDuration(m.get("max-duration"), "default-policy.max-duration"));
+        Map<String, Node> m = mapping(node, "default-policy", Set.of("max-duration", "grant"));
+        return Policy.defaultPolicy(maxDuration(m.get("max-duration"), "default-policy.max-duration"),
+                grant(m.get("grant"), "default-policy.grant"));
     }
 
     private List<Policy> policies(Node node, Map<String, Set<UserEmail>> groups) {
@@ -301,7 +313,7 @@ public final class PolicyFileLoader {
         }
         Set<String> names = new HashSet<>(Set.of(Policy.DEFAULT_NAME));
         for (Node item : sequence(node, "policies")) {
-            Map<String, Node> m = mapping(item, "policies[]", Set.of("name", "match", "max-duration", "self-approval", "steps"));
+            Map<String, Node> m = mapping(item, "policies[]", Set.of("name", "match", "max-duration", "self-approval", "steps", "grant"));
             if (!m.containsKey("name")) {
                 problem(item, "policies[].name", "each policy needs a name");
                 continue;
@@ -336,11 +348,38 @@ public final class PolicyFileLoader {
                 }
             }
             List<PolicyStep> steps = steps(m.get("steps"), item, key, groups);
+            Map<String, String> grant = grant(m.get("grant"), key + ".grant");
+            if (!grant.isEmpty() && account.isPresent() && !account.get().toString().contains("*")
+                    && !account.get().toString().contains("?")) {
+                PermissionSets.accountProblem(account.get().toString())
+                        .ifPresent(p -> problem(m.get("match"), key + ".match.account", p));
+            }
             if (!steps.isEmpty()) {
-                policies.add(new Policy(name, resource, account, max, selfApproval, steps));
+                policies.add(new Policy(name, resource, account, max, selfApproval, steps, grant));
             }
         }
         return policies;
+    }
+
+    /**
+     * What a policy grants, in the access provider's terms. The one known today is {@code permission-set} (an IAM
+     * Identity Center permission set ARN, for the aws-identity-center provider); its format is checked here.
+     */
+    private Map<String, String> grant(Node node, String key) {
+        if (node == null) {
+            return Map.of();
+        }
+        Map<String, Node> m = mapping(node, key, Set.of(PermissionSets.ATTRIBUTE));
+        Map<String, String> grant = new java.util.LinkedHashMap<>();
+        if (m.containsKey(PermissionSets.ATTRIBUTE)) {
+            String arn = scalar(m.get(PermissionSets.ATTRIBUTE), key + "." + PermissionSets.ATTRIBUTE);
+            PermissionSets.arnProblem(arn).ifPresent(p -> problem(m.get(PermissionSets.ATTRIBUTE),
+                    key + "." + PermissionSets.ATTRIBUTE, p));
+            grant.put(PermissionSets.ATTRIBUTE, arn);
+        } else {
+            problem(node, key, "name what to grant: permission-set: arn:aws:sso:::permissionSet/ssoins-…/ps-…");
+        }
+        return grant;
     }
 
     private List<PolicyStep> steps(Node node, Node policy, String key, Map<String, Set<UserEmail>> groups) {

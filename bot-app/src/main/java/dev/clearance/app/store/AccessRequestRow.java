@@ -38,6 +38,7 @@ class AccessRequestRow {
     Instant grantedAt;
     Instant expiresAt;
     String revocationReason;
+    String providerReference;
     String idempotencyKey;
     String activeKey;
     String extensionOf;

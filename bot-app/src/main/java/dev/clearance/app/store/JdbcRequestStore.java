@@ -262,6 +262,7 @@ public class JdbcRequestStore implements RequestStore {
         row.grantedAt = r.grantedAt().orElse(null);
         row.expiresAt = r.expiresAt().orElse(null);
         row.revocationReason = r.revocationReason().orElse(null);
+        row.providerReference = r.providerReference().orElse(null);
         row.idempotencyKey = r.idempotencyKey();
         row.activeKey = r.uniquenessKey().orElse(null);
         row.extensionOf = r.extensionOf().map(RequestId::value).orElse(null);
@@ -288,7 +289,7 @@ public class JdbcRequestStore implements RequestStore {
                 .pendingDeadline(row.pendingDeadline).decidedBy(row.decidedBy).decidedAt(row.decidedAt)
                 .decisionReason(row.decisionReason).grantState(GrantState.valueOf(row.grantState))
                 .providerAttempts(row.providerAttempts).grantedAt(row.grantedAt).expiresAt(row.expiresAt)
-                .revocationReason(row.revocationReason).idempotencyKey(row.idempotencyKey)
+                .revocationReason(row.revocationReason).providerReference(row.providerReference).idempotencyKey(row.idempotencyKey)
                 .extensionOf(row.extensionOf == null ? null : new RequestId(row.extensionOf))
                 .votes(voteList).history(history)
                 .restore();

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PolicyFileSchemaTest {
     private static final Path SCHEMA = Path.of("../config/clearance.schema.json");
     private static final List<Path> SHIPPED = List.of(Path.of("../config/clearance.example.yml"),
-            Path.of("../config/clearance.playground.yml"), Path.of("src/test/resources/process/short-intervals.yml"));
+            Path.of("../config/clearance.playground.yml"), Path.of("src/test/resources/process/short-intervals.yml"),
+            Path.of("src/test/resources/aws/clearance-aws.yml"));
 
     private static final String VALID = """
             intervals: {pending-window: 24h, grant-attempts: 5, expiry-notice: 10m}
@@ -79,6 +80,16 @@ class PolicyFileSchemaTest {
     }
 
     @Test
+    void aPermissionSetIsAssignedOnAnAccountSoScopeAccountsMustBeAwsAccountIds() {
+        // the schema cannot see across sections; the loader can
+        String granting = VALID.replace("    max-duration: 8h\n", "    max-duration: 8h\n    grant: {permission-set: \""
+                + "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-aaaabbbbccccdddd\"}\n");
+        assertThatThrownBy(() -> PolicyFileLoader.parse("short-account.yml", granting))
+                .isInstanceOf(PolicyFileException.class).hasMessageContaining("scopes[org/prod].accounts")
+                .hasMessageContaining("'111' is not an AWS account id (12 digits)");
+    }
+
+    @Test
     void eachBrokenFileFailsBothTheSchemaAndTheLoader() {
         Map<String, String> broken = new LinkedHashMap<>();
         broken.put("unknown top-level key", VALID + "colour: blue\n");
@@ -110,6 +121,14 @@ class PolicyFileSchemaTest {
         broken.put("approver that is neither email nor group", VALID.replace("approvers: [group:sec]", "approvers: [sec]"));
         broken.put("unknown key in default-policy", VALID.replace("default-policy: {max-duration: 1d}",
                 "default-policy: {max-duration: 1d, steps: []}"));
+        String granting = VALID.replace("    max-duration: 8h\n", "    max-duration: 8h\n    grant: {permission-set: \""
+                + "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-aaaabbbbccccdddd\"}\n");
+        assertThat(schemaErrors(granting.replace("\"111\"", "\"111122223333\""))).as("a policy granting a permission set").isEmpty();
+        PolicyFileLoader.parse("granting.yml", granting.replace("\"111\"", "\"111122223333\""));
+        broken.put("not a permission set ARN", VALID.replace("    max-duration: 8h\n", "    max-duration: 8h\n"
+                + "    grant: {permission-set: \"arn:aws:iam::111122223333:role/Admin\"}\n"));
+        broken.put("unknown key in a grant", VALID.replace("default-policy: {max-duration: 1d}",
+                "default-policy: {max-duration: 1d, grant: {role: admin}}"));
         broken.forEach((what, yaml) -> {
             assertThat(schemaErrors(yaml)).as("schema on: " + what).isNotEmpty();
             assertThatThrownBy(() -> PolicyFileLoader.parse(what + ".yml", yaml)).as("loader on: " + what)

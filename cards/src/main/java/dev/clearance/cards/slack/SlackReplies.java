@@ -72,6 +72,7 @@ public final class SlackReplies {
         blocks.add(header(Titles.of(v) + " · " + v.id()));
         blocks.add(section(SlackMessages.outcome(v)));
         blocks.add(fields(SlackMessages.details(v)));
+        v.providerReference().ifPresent(ref -> blocks.add(section("*Provider reference*\n" + esc(ref))));
         v.justification().ifPresent(j -> blocks.add(section("*Justification*\n" + Blocks.quote(j, 2800))));
         List<AuditEvent> audit = v.audit();
         int from = Math.max(0, audit.size() - Texts.AUDIT_LINES);
@@ -92,6 +93,8 @@ public final class SlackReplies {
             sb.append("\n").append(i + 1).append(". ").append(esc(s.name())).append(": ").append(s.required())
                     .append(" of ").append(esc(String.join(", ", s.approvers())));
         }
+        p.cannotGrant().ifPresent(why -> sb.append("\n:warning: *Cannot be granted*: ").append(esc(why))
+                .append(". A request for it is refused."));
         return text(sb.toString());
     }
 }

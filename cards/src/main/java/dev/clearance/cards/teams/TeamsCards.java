@@ -179,6 +179,7 @@ public final class TeamsCards {
         body.add(title(Titles.of(v) + " · " + v.id()));
         body.add(text(outcome(v), "Default", false));
         body.add(facts(details(v, true)));
+        v.providerReference().ifPresent(ref -> body.add(text("**Provider reference:** " + ref, "Default", true)));
         List<AuditEvent> audit = v.audit();
         int from = Math.max(0, audit.size() - Texts.AUDIT_LINES);
         StringBuilder trail = new StringBuilder("**Audit trail**" + (from > 0 ? " (last " + Texts.AUDIT_LINES + " of " + audit.size() + ")" : ""));
@@ -227,6 +228,8 @@ public final class TeamsCards {
             sb.append("\n\n").append(i + 1).append(". ").append(s.name()).append(": ").append(s.required()).append(" of ")
                     .append(String.join(", ", s.approvers()));
         }
+        p.cannotGrant().ifPresent(why -> sb.append("\n\n⚠️ **Cannot be granted**: ").append(why)
+                .append(". A request for it is refused."));
         return message(sb.toString());
     }
 

@@ -20,6 +20,9 @@ public final class TextRenderer {
             return switch (n.kind()) {
                 case SERVICE_DISABLED -> "The service " + n.param("service") + " is disabled in account " + n.param("account")
                         + ". Access to it cannot be requested.";
+                case CANNOT_GRANT -> cannotGrant(n);
+                case ADMIN_CANNOT_GRANT -> "ALERT: access for " + n.param("requester") + " (" + n.param("resource") + " in account "
+                        + n.param("account") + ") cannot be granted, so the request was refused: " + n.param("reason");
                 default -> n.kind().name();
             };
         }
@@ -67,6 +70,7 @@ public final class TextRenderer {
             case ACCESS_ENDED -> "Your access to " + v.resource() + " in " + v.account() + " has ended (" + n.param("reason")
                     + "). To use it again, request access again.";
             case SERVICE_DISABLED -> "The service " + n.param("service") + " is disabled in account " + n.param("account") + ".";
+            case CANNOT_GRANT, ADMIN_CANNOT_GRANT -> cannotGrant(n);
             case EXPIRY_NOTICE -> v.mayExtend()
                     ? "Your access to " + v.resource() + " in " + v.account() + " ends at " + v.expiresAt().map(Texts::time).orElse("?")
                     + " (" + v.id() + "). Need more time? Ask for an extension."
@@ -77,6 +81,11 @@ public final class TextRenderer {
                     + ") keeps failing; retrying until it succeeds: " + n.param("error");
             case ADMIN_DELIVERY_FAILED -> "ALERT: " + v.id() + ": " + n.param("error");
         };
+    }
+
+    private static String cannotGrant(Notification n) {
+        return "Access to " + n.param("resource") + " in account " + n.param("account") + " cannot be granted to "
+                + n.param("requester") + ", so no request was made: " + n.param("reason") + ". Your admins were told.";
     }
 
     private static String approval(RequestView v) {

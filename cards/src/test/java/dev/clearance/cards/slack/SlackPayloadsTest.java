@@ -53,6 +53,10 @@ class SlackPayloadsTest {
                 AccessDuration.parse("8h"), true, false, "org/prod", List.of(
                 new PolicyPreview.StepPreview("Security review", 2, List.of("sam@example.com", "sue@example.com", "sid@example.com")),
                 new PolicyPreview.StepPreview("Account owner", 1, List.of("pat@example.com", "pia@example.com"))))));
+        p.put("reply_whoapproves_cannot_grant", SlackReplies.whoApproves("s3:DeleteBucket", "123456789012", new PolicyPreview(
+                "prod-destructive", AccessDuration.parse("8h"), true, false, "org/prod",
+                List.of(new PolicyPreview.StepPreview("Security review", 2, List.of("sam@example.com", "sue@example.com"))),
+                Optional.of("no IAM Identity Center user has userName = mallory@example.com in identity store d-9067000000"))));
         return p;
     }
 

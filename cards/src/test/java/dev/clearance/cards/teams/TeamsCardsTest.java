@@ -50,6 +50,10 @@ class TeamsCardsTest {
         c.put("card_whoapproves", TeamsCards.whoApproves("s3:DeleteBucket", "123456789012", new PolicyPreview("prod-destructive",
                 AccessDuration.parse("8h"), true, false, "org/prod",
                 List.of(new PolicyPreview.StepPreview("Security review", 2, List.of("sam@example.com", "sue@example.com"))))));
+        c.put("card_whoapproves_cannot_grant", TeamsCards.whoApproves("s3:DeleteBucket", "123456789012", new PolicyPreview(
+                "prod-destructive", AccessDuration.parse("8h"), true, false, "org/prod",
+                List.of(new PolicyPreview.StepPreview("Security review", 2, List.of("sam@example.com", "sue@example.com"))),
+                Optional.of("no IAM Identity Center user has userName = mallory@example.com in identity store d-9067000000"))));
         // the invoke response wrapping an updated card, as returned to an adaptiveCard/action invoke
         c.put("invoke_response_approved", obj("statusCode", 200, "type", TeamsCards.CONTENT_TYPE,
                 "value", card(NotificationKind.APPROVAL_REQUEST, Views.approved())));

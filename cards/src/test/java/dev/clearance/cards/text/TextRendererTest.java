@@ -44,6 +44,12 @@ class TextRendererTest {
         all.append("REQUEST_DENIED: ").append(render(NotificationKind.REQUEST_DENIED, Views.denied())).append('\n');
         all.append("SERVICE_DISABLED: ").append(TextRenderer.render(new Notification(NotificationKind.SERVICE_DISABLED,
                 Optional.empty(), Map.of("service", "sagemaker", "account", "123456789012")))).append('\n');
+        Map<String, String> refused = Map.of("requester", "mallory@example.com", "resource", "s3:DeleteBucket", "account",
+                "123456789012", "reason", "no IAM Identity Center user has userName = mallory@example.com in identity store d-9067000000");
+        all.append("CANNOT_GRANT: ").append(TextRenderer.render(new Notification(NotificationKind.CANNOT_GRANT,
+                Optional.empty(), refused))).append('\n');
+        all.append("ADMIN_CANNOT_GRANT: ").append(TextRenderer.render(new Notification(NotificationKind.ADMIN_CANNOT_GRANT,
+                Optional.empty(), refused))).append('\n');
         all.append("EXPIRY_NOTICE: ").append(render(NotificationKind.EXPIRY_NOTICE, Views.approved())).append('\n');
         all.append("extension APPROVAL_REQUEST: ").append(render(NotificationKind.APPROVAL_REQUEST, Views.pendingExtension())).append('\n');
         all.append("extension REQUEST_SUBMITTED: ").append(render(NotificationKind.REQUEST_SUBMITTED, Views.pendingExtension())).append('\n');

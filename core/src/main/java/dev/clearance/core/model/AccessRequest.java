@@ -43,6 +43,8 @@ public final class AccessRequest {
     private Instant grantedAt;
     private Instant expiresAt;
     private String revocationReason;
+    /** The access provider's own ids for what it did (e.g. "created: …; deleted: …"), for tracing it on the platform. */
+    private String providerReference;
     private final List<Vote> votes;
     private final List<AuditEvent> history;
     private final List<AuditEvent> newEvents = new ArrayList<>();
@@ -77,6 +79,7 @@ public final class AccessRequest {
         this.grantedAt = b.grantedAt;
         this.expiresAt = b.expiresAt;
         this.revocationReason = b.revocationReason;
+        this.providerReference = b.providerReference;
         this.votes = new ArrayList<>(b.votes);
         this.history = new ArrayList<>(b.history);
     }
@@ -252,6 +255,13 @@ public final class AccessRequest {
     public Optional<Instant> grantedAt() { return Optional.ofNullable(grantedAt); }
     public Optional<Instant> expiresAt() { return Optional.ofNullable(expiresAt); }
     public Optional<String> revocationReason() { return Optional.ofNullable(revocationReason); }
+    public Optional<String> providerReference() { return Optional.ofNullable(providerReference); }
+
+    /** Adds what the provider called its action (its reference) to what it did before, oldest first. */
+    public void addProviderReference(String label, String reference) {
+        String entry = label + ": " + reference;
+        providerReference = providerReference == null ? entry : providerReference + "; " + entry;
+    }
     public List<Vote> votes() { return Collections.unmodifiableList(votes); }
     public List<AuditEvent> history() { return Collections.unmodifiableList(history); }
 
@@ -284,6 +294,7 @@ public final class AccessRequest {
         private Instant grantedAt;
         private Instant expiresAt;
         private String revocationReason;
+        private String providerReference;
         private List<Vote> votes = List.of();
         private List<AuditEvent> history = List.of();
 
@@ -315,6 +326,7 @@ public final class AccessRequest {
         public Builder grantedAt(Instant v) { grantedAt = v; return this; }
         public Builder expiresAt(Instant v) { expiresAt = v; return this; }
         public Builder revocationReason(String v) { revocationReason = v; return this; }
+        public Builder providerReference(String v) { providerReference = v; return this; }
         public Builder votes(List<Vote> v) { votes = v; return this; }
         public Builder history(List<AuditEvent> v) { history = v; return this; }
 

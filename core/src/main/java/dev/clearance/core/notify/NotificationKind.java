@@ -20,6 +20,10 @@ public enum NotificationKind {
     EXPIRY_NOTICE(true),
     /** Intake for a disabled service: no request, only this notice. */
     SERVICE_DISABLED(false),
+    /** Intake refused before anything was stored: the access provider cannot grant it (no such user, …). No request. */
+    CANNOT_GRANT(false),
+    /** To admins: the same refusal, so that they fix the directory or the policy. No request. */
+    ADMIN_CANNOT_GRANT(false),
     /** To admins: the provider did not confirm a grant; the request ended without access. */
     ADMIN_GRANT_FAILED(false),
     /** To admins: revocation keeps failing and is being retried. */

@@ -3,12 +3,23 @@ package dev.clearance.core.notify;
 import dev.clearance.core.model.AccessDuration;
 
 import java.util.List;
+import java.util.Optional;
 
-/** The policy dry run: which policy applies to an access and who would approve it. */
+/**
+ * The policy dry run: which policy applies to an access and who would approve it.
+ *
+ * @param cannotGrant why the access provider could not grant it (e.g. the person has no user there); a request for
+ *                    it is refused
+ */
 public record PolicyPreview(String policy, AccessDuration maxDuration, boolean justificationRequired,
-                            boolean selfApprovalAllowed, String scope, List<StepPreview> steps) {
+                            boolean selfApprovalAllowed, String scope, List<StepPreview> steps, Optional<String> cannotGrant) {
     public PolicyPreview {
         steps = List.copyOf(steps);
+    }
+
+    public PolicyPreview(String policy, AccessDuration maxDuration, boolean justificationRequired,
+                         boolean selfApprovalAllowed, String scope, List<StepPreview> steps) {
+        this(policy, maxDuration, justificationRequired, selfApprovalAllowed, scope, steps, Optional.empty());
     }
 
     public record StepPreview(String name, int required, List<String> approvers) {

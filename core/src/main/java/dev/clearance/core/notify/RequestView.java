@@ -14,6 +14,7 @@ import java.util.Optional;
  * {@code canDecideNow}: who may decide at the current step right now (eligible, not the requester unless allowed,
  * not already voted). {@code extensionOf}: on an extension request, the request whose grant it extends; its
  * {@code expiresAt} is then that grant's end (the current one while pending, the new one once approved).
+ * {@code providerReference}: the access provider's own ids for what it did (e.g. assignment request ids).
  * The card renderers are pure functions of this.
  */
 public record RequestView(
@@ -47,7 +48,8 @@ public record RequestView(
         Optional<Instant> expiresAt,
         List<AuditEvent> audit,
         List<String> canDecideNow,
-        Optional<String> extensionOf) {
+        Optional<String> extensionOf,
+        Optional<String> providerReference) {
 
     public RequestView {
         steps = List.copyOf(steps);

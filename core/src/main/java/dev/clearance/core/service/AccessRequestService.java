@@ -19,6 +19,9 @@ import dev.clearance.core.notify.OutboundMessage;
 import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
+import dev.clearance.core.port.AccessGrant;
+import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.port.GrantObstacle;
 import dev.clearance.core.port.RequestStore.DuplicateActiveRequestException;
 import dev.clearance.core.port.TimerKind;
 
@@ -42,8 +45,16 @@ public final class AccessRequestService {
     private final Messages messages;
     private final Extensions extensions;
 
+    private final Optional<AccessProvider> provider;
+
     public AccessRequestService(LifecycleContext ctx) {
+        this(ctx, null);
+    }
+
+    /** With the access provider, whose {@link AccessProvider#whyCannotGrant} is asked before a request is stored. */
+    public AccessRequestService(LifecycleContext ctx, AccessProvider provider) {
         this.ctx = ctx;
+        this.provider = Optional.ofNullable(provider);
         this.messages = new Messages(ctx.outbox());
         this.extensions = new Extensions(ctx, messages);
     }
@@ -64,6 +75,7 @@ public final class AccessRequestService {
         ScopePath scope = resolveScope(cmd.scope(), account, config);
         Policy policy = config.match(resource, account);
         AccessDuration duration = Inputs.requesterDuration("duration", cmd.duration(), policy);
+        refuseWhatCannotBeGranted(requester, resource, account, scope, policy);
 
         try {
             return ctx.transactions().inTransaction(() -> {
@@ -83,6 +95,37 @@ public final class AccessRequestService {
                     .or(() -> idempotencyKey.flatMap(k -> ctx.store().findByIdempotencyKey(k)))
                     .orElseThrow(() -> existing), false);
         }
+    }
+
+    /**
+     * Refuses, before anything is stored, an access the provider already knows it cannot grant (the requester has no
+     * user there, the account is not one it can grant on): nobody should approve what cannot be granted. The
+     * requester gets the reason as the error and a message; the scope's admins get a message, at most once a day for
+     * the same person, account and policy.
+     */
+    private void refuseWhatCannotBeGranted(UserEmail requester, String resource, String account, ScopePath scope, Policy policy) {
+        if (provider.isEmpty()) {
+            return;
+        }
+        Optional<GrantObstacle> obstacle = provider.get().whyCannotGrant(new AccessGrant(RequestId.random(), requester,
+                resource, account, scope, Optional.empty(), "preview", policy.name(), policy.grant()));
+        if (obstacle.isEmpty()) {
+            return;
+        }
+        Map<String, String> params = Map.of("requester", requester.value(), "resource", resource, "account", account,
+                "reason", obstacle.get().reason());
+        String key = "cannot-grant:" + requester + ":" + account + ":" + policy.name() + ":"
+                + java.time.LocalDate.ofInstant(ctx.now(), java.time.ZoneOffset.UTC);
+        ctx.transactions().inTransaction(() -> {
+            ctx.outbox().enqueue(new OutboundMessage(NotificationKind.CANNOT_GRANT, Optional.empty(), Optional.of(requester),
+                    key + ":" + requester, params));
+            for (UserEmail admin : ctx.approvers().admins(scope)) {
+                ctx.outbox().enqueue(new OutboundMessage(NotificationKind.ADMIN_CANNOT_GRANT, Optional.empty(),
+                        Optional.of(admin), key + ":" + admin, params));
+            }
+            return null;
+        });
+        throw new InvalidInputException(obstacle.get().field(), "cannot be granted: " + obstacle.get().reason());
     }
 
     private ScopePath resolveScope(Optional<String> requested, String account, ClearanceConfig config) {

@@ -15,6 +15,7 @@ import dev.clearance.core.policy.Policy;
 import dev.clearance.core.port.AccessGrant;
 import dev.clearance.core.port.AccessProvider;
 import dev.clearance.core.port.AccessProvider.AccessProviderException;
+import dev.clearance.core.port.ProviderResult;
 import dev.clearance.core.port.TimerKind;
 
 import java.time.Duration;
@@ -131,7 +132,8 @@ public final class LifecycleTimers {
         }
         AccessRequest r = claimed.get();
         Optional<Instant> expiry = expiryFrom(r, attemptAt);
-        Optional<String> failure = call(() -> provider.grant(toGrant(r, "grant", expiry)));
+        Outcome outcome = call(() -> provider.grant(toGrant(r, "grant", expiry)));
+        Optional<String> failure = outcome.failure();
         change(id, fresh -> {
             if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.GRANTING) {
                 // Cancelled or revoked while the provider was being asked: the revocation already scheduled
@@ -142,7 +144,8 @@ public final class LifecycleTimers {
             if (failure.isEmpty()) {
                 fresh.granted(attemptAt, expiry.orElse(null));
                 fresh.record(AuditEvent.SYSTEM, now, "access granted by provider '" + provider.name() + "'"
-                        + expiry.map(e -> " until " + e).orElse(" until revoked"));
+                        + expiry.map(e -> " until " + e).orElse(" until revoked") + outcome.noteSuffix());
+                outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("grant", ref));
                 ctx.store().update(fresh);
                 // The timer is already stored; scheduling it again covers a grant confirmed after its expiry.
                 expiry.ifPresent(e -> ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, e));
@@ -201,7 +204,8 @@ public final class LifecycleTimers {
             return;
         }
         AccessRequest r = before.get();
-        Optional<String> failure = call(() -> provider.revoke(toGrant(r, "revoke", r.expiresAt())));
+        Outcome outcome = call(() -> provider.revoke(toGrant(r, "revoke", r.expiresAt())));
+        Optional<String> failure = outcome.failure();
         change(id, fresh -> {
             Instant now = later(ctx.now(), dueAt);
             if (fresh.status() != Status.APPROVED || !revocationDue(fresh, now)) {
@@ -212,7 +216,8 @@ public final class LifecycleTimers {
                         .map(AccessDuration::toString).orElse("?") + " over");
                 fresh.grantState(GrantState.REVOKED);
                 fresh.transition(Status.ENDED, AuditEvent.SYSTEM, now, "access revoked by provider '" + provider.name()
-                        + "': " + reason);
+                        + "': " + reason + outcome.noteSuffix());
+                outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("revoke", ref));
                 ctx.store().update(fresh);
                 ctx.timers().cancel(fresh.id(), TimerKind.GRANT);
                 ctx.timers().cancel(fresh.id(), TimerKind.EXPIRY_NOTICE);
@@ -262,8 +267,10 @@ public final class LifecycleTimers {
             return;
         }
         Instant end = before.get().expiresAt().get();
-        Optional<String> failure = call(() -> provider.extend(toGrant(before.get(), "extend:" + end.getEpochSecond(),
-                Optional.of(end))));
+        Optional<String> failure = call(() -> {
+            provider.extend(toGrant(before.get(), "extend:" + end.getEpochSecond(), Optional.of(end)));
+            return ProviderResult.done();
+        }).failure();
         change(id, fresh -> {
             if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.ACTIVE
                     || !fresh.expiresAt().equals(Optional.of(end))) {
@@ -310,23 +317,37 @@ public final class LifecycleTimers {
     }
 
     private AccessGrant toGrant(AccessRequest r, String action, Optional<Instant> expiresAt) {
+        return grantOf(ctx.config(), r, expiresAt, r.id() + ":" + action);
+    }
+
+    /** What the provider is asked for {@code r}: the request, and what its policy says to grant. */
+    static AccessGrant grantOf(ClearanceConfig config, AccessRequest r, Optional<Instant> expiresAt, String idempotencyKey) {
+        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
         return new AccessGrant(r.id(), r.requester(), r.resource(), r.account(), r.scope(), expiresAt,
-                r.id() + ":" + action);
+                idempotencyKey, policy.name(), policy.grant());
     }
 
     private interface ProviderCall {
-        void run() throws AccessProviderException;
+        ProviderResult run() throws AccessProviderException;
     }
 
-    private Optional<String> call(ProviderCall c) {
+    /** A provider call's answer: its result, or why it failed. */
+    private record Outcome(Optional<ProviderResult> result, Optional<String> failure) {
+        /** The provider's note for the audit trail, as the end of a sentence. */
+        String noteSuffix() {
+            return result.flatMap(ProviderResult::note).map(n -> " (" + n + ")").orElse("");
+        }
+    }
+
+    private Outcome call(ProviderCall c) {
         try {
-            c.run();
-            return Optional.empty();
+            ProviderResult result = c.run();
+            return new Outcome(Optional.of(result == null ? ProviderResult.done() : result), Optional.empty());
         } catch (AccessProviderException e) {
-            return Optional.of(e.getMessage());
+            return new Outcome(Optional.empty(), Optional.of(e.getMessage()));
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "access provider '" + provider.name() + "' failed unexpectedly", e);
-            return Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage());
+            return new Outcome(Optional.empty(), Optional.of(e.getClass().getSimpleName() + ": " + e.getMessage()));
         }
     }
 

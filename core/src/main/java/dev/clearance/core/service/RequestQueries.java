@@ -12,6 +12,9 @@ import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
 import dev.clearance.core.policy.Scope;
+import dev.clearance.core.port.AccessGrant;
+import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.port.GrantObstacle;
 import dev.clearance.core.port.Page;
 import dev.clearance.core.port.PendingFilter;
 import dev.clearance.core.port.RequestQuery;
@@ -28,8 +31,16 @@ public final class RequestQueries {
     public static final int MAX_PAGE_SIZE = 100;
     private final LifecycleContext ctx;
 
+    private final Optional<AccessProvider> provider;
+
     public RequestQueries(LifecycleContext ctx) {
+        this(ctx, null);
+    }
+
+    /** With the access provider, so that the dry run also says when an access could not be granted. */
+    public RequestQueries(LifecycleContext ctx, AccessProvider provider) {
         this.ctx = ctx;
+        this.provider = Optional.ofNullable(provider);
     }
 
     public AccessRequest get(String requestId) {
@@ -196,8 +207,11 @@ public final class RequestQueries {
             steps.add(new PolicyPreview.StepPreview(policy.step(i).label(i), policy.step(i).required(), eligible));
         }
         boolean selfApproves = policy.selfApprovalAllowed() && approvers.eligible(policy, 0, scope, 0).contains(requester);
+        Optional<String> cannotGrant = provider.flatMap(p -> p.whyCannotGrant(new AccessGrant(RequestId.random(), requester,
+                        resource, account, scope, Optional.empty(), "preview", policy.name(), policy.grant())))
+                .map(GrantObstacle::reason);
         return new PolicyPreview(policy.name(), policy.maxDuration(), !selfApproves, policy.selfApprovalAllowed(),
-                scope.value(), steps);
+                scope.value(), steps, cannotGrant);
     }
 
     private static Set<Status> parseStatuses(String text) {

@@ -39,7 +39,7 @@ public final class RequestViews {
                 r.justificationDeadline(), r.pendingSince(), r.pendingDeadline(), r.escalationLevel(), r.decidedBy(),
                 r.decidedBy().map(who -> displayName(who)), r.decidedAt(), r.decisionReason(), r.grantState(),
                 r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, policy),
-                r.extensionOf().map(dev.clearance.core.model.RequestId::value));
+                r.extensionOf().map(dev.clearance.core.model.RequestId::value), r.providerReference());
     }
 
     private List<String> canDecideNow(AccessRequest r, Policy policy) {

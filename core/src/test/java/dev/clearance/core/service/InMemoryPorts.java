@@ -166,6 +166,10 @@ final class InMemoryPorts {
         private final Map<RequestId, AccessRequest> rows = new HashMap<>();
         private final Map<RequestId, Long> versions = new HashMap<>();
 
+        int size() {
+            return rows.size();
+        }
+
         @Override
         public Optional<AccessRequest> find(RequestId id) {
             return Optional.ofNullable(rows.get(id)).map(r -> copy(r, versions.get(id)));
@@ -283,6 +287,7 @@ final class InMemoryPorts {
                     .decisionReason(r.decisionReason().orElse(null)).grantState(r.grantState())
                     .providerAttempts(r.providerAttempts()).grantedAt(r.grantedAt().orElse(null))
                     .expiresAt(r.expiresAt().orElse(null)).revocationReason(r.revocationReason().orElse(null))
+                    .providerReference(r.providerReference().orElse(null))
                     .votes(new ArrayList<>(r.votes())).history(new ArrayList<>(r.history()));
         }
     }
@@ -292,6 +297,14 @@ final class InMemoryPorts {
         int failuresLeft;
         /** Runs as each call reaches the provider, to look at what was stored by then. */
         java.util.function.Consumer<AccessGrant> onCall = g -> { };
+        /** What {@code whyCannotGrant} answers, and the note a revoke returns. */
+        Optional<dev.clearance.core.port.GrantObstacle> obstacle = Optional.empty();
+        String revokeNote;
+
+        @Override
+        public Optional<dev.clearance.core.port.GrantObstacle> whyCannotGrant(AccessGrant g) {
+            return obstacle;
+        }
 
         @Override
         public String name() {
@@ -299,15 +312,17 @@ final class InMemoryPorts {
         }
 
         @Override
-        public void grant(AccessGrant g) throws AccessProviderException {
+        public dev.clearance.core.port.ProviderResult grant(AccessGrant g) throws AccessProviderException {
             onCall.accept(g);
             call("grant " + g.requestId());
+            return dev.clearance.core.port.ProviderResult.of("grant-" + g.requestId(), null);
         }
 
         @Override
-        public void revoke(AccessGrant g) throws AccessProviderException {
+        public dev.clearance.core.port.ProviderResult revoke(AccessGrant g) throws AccessProviderException {
             onCall.accept(g);
             call("revoke " + g.requestId());
+            return dev.clearance.core.port.ProviderResult.of(null, revokeNote);
         }
 
         @Override

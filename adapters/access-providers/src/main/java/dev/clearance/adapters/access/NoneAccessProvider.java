@@ -2,6 +2,7 @@ package dev.clearance.adapters.access;
 
 import dev.clearance.core.port.AccessGrant;
 import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.port.ProviderResult;
 
 /**
  * Records grants in the store only (the request's grant state and audit trail say what was granted and when);
@@ -14,12 +15,12 @@ public final class NoneAccessProvider implements AccessProvider {
     }
 
     @Override
-    public void grant(AccessGrant grant) {
-        // Nothing to call: the store records the grant.
+    public ProviderResult grant(AccessGrant grant) {
+        return ProviderResult.done(); // nothing to call: the store records the grant
     }
 
     @Override
-    public void revoke(AccessGrant grant) {
-        // Nothing to call: the store records the revocation.
+    public ProviderResult revoke(AccessGrant grant) {
+        return ProviderResult.done(); // nothing to call: the store records the revocation
     }
 }

@@ -2,6 +2,7 @@ package dev.clearance.adapters.access;
 
 import dev.clearance.core.port.AccessGrant;
 import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.port.ProviderResult;
 import tools.jackson.databind.json.JsonMapper;
 
 import javax.crypto.Mac;
@@ -54,13 +55,15 @@ public final class WebhookAccessProvider implements AccessProvider {
     }
 
     @Override
-    public void grant(AccessGrant grant) throws AccessProviderException {
+    public ProviderResult grant(AccessGrant grant) throws AccessProviderException {
         send("grant", grant);
+        return ProviderResult.done();
     }
 
     @Override
-    public void revoke(AccessGrant grant) throws AccessProviderException {
+    public ProviderResult revoke(AccessGrant grant) throws AccessProviderException {
         send("revoke", grant);
+        return ProviderResult.done();
     }
 
     /** The grant's {@code expiresAt} moved (an approved extension): receivers that enforce it themselves move theirs. */
