@@ -19,7 +19,7 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.clearance.core..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "org.springframework..", "com.slack..", "com.microsoft.bot..", "java.sql..", "javax.sql..",
-                        "jakarta..", "org.quartz..", "tools.jackson..", "com.fasterxml..")
+                        "jakarta..", "org.quartz..", "tools.jackson..", "com.fasterxml..", "software.amazon..")
                 .because("core/ is plain Java; platforms and storage plug in through its ports")
                 .check(CLEARANCE);
     }
@@ -32,6 +32,14 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("dev.clearance.adapters..")
                 .should().dependOnClassesThat().resideInAPackage("dev.clearance.app..")
                 .because("bot-app is the only composition root")
+                .check(CLEARANCE);
+    }
+
+    @Test
+    void awsSdkTypesStayInTheirAdapter() {
+        noClasses().that().resideOutsideOfPackage("dev.clearance.adapters.access.aws..")
+                .should().dependOnClassesThat().resideInAPackage("software.amazon..")
+                .because("the AWS SDK is one access provider's business; the rest sees the AccessProvider port")
                 .check(CLEARANCE);
     }
 

@@ -92,6 +92,11 @@ public final class FakeIdentityCenter implements ResponseDefinitionTransformerV2
         inProgressPolls = polls;
     }
 
+    /** Every creation and deletion still in progress ends at its next status poll. */
+    public synchronized void finishAll() {
+        operations.values().forEach(op -> op.pollsLeft = 0);
+    }
+
     /** CreateAccountAssignment bodies received, oldest first. */
     public synchronized List<JsonNode> creates() {
         return List.copyOf(creates);

@@ -95,8 +95,15 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
 
     static IdentityCenterAccessProvider fromEnvironment(AssignmentLedger ledger, IdentityCenterSettings settings,
                                                         Clock clock, Pause pause) {
-        SsoAdminClient sso = SsoAdminClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        IdentitystoreClient ids = IdentitystoreClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        SsoAdminClient sso;
+        IdentitystoreClient ids;
+        try {
+            sso = SsoAdminClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+            ids = IdentitystoreClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
+        } catch (SdkException e) {
+            throw new IllegalStateException("aws-identity-center: the AWS SDK could not be set up (" + e.getMessage()
+                    + "); set AWS_REGION (or a profile with a region, AWS_PROFILE) and credentials", e);
+        }
         return new IdentityCenterAccessProvider(sso, ids, ledger, settings, clock, pause);
     }
 
