@@ -12,7 +12,7 @@ import java.util.List;
  */
 @ConfigurationProperties("clearance")
 public record ClearanceProperties(String config, String dataDir, Api api, AccessProvider accessProvider, Outbox outbox,
-                                  Chat chat, Slack slack, Teams teams) {
+                                  Chat chat, Slack slack, Teams teams, Mail mail, String publicUrl) {
     public ClearanceProperties {
         api = api == null ? new Api(List.of(), null) : api;
         accessProvider = accessProvider == null ? new AccessProvider("none", null, null) : accessProvider;
@@ -20,6 +20,7 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
         chat = chat == null ? new Chat(new Log("auto")) : chat;
         slack = slack == null ? new Slack(null, null, null, null) : slack;
         teams = teams == null ? new Teams(null, null, null, false) : teams;
+        mail = mail == null ? new Mail(null, null, null, null, null, null, false) : mail;
     }
 
     public java.nio.file.Path configPath() {
@@ -61,6 +62,20 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
                 throw new IllegalArgumentException("clearance.outbox.workers (CLEARANCE_OUTBOX_WORKERS) must be at least 1, was " + workers);
             }
         }
+    }
+
+    /**
+     * The email channel, on when {@code smtpHost} is set.
+     *
+     * @param smtpHost            {@code CLEARANCE_SMTP_HOST}
+     * @param smtpPort            {@code CLEARANCE_SMTP_PORT} (587)
+     * @param username            {@code CLEARANCE_SMTP_USERNAME}; with it, a password and STARTTLS are required
+     * @param password            {@code CLEARANCE_SMTP_PASSWORD}; or {@code passwordFile}
+     * @param from                {@code CLEARANCE_MAIL_FROM}
+     * @param allowPlaintextLogin development only: log in without STARTTLS (a local test server)
+     */
+    public record Mail(String smtpHost, Integer smtpPort, String username, String password, String passwordFile,
+                       String from, boolean allowPlaintextLogin) {
     }
 
     public record Chat(Log log) {

@@ -50,7 +50,7 @@ public final class PolicyFileLoader {
     private static final Pattern GROUP_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
     private static final Pattern INTERVAL = Pattern.compile("^(\\d{1,6})([smhd])$");
     private static final String SCOPE_APPROVERS = "scope-approvers";
-    private static final Set<String> CHAT_CHANNELS = Set.of("slack", "teams", "log");
+    private static final Set<String> CHAT_CHANNELS = Set.of("slack", "teams", "email", "log");
 
     private final String file;
     private final List<String> problems = new ArrayList<>();
@@ -178,7 +178,7 @@ public final class PolicyFileLoader {
                 for (Node n : sequence(m.get("channels"), "users[].channels")) {
                     String channel = scalar(n, "users[].channels");
                     if (!CHAT_CHANNELS.contains(channel)) {
-                        problem(n, "users[].channels", "unknown chat platform '" + channel + "'; write slack, teams or log");
+                        problem(n, "users[].channels", "unknown chat platform '" + channel + "'; write slack, teams, email or log");
                     }
                     channels.add(channel);
                 }

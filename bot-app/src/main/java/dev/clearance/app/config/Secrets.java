@@ -7,11 +7,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /** Reads a secret from a value or a file. Errors name the config key, never the secret. */
-final class Secrets {
+public final class Secrets {
     private Secrets() {
     }
 
-    static Optional<String> read(String value, String file, String valueKey, String fileKey) {
+    public static Optional<String> read(String value, String file, String valueKey, String fileKey) {
         if (value != null && !value.isBlank()) {
             return Optional.of(value.strip());
         }
