@@ -306,11 +306,8 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
         AccountAssignmentOperationStatus status = ssoAdmin.createAccountAssignment(b -> b.instanceArn(key.instanceArn())
                 .targetId(key.accountId()).targetType(TargetType.AWS_ACCOUNT).permissionSetArn(key.permissionSetArn())
                 .principalType(PrincipalType.USER).principalId(key.principalId())).accountAssignmentCreationStatus();
-        ledger.change(key, a -> {
-            if (a.state() == Assignment.State.CREATING && a.holders().contains(holder)) {
-                a.creationSent(status.requestId(), clock.instant());
-            }
-            return null;
+        changeIf(key, a -> a.state() == Assignment.State.CREATING && a.holders().contains(holder), a -> {
+            a.creationSent(status.requestId(), clock.instant());
         });
         return status;
     }
@@ -326,20 +323,14 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
     private void creationEnded(AssignmentKey key, String requestId, AccountAssignmentOperationStatus status)
             throws AccessProviderException {
         if (status.status() == StatusValues.SUCCEEDED) {
-            ledger.change(key, a -> {
-                if (a.state() == Assignment.State.CREATING && requestId.equals(a.creationRequestId())) {
-                    a.present(Assignment.Origin.CLEARANCE, clock.instant());
-                }
-                return null;
+            changeIf(key, a -> a.state() == Assignment.State.CREATING && requestId.equals(a.creationRequestId()), a -> {
+                a.present(Assignment.Origin.CLEARANCE, clock.instant());
             });
             return;
         }
-        ledger.change(key, a -> {
-            if (a.state() == Assignment.State.CREATING && requestId.equals(a.creationRequestId())) {
-                a.absent(clock.instant());
-                a.holders().clear();
-            }
-            return null;
+        changeIf(key, a -> a.state() == Assignment.State.CREATING && requestId.equals(a.creationRequestId()), a -> {
+            a.absent(clock.instant());
+            a.holders().clear();
         });
         throw new AccessProviderException("IAM Identity Center could not create the assignment (" + key + "): "
                 + Optional.ofNullable(status.failureReason()).orElse("no reason given") + " [request " + requestId + "]");
@@ -467,19 +458,13 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
                     .targetType(TargetType.AWS_ACCOUNT).permissionSetArn(key.permissionSetArn())
                     .principalType(PrincipalType.USER).principalId(key.principalId())).accountAssignmentDeletionStatus();
         } catch (software.amazon.awssdk.services.ssoadmin.model.ResourceNotFoundException gone) {
-            ledger.change(key, a -> {
-                if (a.state() == Assignment.State.DELETING && holder.equals(a.releasedBy())) {
-                    a.absent(clock.instant());
-                }
-                return null;
+            changeIf(key, a -> a.state() == Assignment.State.DELETING && holder.equals(a.releasedBy()), a -> {
+                a.absent(clock.instant());
             });
             return null;
         }
-        ledger.change(key, a -> {
-            if (a.state() == Assignment.State.DELETING && holder.equals(a.releasedBy())) {
-                a.deletionSent(status.requestId(), clock.instant());
-            }
-            return null;
+        changeIf(key, a -> a.state() == Assignment.State.DELETING && holder.equals(a.releasedBy()), a -> {
+            a.deletionSent(status.requestId(), clock.instant());
         });
         return status;
     }
@@ -494,20 +479,28 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
     private void deletionEnded(AssignmentKey key, String requestId, AccountAssignmentOperationStatus status)
             throws AccessProviderException {
         boolean succeeded = status.status() == StatusValues.SUCCEEDED;
-        ledger.change(key, a -> {
-            if (a.state() == Assignment.State.DELETING && requestId.equals(a.deletionRequestId())) {
-                if (succeeded) {
-                    a.absent(clock.instant());
-                } else {
-                    a.deletionSent(null, clock.instant()); // the next attempt sends a new deletion
-                }
+        changeIf(key, a -> a.state() == Assignment.State.DELETING && requestId.equals(a.deletionRequestId()), a -> {
+            if (succeeded) {
+                a.absent(clock.instant());
+            } else {
+                a.deletionSent(null, clock.instant()); // the next attempt sends a new deletion
             }
-            return null;
         });
         if (!succeeded) {
             throw new AccessProviderException("IAM Identity Center could not delete the assignment (" + key + "): "
                     + Optional.ofNullable(status.failureReason()).orElse("no reason given") + " [request " + requestId + "]");
         }
+    }
+
+    /** Changes the ledger's record of {@code key} when it is still as {@code expected} says (another may have moved it). */
+    private void changeIf(AssignmentKey key, java.util.function.Predicate<Assignment> expected,
+                          java.util.function.Consumer<Assignment> change) {
+        ledger.change(key, a -> {
+            if (expected.test(a)) {
+                change.accept(a);
+            }
+            return null;
+        });
     }
 
     private static String describe(SdkException e) {
