@@ -156,6 +156,11 @@ public final class Bench {
                         }
                     }
                     if (rep == reps) {
+                        if (scaleOnly) {
+                            // nothing ran before: the first reads would measure a cold JVM (JIT), not a small store
+                            log("warming up (these figures are measured again)");
+                            measureReads(c, 0);
+                        }
                         storedBeforeFill = stored(c);
                         measureReads(c, 0);
                         scale(0, "RSS", "MB", c.rssMb());
