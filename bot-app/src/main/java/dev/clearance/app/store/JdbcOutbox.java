@@ -102,16 +102,18 @@ public class JdbcOutbox implements Outbox {
 
     @Override
     public List<PendingDelivery> claimDue(Instant now, int limit, Duration lease) {
-        // A candidate with claimed_until set is one whose claim ran out unfinished (delivered, retryAt and failed all
-        // clear it): its owner died mid-delivery, perhaps after the platform took the post.
+        // In doubt: a post may have reached the platform without this outbox knowing, so the platform is asked
+        // first. Either a claim ran out unfinished (delivered, retryAt and failed all clear claimed_until: its owner
+        // died mid-delivery), or an earlier attempt failed, and a failure such as a timeout says nothing about
+        // whether the platform took the post (TwoInstancesIT saw such timed-out posts go out twice).
         Map<Long, Boolean> candidates = new java.util.LinkedHashMap<>();
         jdbc.sql("""
-                        SELECT id, claimed_until FROM outbox_message
+                        SELECT id, claimed_until, attempts FROM outbox_message
                         WHERE state = 'PENDING' AND next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)
                         ORDER BY id LIMIT ?""")
                 .params(Timestamps.bind(now), Timestamps.bind(now), limit)
                 .query((org.springframework.jdbc.core.RowCallbackHandler)
-                        rs -> candidates.put(rs.getLong("id"), rs.getObject("claimed_until") != null));
+                        rs -> candidates.put(rs.getLong("id"), rs.getObject("claimed_until") != null || rs.getInt("attempts") > 0));
         List<PendingDelivery> claimed = new ArrayList<>();
         for (var candidate : candidates.entrySet()) {
             long id = candidate.getKey();

@@ -40,7 +40,8 @@ public interface Outbox {
 
     /**
      * A claimed message. {@code inDoubtSince} is set (to when the message was enqueued) when an earlier claim on it
-     * ran out unfinished: that dispatcher died, perhaps after the platform took the post and before it was recorded.
+     * ran out unfinished (that dispatcher died, perhaps after the platform took the post and before it was recorded),
+     * or an earlier attempt failed in a way that does not say whether the platform took it (a timeout).
      */
     record PendingDelivery(long id, OutboundMessage message, int attempts, Optional<Instant> inDoubtSince) {
     }
