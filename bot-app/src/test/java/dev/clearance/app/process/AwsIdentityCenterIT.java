@@ -53,7 +53,9 @@ class AwsIdentityCenterIT {
                         "{\"approver\":\"pat@example.com\",\"decision\":\"approve\",\"reason\":\"on call\"}");
                 assertThat(approve.status()).as(approve.raw()).isEqualTo(200);
                 await(() -> aws.creates().size() == 1, "the first process asked for the assignment; see " + first.log());
-                ChildApp.pause(500); // a few polls of the creation, answered IN_PROGRESS
+                // killed once the creation is polled, so its request id is recorded (the ledger commits it before the
+                // first poll): from there on a restart must poll, not create
+                await(() -> aws.creationPolls() > 0, "the first process polled the creation; see " + first.log());
                 first.kill();
             }
             assertThat(aws.assigned(ACCOUNT, PS, "user-ann")).isFalse();

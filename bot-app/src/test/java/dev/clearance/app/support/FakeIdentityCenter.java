@@ -45,6 +45,7 @@ public final class FakeIdentityCenter implements ResponseDefinitionTransformerV2
     private final List<JsonNode> creates = new ArrayList<>();
     private final List<JsonNode> deletes = new ArrayList<>();
     private volatile int inProgressPolls = 1;
+    private int creationPolls;
 
     private static final class Operation {
         final String kind;
@@ -102,6 +103,11 @@ public final class FakeIdentityCenter implements ResponseDefinitionTransformerV2
         return List.copyOf(creates);
     }
 
+    /** DescribeAccountAssignmentCreationStatus calls received. */
+    public synchronized int creationPolls() {
+        return creationPolls;
+    }
+
     public synchronized List<JsonNode> deletes() {
         return List.copyOf(deletes);
     }
@@ -129,8 +135,10 @@ public final class FakeIdentityCenter implements ResponseDefinitionTransformerV2
             case "SWBExternalService.ListAccountAssignments" -> listAssignments(body);
             case "SWBExternalService.CreateAccountAssignment" -> start("create", body, creates);
             case "SWBExternalService.DeleteAccountAssignment" -> start("delete", body, deletes);
-            case "SWBExternalService.DescribeAccountAssignmentCreationStatus" ->
-                    describe(body.path("AccountAssignmentCreationRequestId").asString(), "AccountAssignmentCreationStatus");
+            case "SWBExternalService.DescribeAccountAssignmentCreationStatus" -> {
+                creationPolls++;
+                yield describe(body.path("AccountAssignmentCreationRequestId").asString(), "AccountAssignmentCreationStatus");
+            }
             case "SWBExternalService.DescribeAccountAssignmentDeletionStatus" ->
                     describe(body.path("AccountAssignmentDeletionRequestId").asString(), "AccountAssignmentDeletionStatus");
             case "SWBExternalService.DescribePermissionSet" -> ok(Map.of("PermissionSet", Map.of(
