@@ -28,7 +28,8 @@ public final class FakeSlack {
     }
 
     private final History history = new History();
-    final WireMockServer server = new WireMockServer(options().dynamicPort().globalTemplating(true).extensions(history));
+    final WireMockServer server = new WireMockServer(options().dynamicPort().globalTemplating(true)
+            .extensions(history, new Post()));
 
     public FakeSlack() {
         history.server = server;
@@ -56,10 +57,7 @@ public final class FakeSlack {
                     .willReturn(okJson("{\"ok\":true,\"channel\":{\"id\":\"D" + id.substring(1) + "\"}}")));
         });
         server.stubFor(post("/api/users.lookupByEmail").atPriority(10).willReturn(okJson("{\"ok\":false,\"error\":\"users_not_found\"}")));
-        server.stubFor(post("/api/chat.postMessage").atPriority(10).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody("{{formData request.body 'form' urlDecode=true}}{\"ok\":true,\"channel\":\"{{form.channel}}\","
-                        + "\"ts\":\"{{now format='unix'}}.{{randomValue length=6 type='NUMERIC'}}\"}")));
+        server.stubFor(post("/api/chat.postMessage").atPriority(10).willReturn(aResponse().withTransformers(Post.NAME)));
         server.stubFor(post("/api/chat.update").atPriority(10).willReturn(okJson("{\"ok\":true}")));
         server.stubFor(post(com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching("/actions/.*")).atPriority(10)
                 .willReturn(aResponse().withStatus(200).withBody("ok")));
@@ -132,6 +130,39 @@ public final class FakeSlack {
 
     static String dm(String userId) {
         return "D" + userId.substring(1);
+    }
+
+    /**
+     * chat.postMessage as Slack answers it: the message's ts is the time it was posted, to the microsecond, and unique
+     * in the workspace. (A ts of whole seconds plus random digits could sort before the moment the outbox enqueued the
+     * message, and a history read from that moment would then miss the post.)
+     */
+    static final class Post implements com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2 {
+        static final String NAME = "slack-post";
+        private static final java.util.concurrent.atomic.AtomicLong LAST_MICROS = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public String getName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean applyGlobally() {
+            return false;
+        }
+
+        @Override
+        public com.github.tomakehurst.wiremock.http.ResponseDefinition transform(
+                com.github.tomakehurst.wiremock.stubbing.ServeEvent event) {
+            java.time.Instant now = java.time.Instant.now();
+            long wanted = now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+            long micros = LAST_MICROS.updateAndGet(last -> Math.max(last + 1, wanted));
+            String ts = (micros / 1_000_000) + "." + String.format("%06d", micros % 1_000_000);
+            String channel = form(event.getRequest()).getOrDefault("channel", "");
+            return com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder.responseDefinition().withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\"" + ts + "\"}").build();
+        }
     }
 
     /**

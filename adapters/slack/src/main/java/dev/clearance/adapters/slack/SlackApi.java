@@ -85,6 +85,8 @@ public final class SlackApi {
     /** The metadata event type under which posts carry their outbox dedupe key. */
     static final String METADATA_EVENT = "clearance_message";
     static final String METADATA_KEY = "dedupe_key";
+    /** How far our clock may run ahead of Slack's before a search for an earlier post would miss it. */
+    static final java.time.Duration CLOCK_SKEW_ALLOWANCE = java.time.Duration.ofMinutes(5);
 
     /** Posts {@code {"text", "blocks"}} from a card renderer. */
     public MessageRef post(String channel, Map<String, Object> message) throws DeliveryException {
@@ -110,7 +112,10 @@ public final class SlackApi {
      * process that died before recording it. Reads the conversation's history (needs the *:history scopes).
      */
     public Optional<MessageRef> findPosted(String channel, String dedupeKey, Instant since) throws DeliveryException {
-        String oldest = since.getEpochSecond() + "." + String.format("%06d", since.getNano() / 1000);
+        // NB: never post twice. `since` is our clock and a ts is Slack's: read from a little earlier, so that a clock
+        // of ours running ahead of Slack's cannot hide the post. Dedupe keys are unique, so older posts never match.
+        Instant from = since.minus(CLOCK_SKEW_ALLOWANCE);
+        String oldest = from.getEpochSecond() + "." + String.format("%06d", from.getNano() / 1000);
         String cursor = null;
         for (int page = 0; page < 10; page++) {
             String pageCursor = cursor;
