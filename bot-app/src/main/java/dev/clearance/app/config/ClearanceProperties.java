@@ -12,7 +12,7 @@ import java.util.List;
  */
 @ConfigurationProperties("clearance")
 public record ClearanceProperties(String config, String dataDir, Api api, AccessProvider accessProvider, Outbox outbox,
-                                  Chat chat, Slack slack, Teams teams, Mail mail, String publicUrl) {
+                                  Chat chat, Slack slack, Teams teams, Mail mail, String publicUrl, Web web) {
     public ClearanceProperties {
         api = api == null ? new Api(List.of(), null) : api;
         accessProvider = accessProvider == null ? new AccessProvider("none", null, null) : accessProvider;
@@ -76,6 +76,22 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
      */
     public record Mail(String smtpHost, Integer smtpPort, String username, String password, String passwordFile,
                        String from, boolean allowPlaintextLogin) {
+    }
+
+    /**
+     * The requests web page, on when {@code oidc.issuerUri} is set: people sign in through OpenID Connect.
+     *
+     * @param oidc          the identity provider: {@code CLEARANCE_OIDC_ISSUER_URI}, {@code CLEARANCE_OIDC_CLIENT_ID},
+     *                      {@code CLEARANCE_OIDC_CLIENT_SECRET} (or {@code ...client-secret-file})
+     * @param secureCookies the session cookie is sent over HTTPS only (browsers also allow it on http://localhost)
+     */
+    public record Web(Oidc oidc, Boolean secureCookies) {
+        public boolean enabled() {
+            return oidc != null && oidc.issuerUri() != null && !oidc.issuerUri().isBlank();
+        }
+    }
+
+    public record Oidc(String issuerUri, String clientId, String clientSecret, String clientSecretFile) {
     }
 
     public record Chat(Log log) {

@@ -97,6 +97,75 @@ public final class RequestQueries {
         return false;
     }
 
+    /** Whether this person administers the request's scope (or a scope above it): they may revoke it. */
+    public boolean isAdmin(UserEmail viewer, AccessRequest r) {
+        return ctx.approvers().isAdmin(viewer, r.scope());
+    }
+
+    /** Which requests a listing for one person covers. */
+    public enum Show {
+        /** everything this person may see */
+        ALL,
+        /** what this person can decide now */
+        WAITING_FOR_ME,
+        /** this person's own requests */
+        MINE
+    }
+
+    /** One page of a person's listing; {@code more} when a next page has at least one request. */
+    public record VisiblePage(List<AccessRequest> items, int page, int size, boolean more) {
+    }
+
+    /** How many stored requests one listing reads at most before it stops looking (and offers a next page). */
+    static final int LISTING_SCAN_LIMIT = 20_000;
+
+    /**
+     * Page {@code page} (0-based) of the requests this person may see ({@link #canSee}, the rule of {@link #getFor}),
+     * newest first, narrowed by the same filters as {@link #list}.
+     */
+    public VisiblePage listFor(UserEmail viewer, Show show, Optional<String> status, Optional<String> scope,
+                               Optional<String> requester, int page, int size) {
+        if (page < 0) {
+            throw new InvalidInputException("page", "page must be 0 or more");
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new InvalidInputException("size", "size must be between 1 and " + MAX_PAGE_SIZE);
+        }
+        Set<Status> statuses = status.filter(s -> !s.isBlank()).map(RequestQueries::parseStatuses).orElse(Set.of());
+        Optional<ScopePath> scopePath = scope.filter(s -> !s.isBlank()).map(s -> ScopePath.parse("scope", s));
+        Optional<UserEmail> who = show == Show.MINE ? Optional.of(viewer)
+                : requester.filter(s -> !s.isBlank()).map(s -> UserEmail.parse("requester", s));
+        int skip = page * size;
+        List<AccessRequest> wanted = new ArrayList<>();
+        if (show == Show.WAITING_FOR_ME) {
+            for (AccessRequest r : pendingFor(viewer, Math.min(LISTING_SCAN_LIMIT, skip + size + 1))) {
+                boolean matches = (statuses.isEmpty() || statuses.contains(r.status()))
+                        && scopePath.map(p -> p.isSelfOrAncestorOf(r.scope())).orElse(true)
+                        && who.map(w -> w.equals(r.requester())).orElse(true);
+                if (matches && whyCannotDecide(viewer, r).isEmpty()) {
+                    wanted.add(r);
+                }
+            }
+        } else {
+            // NB: the store filters by status, scope and requester; who may see each row is decided here, by canSee.
+            int batch = MAX_PAGE_SIZE;
+            for (int storePage = 0; storePage * batch < LISTING_SCAN_LIMIT && wanted.size() <= skip + size; storePage++) {
+                Page<AccessRequest> rows = ctx.store().search(new RequestQuery(statuses, scopePath, who, storePage, batch));
+                for (AccessRequest r : rows.items()) {
+                    if (canSee(viewer, r)) {
+                        wanted.add(r);
+                    }
+                }
+                if (rows.items().size() < batch) {
+                    break;
+                }
+            }
+        }
+        int from = Math.min(wanted.size(), skip);
+        int to = Math.min(wanted.size(), skip + size);
+        return new VisiblePage(List.copyOf(wanted.subList(from, to)), page, size, wanted.size() > skip + size);
+    }
+
     /** The shared channel of {@code platform} where this request's approvals are posted, if its scope has one. */
     public Optional<String> approvalChannel(AccessRequest r, String platform) {
         return Optional.ofNullable(ctx.config().tree().approvalChannels(r.scope()).get(platform));
