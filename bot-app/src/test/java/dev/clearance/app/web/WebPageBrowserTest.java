@@ -118,6 +118,16 @@ class WebPageBrowserTest extends AppTestBase {
         assertThat(browser.find("h1").getText()).isEqualTo("Signed out");
     }
 
+    /** Every form field has a label a screen reader announces, and the page has one main heading. */
+    private void assertAccessible() {
+        Object unlabelled = ((org.openqa.selenium.JavascriptExecutor) browser.driver).executeScript(
+                "return Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))"
+                        + ".filter(e => e.labels.length === 0).map(e => e.name || e.id);");
+        assertThat((List<?>) unlabelled).as("fields without a label on " + browser.driver.getCurrentUrl()).isEmpty();
+        assertThat(browser.driver.findElements(By.tagName("h1"))).hasSize(1);
+        assertThat(browser.find("html").getAttribute("lang")).isEqualTo("en");
+    }
+
     private void click(String css) {
         browser.clickToLoad(css);
     }
@@ -153,6 +163,7 @@ class WebPageBrowserTest extends AppTestBase {
         browser.type("#account", "123456789012");
         browser.type("#justification", "INC-4711: remove the leaked export");
         click("button[value=preview]");
+        assertAccessible();
         assertThat(browser.find(".preview").getText()).contains("prod-destructive").contains("Security review")
                 .contains("sam@example.com").contains("Account owner").contains("pat@example.com");
         new Select(browser.find("select#duration")).selectByValue("1h");
@@ -186,6 +197,7 @@ class WebPageBrowserTest extends AppTestBase {
         signIn("pat@example.com", link.group());
         assertThat(browser.find("ol.steps li.current").getText()).contains("can decide now:").contains("pat@example.com");
         browser.screenshot("request-page-pending");
+        assertAccessible();
         decideOnPage("approve", "the export must go");
         assertThat(browser.find(".notice").getText()).isEqualTo("Approved.");
         settle();
@@ -193,6 +205,12 @@ class WebPageBrowserTest extends AppTestBase {
         assertThat(browser.find("h1 .status").getText()).isEqualTo("APPROVED");
         assertThat(browser.text()).contains("Decided by\npat@example.com");
         browser.screenshot("request-page-approved");
+        browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844)); // a phone
+        browser.screenshot("request-page-phone");
+        browser.go(BASE + "/?show=all");
+        assertAccessible();
+        assertThat(browser.text()).contains(id);
+        browser.screenshot("requests-list-phone");
         assertThat(get(id).body().at("/decidedBy").asString()).isEqualTo("pat@example.com");
         signOut();
         assertThat(mailTo("pat@example.com", id)).as("one email, never a second").hasSize(1);
