@@ -138,12 +138,21 @@ public final class RequestQueries {
         int skip = page * size;
         List<AccessRequest> wanted = new ArrayList<>();
         if (show == Show.WAITING_FOR_ME) {
-            for (AccessRequest r : pendingFor(viewer, Math.min(LISTING_SCAN_LIMIT, skip + size + 1))) {
-                boolean matches = (statuses.isEmpty() || statuses.contains(r.status()))
-                        && scopePath.map(p -> p.isSelfOrAncestorOf(r.scope())).orElse(true)
-                        && who.map(w -> w.equals(r.requester())).orElse(true);
-                if (matches && whyCannotDecide(viewer, r).isEmpty()) {
-                    wanted.add(r);
+            // "pending" also holds what this person may only see (their own, an admin's view of everything open):
+            // read a longer stretch of it until enough of it is theirs to decide, or it has no more
+            for (int limit = skip + size + 1; ; limit = Math.min(LISTING_SCAN_LIMIT, limit * 4)) {
+                wanted.clear();
+                List<AccessRequest> open = pendingFor(viewer, limit);
+                for (AccessRequest r : open) {
+                    boolean matches = (statuses.isEmpty() || statuses.contains(r.status()))
+                            && scopePath.map(p -> p.isSelfOrAncestorOf(r.scope())).orElse(true)
+                            && who.map(w -> w.equals(r.requester())).orElse(true);
+                    if (matches && whyCannotDecide(viewer, r).isEmpty()) {
+                        wanted.add(r);
+                    }
+                }
+                if (wanted.size() > skip + size || open.size() < limit || limit == LISTING_SCAN_LIMIT) {
+                    break;
                 }
             }
         } else {
