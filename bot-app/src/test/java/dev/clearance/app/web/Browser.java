@@ -77,12 +77,15 @@ final class Browser implements AutoCloseable {
 
     /** Clicks something that loads a page (a form's button, a link), and waits until the new page is there. */
     void clickToLoad(String css) {
-        WebElement page = driver.findElement(By.tagName("html"));
+        // a mark on the old page's window: the new page has none. (Waiting for the old element to go stale made
+        // chromedriver answer "Node with given id does not belong to the document" now and then.)
+        org.openqa.selenium.JavascriptExecutor js = (org.openqa.selenium.JavascriptExecutor) driver;
+        js.executeScript("window.clearanceOldPage = true;");
         find(css).click();
         new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(page));
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
-                .until(d -> "complete".equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript("return document.readyState")));
+                .ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                        "return window.clearanceOldPage === undefined && document.readyState === 'complete';")));
     }
 
     void type(String css, String text) {
