@@ -50,12 +50,7 @@ public final class RequestQueries {
 
     public Page<AccessRequest> list(Optional<String> status, Optional<String> scope, Optional<String> requester,
                                     int page, int size) {
-        if (page < 0) {
-            throw new InvalidInputException("page", "page must be 0 or more");
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new InvalidInputException("size", "size must be between 1 and " + MAX_PAGE_SIZE);
-        }
+        requirePaging(page, size);
         Set<Status> statuses = status.filter(s -> !s.isBlank()).map(RequestQueries::parseStatuses).orElse(Set.of());
         Optional<ScopePath> scopePath = scope.filter(s -> !s.isBlank()).map(s -> ScopePath.parse("scope", s));
         Optional<UserEmail> who = requester.filter(s -> !s.isBlank()).map(s -> UserEmail.parse("requester", s));
@@ -125,12 +120,7 @@ public final class RequestQueries {
      */
     public VisiblePage listFor(UserEmail viewer, Show show, Optional<String> status, Optional<String> scope,
                                Optional<String> requester, int page, int size) {
-        if (page < 0) {
-            throw new InvalidInputException("page", "page must be 0 or more");
-        }
-        if (size < 1 || size > MAX_PAGE_SIZE) {
-            throw new InvalidInputException("size", "size must be between 1 and " + MAX_PAGE_SIZE);
-        }
+        requirePaging(page, size);
         Set<Status> statuses = status.filter(s -> !s.isBlank()).map(RequestQueries::parseStatuses).orElse(Set.of());
         Optional<ScopePath> scopePath = scope.filter(s -> !s.isBlank()).map(s -> ScopePath.parse("scope", s));
         Optional<UserEmail> who = show == Show.MINE ? Optional.of(viewer)
@@ -290,6 +280,15 @@ public final class RequestQueries {
                 .map(GrantObstacle::reason);
         return new PolicyPreview(policy.name(), policy.maxDuration(), !selfApproves, policy.selfApprovalAllowed(),
                 scope.value(), steps, cannotGrant);
+    }
+
+    private static void requirePaging(int page, int size) {
+        if (page < 0) {
+            throw new InvalidInputException("page", "page must be 0 or more");
+        }
+        if (size < 1 || size > MAX_PAGE_SIZE) {
+            throw new InvalidInputException("size", "size must be between 1 and " + MAX_PAGE_SIZE);
+        }
     }
 
     private static Set<Status> parseStatuses(String text) {
