@@ -79,16 +79,13 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
     }
 
     /**
-     * The requests web page, on when {@code oidc.issuerUri} is set: people sign in through OpenID Connect.
+     * The requests web page, on when {@code oidc.issuerUri} is set: people sign in through OpenID Connect. (Its session
+     * cookie's flags are Spring Boot's own {@code server.servlet.session.cookie.*}, see application.yml.)
      *
-     * @param oidc          the identity provider: {@code CLEARANCE_OIDC_ISSUER_URI}, {@code CLEARANCE_OIDC_CLIENT_ID},
-     *                      {@code CLEARANCE_OIDC_CLIENT_SECRET} (or {@code ...client-secret-file})
-     * @param secureCookies the session cookie is sent over HTTPS only (browsers also allow it on http://localhost)
+     * @param oidc the identity provider: {@code CLEARANCE_OIDC_ISSUER_URI}, {@code CLEARANCE_OIDC_CLIENT_ID},
+     *             {@code CLEARANCE_OIDC_CLIENT_SECRET} (or {@code ...client-secret-file})
      */
-    public record Web(Oidc oidc, Boolean secureCookies) {
-        public boolean enabled() {
-            return oidc != null && oidc.issuerUri() != null && !oidc.issuerUri().isBlank();
-        }
+    public record Web(Oidc oidc) {
     }
 
     public record Oidc(String issuerUri, String clientId, String clientSecret, String clientSecretFile) {

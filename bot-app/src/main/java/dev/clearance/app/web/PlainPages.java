@@ -15,7 +15,7 @@ class PlainPages {
     }
 
     @Controller
-    @ConditionalOnExpression("'${clearance.web.oidc.issuer-uri:}'.isBlank()")
+    @ConditionalOnExpression(WebSecurityConfiguration.WEB_PAGE_OFF)
     static class Off {
         @GetMapping("/")
         String off() {

@@ -31,7 +31,6 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -40,7 +39,7 @@ import java.util.Optional;
  * that is out of date shows why its action was refused instead of acting on what it showed.
  */
 @Controller
-@ConditionalOnExpression("!'${clearance.web.oidc.issuer-uri:}'.isBlank()")
+@ConditionalOnExpression(WebSecurityConfiguration.WEB_PAGE_ON)
 class RequestPages {
     static final int PAGE_SIZE = 25;
     private final AccessRequestService service;
@@ -82,7 +81,7 @@ class RequestPages {
             model.addAttribute("more", visible.more());
         } catch (InvalidInputException e) {
             response.setStatus(HttpStatus.BAD_REQUEST.value());
-            model.addAttribute("error", e.field() + ": " + e.getMessage());
+            model.addAttribute("error", refusal(e));
             model.addAttribute("rows", List.of());
             model.addAttribute("page", 0);
             model.addAttribute("more", false);
@@ -183,12 +182,16 @@ class RequestPages {
         } catch (ClearanceException e) {
             String page = show(me, id, model, response);
             response.setStatus(status(e).value());
-            model.addAttribute("error", e instanceof InvalidInputException invalid
-                    ? invalid.field() + ": " + e.getMessage() : e.getMessage());
+            model.addAttribute("error", refusal(e));
             return page;
         }
         redirect.addFlashAttribute("notice", done);
         return "redirect:/requests/" + id;
+    }
+
+    /** Why an action was refused, as the page shows it: bad input names its field. */
+    private static String refusal(ClearanceException e) {
+        return e instanceof InvalidInputException invalid ? invalid.field() + ": " + e.getMessage() : e.getMessage();
     }
 
     private static HttpStatus status(ClearanceException e) {
@@ -253,13 +256,8 @@ class RequestPages {
             return "redirect:/requests/" + result.request().id();
         } catch (ClearanceException e) {
             response.setStatus(status(e).value());
-            model.addAttribute("error", e instanceof InvalidInputException invalid
-                    ? invalid.field() + ": " + e.getMessage() : e.getMessage());
+            model.addAttribute("error", refusal(e));
             return "new";
         }
-    }
-
-    static String lower(Enum<?> e) {
-        return e.name().toLowerCase(Locale.ROOT).replace('_', ' ');
     }
 }

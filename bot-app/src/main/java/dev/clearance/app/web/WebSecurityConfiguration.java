@@ -40,6 +40,9 @@ import java.nio.charset.StandardCharsets;
 public class WebSecurityConfiguration {
     private static final Logger LOG = LoggerFactory.getLogger(WebSecurityConfiguration.class);
     static final String REGISTRATION = "clearance";
+    /** The web page is on exactly when an identity provider is configured; every web bean is conditional on these. */
+    static final String WEB_PAGE_ON = "!'${clearance.web.oidc.issuer-uri:}'.isBlank()";
+    static final String WEB_PAGE_OFF = "'${clearance.web.oidc.issuer-uri:}'.isBlank()";
     /** No scripts at all; styles and images from this application only; never framed. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -59,7 +62,7 @@ public class WebSecurityConfiguration {
 
     /** The web page, on when an OpenID Connect issuer is configured. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnExpression("!'${clearance.web.oidc.issuer-uri:}'.isBlank()")
+    @ConditionalOnExpression(WEB_PAGE_ON)
     static class SignedIn {
         @Bean
         ClientRegistrationRepository clientRegistrations(ClearanceProperties properties) {
@@ -147,7 +150,7 @@ public class WebSecurityConfiguration {
 
     /** No identity provider: the web page is off, and {@code /} says how to turn it on. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnExpression("'${clearance.web.oidc.issuer-uri:}'.isBlank()")
+    @ConditionalOnExpression(WEB_PAGE_OFF)
     static class Off {
         @Bean
         @Order(2)
