@@ -73,6 +73,15 @@ class LifecycleApiTest extends AppTestBase {
         assertThat(chat.latest("alice@example.com", NotificationKind.ACCESS_ENDED, id).orElseThrow().text())
                 .contains("request access again");
         assertThat(transitions(ended)).containsExactly("null->REQUESTED", "REQUESTED->PENDING", "PENDING->APPROVED", "APPROVED->ENDED");
+        // every event says how it arrived: the API (with the token that authenticated it) or Clearance's own timers
+        for (JsonNode e : ended.get("audit")) {
+            String channel = e.path("channel").asString();
+            assertThat(channel).as(e.toString()).isIn("api", "timer");
+            if (channel.equals("api")) {
+                assertThat(e.path("principal").asString()).as(e.toString()).isNotBlank();
+            }
+        }
+        assertThat(ended.get("audit").get(0).path("channel").asString()).isEqualTo("api");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.clearance.app;
 
+import dev.clearance.core.model.Origin;
 import dev.clearance.app.support.AppTestBase;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
@@ -116,7 +117,7 @@ class StoreIntegrityTest extends AppTestBase {
                 .requester(UserEmail.of("alice@example.com")).resource("ec2:Integrity" + UUID.randomUUID())
                 .account("123456789012").scope(ScopePath.parse("scope", "org/prod")).policyName("default")
                 .createdAt(clock.instant()).requestedDuration(AccessDuration.parse("1h")).status(Status.REQUESTED)
-                .justificationDeadline(clock.instant().plusSeconds(3600)), clock.instant(), "integrity test");
+                .justificationDeadline(clock.instant().plusSeconds(3600)), clock.instant(), "integrity test", Origin.api("test"));
     }
 
     private static void await(CountDownLatch latch) {

@@ -30,9 +30,12 @@ public final class Texts {
     /** How many audit lines a chat reply shows (the newest). */
     public static final int AUDIT_LINES = 30;
 
-    /** One audit line for people: "2026-03-02 09:00 UTC · pat@example.com · PENDING → APPROVED · reason". */
+    /**
+     * One audit line for people: "2026-03-02 09:00 UTC · pat@example.com via slack (U1@T1) · PENDING → APPROVED ·
+     * reason": the person, and how the change arrived (the channel and what it authenticated).
+     */
     public static String auditLine(dev.clearance.core.model.AuditEvent e) {
-        return time(e.at()) + " · " + e.actor() + " · "
+        return time(e.at()) + " · " + e.actor() + e.via().map(o -> " via " + o.display()).orElse("") + " · "
                 + (e.from() == null ? "created" : e.from() == e.to() ? e.to().name() : e.from() + " → " + e.to())
                 + (e.reason() == null ? "" : " · " + truncate(e.reason(), 200));
     }

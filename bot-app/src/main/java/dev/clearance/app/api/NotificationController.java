@@ -24,7 +24,8 @@ class NotificationController {
     @PostMapping("/disabled-service")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Map<String, String> disabledService(@RequestBody ApiBodies.DisabledService body) {
-        service.notifyServiceDisabled(new Commands.DisabledService(body.user(), body.service(), body.account()));
+        service.notifyServiceDisabled(new Commands.DisabledService(body.user(), body.service(), body.account(),
+                ApiOrigin.current()));
         return Map.of("status", "notified");
     }
 }

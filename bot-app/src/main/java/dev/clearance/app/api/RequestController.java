@@ -43,7 +43,7 @@ class RequestController {
         AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(body.requester(), body.resource(),
                 body.account(), Optional.ofNullable(body.scope()), Optional.ofNullable(body.duration()),
                 Optional.ofNullable(body.justification()), Optional.ofNullable(body.source()),
-                Optional.ofNullable(idempotencyKey)));
+                Optional.ofNullable(idempotencyKey), ApiOrigin.current()));
         // A new request is answered from what the transaction wrote (times are kept to the store's precision); reading
         // it back cost a sixth of an intake (issue 10's profile). An existing one is the stored state already.
         return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
@@ -68,35 +68,35 @@ class RequestController {
     @PostMapping("/{id}/justification")
     RequestJson justify(@PathVariable String id, @RequestBody ApiBodies.Justification body) {
         return json(service.justify(new Commands.Justify(id, body.actor(), body.justification(),
-                Optional.ofNullable(body.duration()))));
+                Optional.ofNullable(body.duration()), ApiOrigin.current())));
     }
 
     @PostMapping("/{id}/abandon")
     RequestJson abandon(@PathVariable String id, @RequestBody ApiBodies.Actor body) {
-        return json(service.abandon(id, body.actor()));
+        return json(service.abandon(id, body.actor(), ApiOrigin.current()));
     }
 
     @PostMapping("/{id}/decisions")
     RequestJson decide(@PathVariable String id, @RequestBody ApiBodies.Decision body) {
         return json(service.decide(new Commands.Decide(id, body.approver(), body.decision(), body.reason(),
-                Optional.ofNullable(body.duration()))));
+                Optional.ofNullable(body.duration()), ApiOrigin.current())));
     }
 
     @PostMapping("/{id}/cancel")
     RequestJson cancel(@PathVariable String id, @RequestBody ApiBodies.Actor body) {
-        return json(service.cancel(id, body.actor()));
+        return json(service.cancel(id, body.actor(), ApiOrigin.current()));
     }
 
     @PostMapping("/{id}/revoke")
     RequestJson revoke(@PathVariable String id, @RequestBody ApiBodies.Revoke body) {
-        return json(service.revoke(id, body.actor(), body.reason()));
+        return json(service.revoke(id, body.actor(), body.reason(), ApiOrigin.current()));
     }
 
     /** More time on an active grant: 201 with the new extension request, or 200 with the one already pending. */
     @PostMapping("/{id}/extend")
     ResponseEntity<RequestJson> extend(@PathVariable String id, @RequestBody ApiBodies.Extension body) {
         AccessRequestService.IntakeResult result = service.extend(new Commands.Extend(id, body.actor(), body.duration(),
-                body.justification()));
+                body.justification(), ApiOrigin.current()));
         return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .header("Location", "/api/v1/requests/" + result.request().id())
                 .body(json(result.request()));

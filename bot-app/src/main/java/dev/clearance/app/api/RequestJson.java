@@ -34,7 +34,8 @@ record RequestJson(String id, String status, String requester, String requesterN
     record Grant(String state, Instant grantedAt, Instant expiresAt, String providerReference) {
     }
 
-    record Audit(Instant at, String actor, String from, String to, String reason) {
+    /** {@code channel} and {@code principal}: how the change arrived, e.g. {@code api} and the token's name. */
+    record Audit(Instant at, String actor, String from, String to, String reason, String channel, String principal) {
     }
 
     static RequestJson of(AccessRequest r, RequestViews views, boolean withAudit) {
@@ -62,6 +63,7 @@ record RequestJson(String id, String status, String requester, String requesterN
     }
 
     private static Audit audit(AuditEvent e) {
-        return new Audit(e.at(), e.actor(), e.from() == null ? null : e.from().name(), e.to().name(), e.reason());
+        return new Audit(e.at(), e.actor(), e.from() == null ? null : e.from().name(), e.to().name(), e.reason(),
+                e.via().map(o -> o.channel()).orElse(null), e.via().flatMap(o -> o.principalIfAny()).orElse(null));
     }
 }

@@ -16,4 +16,6 @@ class AuditEventRow {
     String fromStatus;
     String toStatus;
     String reason;
+    String channel;
+    String principal;
 }

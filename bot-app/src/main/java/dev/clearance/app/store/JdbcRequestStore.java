@@ -5,6 +5,7 @@ import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.ConcurrentUpdateException;
 import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
@@ -103,9 +104,11 @@ public class JdbcRequestStore implements RequestStore {
     public void appendAudit(RequestId id, AuditEvent e) {
         // Insert-only rows: a plain INSERT, without the aggregate machinery and the generated key it reads back (the
         // audit insert was 9% of an intake through Spring Data's save).
-        jdbc.sql("INSERT INTO audit_event (request_id, at, actor, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO audit_event (request_id, at, actor, from_status, to_status, reason, channel, principal)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(id.value(), Timestamps.bind(e.at()), e.actor(), e.from() == null ? null : e.from().name(),
-                        e.to().name(), e.reason() == null ? null : truncate(e.reason(), 4000))
+                        e.to().name(), e.reason() == null ? null : truncate(e.reason(), 4000),
+                        e.via().map(Origin::channel).orElse(null), e.via().map(Origin::principal).orElse(null))
                 .update();
     }
 
@@ -272,7 +275,8 @@ public class JdbcRequestStore implements RequestStore {
     private AccessRequest toDomain(AccessRequestRow row) {
         List<AuditEvent> history = audit.findByRequestIdOrderById(row.id).stream()
                 .map(a -> new AuditEvent(a.at, a.actor, a.fromStatus == null ? null : Status.valueOf(a.fromStatus),
-                        Status.valueOf(a.toStatus), a.reason))
+                        Status.valueOf(a.toStatus), a.reason,
+                        a.channel == null ? null : new Origin(a.channel, a.principal)))
                 .toList();
         List<Vote> voteList = votes.findByRequestIdOrderById(row.id).stream()
                 .map(v -> new Vote(v.step, UserEmail.of(v.approver), v.at, v.reason,

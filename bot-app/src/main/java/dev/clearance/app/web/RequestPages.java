@@ -7,6 +7,7 @@ import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.StoreUnavailableException;
 import dev.clearance.core.model.UserEmail;
@@ -55,6 +56,11 @@ class RequestPages {
     /** The signed-in person: the verified email the identity provider vouched for (see WebSecurityConfiguration). */
     private static UserEmail person(OidcUser user) {
         return UserEmail.parse("email", user.getEmail());
+    }
+
+    /** NB: the web page's origin is the identity provider's subject of the signed-in person, never a form field. */
+    private static Origin origin(OidcUser user) {
+        return Origin.web(user.getSubject());
     }
 
     /** One row of the list. */
@@ -143,7 +149,8 @@ class RequestPages {
                    RedirectAttributes redirect) {
         UserEmail me = person(user);
         return act(me, id, model, response, redirect, "Justification sent: the request is waiting for approval.",
-                () -> service.justify(new Commands.Justify(id, me.value(), justification, Optional.ofNullable(duration))));
+                () -> service.justify(new Commands.Justify(id, me.value(), justification, Optional.ofNullable(duration),
+                        origin(user))));
     }
 
     @PostMapping("/requests/{id}/decide")
@@ -153,14 +160,14 @@ class RequestPages {
         UserEmail me = person(user);
         String done = "approve".equals(decision) ? "Approved." : "Denied.";
         return act(me, id, model, response, redirect, done, () -> service.decide(new Commands.Decide(id, me.value(), decision,
-                reason, Optional.ofNullable(duration).filter(d -> !d.isBlank()))));
+                reason, Optional.ofNullable(duration).filter(d -> !d.isBlank()), origin(user))));
     }
 
     @PostMapping("/requests/{id}/cancel")
     String cancel(@AuthenticationPrincipal OidcUser user, @PathVariable String id, Model model,
                   HttpServletResponse response, RedirectAttributes redirect) {
         UserEmail me = person(user);
-        return act(me, id, model, response, redirect, "Cancelled.", () -> service.cancel(id, me.value()));
+        return act(me, id, model, response, redirect, "Cancelled.", () -> service.cancel(id, me.value(), origin(user)));
     }
 
     @PostMapping("/requests/{id}/revoke")
@@ -168,7 +175,7 @@ class RequestPages {
                   Model model, HttpServletResponse response, RedirectAttributes redirect) {
         UserEmail me = person(user);
         return act(me, id, model, response, redirect, "Revocation started: the access is being taken away.",
-                () -> service.revoke(id, me.value(), reason));
+                () -> service.revoke(id, me.value(), reason, origin(user)));
     }
 
     /**
@@ -250,7 +257,8 @@ class RequestPages {
             AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(me.value(), draft.resource(),
                     draft.account(), Optional.of(draft.scope()).filter(s -> !s.isEmpty()),
                     Optional.of(draft.duration()).filter(s -> !s.isEmpty()),
-                    Optional.of(draft.justification()).filter(s -> !s.isEmpty()), Optional.of("web"), Optional.empty()));
+                    Optional.of(draft.justification()).filter(s -> !s.isEmpty()), Optional.of("web"), Optional.empty(),
+                    origin(user)));
             redirect.addFlashAttribute("notice", result.created() ? "Request " + result.request().id() + " created."
                     : "You already have this request open: " + result.request().id() + ".");
             return "redirect:/requests/" + result.request().id();

@@ -49,6 +49,8 @@ public final class AccessRequest {
     private final List<AuditEvent> history;
     private final List<AuditEvent> newEvents = new ArrayList<>();
     private final List<Vote> newVotes = new ArrayList<>();
+    /** How the change being made now arrived; stamped on every audit event it appends. Not stored on the request. */
+    private Origin acting;
 
     private AccessRequest(Builder b) {
         this.id = Objects.requireNonNull(b.id);
@@ -85,10 +87,11 @@ public final class AccessRequest {
     }
 
     /** A new request; records the creation event. */
-    public static AccessRequest create(Builder b, Instant at, String reason) {
+    public static AccessRequest create(Builder b, Instant at, String reason, Origin origin) {
         b.version = null;
         AccessRequest r = new AccessRequest(b);
-        r.append(new AuditEvent(at, r.requester.value(), null, r.status, reason));
+        r.actingVia(origin);
+        r.append(new AuditEvent(at, r.requester.value(), null, r.status, reason, origin));
         return r;
     }
 
@@ -101,12 +104,25 @@ public final class AccessRequest {
         Transitions.check(status, to);
         Status from = status;
         status = to;
-        append(new AuditEvent(at, actor, from, to, reason));
+        append(new AuditEvent(at, actor, from, to, reason, acting));
     }
 
     /** An audit event that does not change the status (a vote, an escalation, a grant change). */
     public void record(String actor, Instant at, String reason) {
-        append(new AuditEvent(at, actor, status, status, reason));
+        append(new AuditEvent(at, actor, status, status, reason, acting));
+    }
+
+    /**
+     * Names how the change about to be made arrived (the channel and what it authenticated); every audit event
+     * appended after this carries it. Services set it right after loading the request.
+     */
+    public AccessRequest actingVia(Origin origin) {
+        this.acting = origin;
+        return this;
+    }
+
+    public Optional<Origin> acting() {
+        return Optional.ofNullable(acting);
     }
 
     private void append(AuditEvent event) {

@@ -9,6 +9,7 @@ import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
@@ -86,7 +87,7 @@ public final class AccessRequestService {
                 // No look for an active request first: the store's unique index on the active triple refuses a second
                 // one, and the rollback undoes everything this transaction did (a lookup cost a tenth of each intake).
                 return new IntakeResult(create(requester, resource, account, scope, policy, duration, justification,
-                        source, idempotencyKey), true);
+                        source, idempotencyKey, cmd.origin()), true);
             });
         } catch (DuplicateActiveRequestException existing) {
             // NB: an active request for the same triple exists (or a concurrent intake won the unique index): answer
@@ -142,7 +143,7 @@ public final class AccessRequestService {
 
     private AccessRequest create(UserEmail requester, String resource, String account, ScopePath scope, Policy policy,
                                  AccessDuration duration, Optional<String> justification, Optional<String> source,
-                                 Optional<String> idempotencyKey) {
+                                 Optional<String> idempotencyKey, Origin origin) {
         Instant now = ctx.now();
         Approvers approvers = ctx.approvers();
         boolean selfApproves = policy.selfApprovalAllowed()
@@ -160,7 +161,7 @@ public final class AccessRequestService {
             b.status(Status.PENDING).pendingSince(now).pendingDeadline(deadline);
             r = AccessRequest.create(b, now, selfApproves
                     ? "requested; self-approval allowed by policy '" + policy.name() + "'"
-                    : "requested with justification");
+                    : "requested with justification", origin);
             ctx.store().insert(r);
             enterPending(r, policy, now);
             if (!selfApproves) {
@@ -168,7 +169,7 @@ public final class AccessRequestService {
             }
         } else {
             b.status(Status.REQUESTED).justificationDeadline(now.plus(ctx.config().intervals().justificationWindow()));
-            r = AccessRequest.create(b, now, "requested; waiting for justification");
+            r = AccessRequest.create(b, now, "requested; waiting for justification", origin);
             ctx.store().insert(r);
             ctx.timers().schedule(r.id(), TimerKind.JUSTIFICATION_EXPIRY, r.justificationDeadline().orElseThrow());
             messages.toRequester(r, NotificationKind.JUSTIFICATION_PROMPT);
@@ -208,7 +209,7 @@ public final class AccessRequestService {
         RequestId id = RequestId.parse(cmd.requestId());
         UserEmail actor = UserEmail.parse("actor", cmd.actor());
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
-        return change(id, r -> {
+        return change(id, cmd.origin(), r -> {
             requireRequester(r, actor, "justify");
             requireStatus(r, Status.REQUESTED, "justify");
             Instant now = ctx.now();
@@ -231,10 +232,10 @@ public final class AccessRequestService {
         });
     }
 
-    public AccessRequest abandon(String requestId, String actorEmail) {
+    public AccessRequest abandon(String requestId, String actorEmail, Origin origin) {
         RequestId id = RequestId.parse(requestId);
         UserEmail actor = UserEmail.parse("actor", actorEmail);
-        return change(id, r -> {
+        return change(id, origin, r -> {
             requireRequester(r, actor, "abandon");
             requireStatus(r, Status.REQUESTED, "abandon");
             r.transition(Status.ABANDONED, actor.value(), ctx.now(), "requester declined to justify");
@@ -246,10 +247,10 @@ public final class AccessRequestService {
     }
 
     /** Withdraws a request that is not decided yet; on an approved one, gives the access back early. */
-    public AccessRequest cancel(String requestId, String actorEmail) {
+    public AccessRequest cancel(String requestId, String actorEmail, Origin origin) {
         RequestId id = RequestId.parse(requestId);
         UserEmail actor = UserEmail.parse("actor", actorEmail);
-        return change(id, r -> {
+        return change(id, origin, r -> {
             requireRequester(r, actor, "cancel");
             Instant now = ctx.now();
             switch (r.status()) {
@@ -279,7 +280,7 @@ public final class AccessRequestService {
         UserEmail approver = UserEmail.parse("approver", cmd.approver());
         Commands.Verdict verdict = parseVerdict(cmd.decision());
         String reason = Inputs.requireText("reason", cmd.reason(), Inputs.MAX_TEXT);
-        return change(id, r -> {
+        return change(id, cmd.origin(), r -> {
             Policy policy = policyOf(r);
             Optional<AccessDuration> override = verdict == Commands.Verdict.APPROVE
                     ? Inputs.approverDuration("duration", cmd.duration(), policy) : Optional.empty();
@@ -369,7 +370,7 @@ public final class AccessRequestService {
         String durationText = Inputs.requireText("duration", cmd.duration(), 32);
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
         try {
-            return change(id, original -> {
+            return change(id, cmd.origin(), original -> {
                 // NB: only the person who holds the access may ask for more of it.
                 requireRequester(original, actor, "extend");
                 if (original.isExtension()) {
@@ -400,11 +401,11 @@ public final class AccessRequestService {
 
     // ------------------------------------------------------------------ admins
 
-    public AccessRequest revoke(String requestId, String actorEmail, String reasonText) {
+    public AccessRequest revoke(String requestId, String actorEmail, String reasonText, Origin origin) {
         RequestId id = RequestId.parse(requestId);
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         String reason = Inputs.requireText("reason", reasonText, Inputs.MAX_TEXT);
-        return change(id, r -> {
+        return change(id, origin, r -> {
             // NB: only an admin of the request's scope (or above) may revoke.
             if (!ctx.approvers().isAdmin(actor, r.scope())) {
                 throw new ForbiddenException(actor + " is not an administrator of scope " + r.scope());
@@ -461,12 +462,12 @@ public final class AccessRequestService {
      * Loads, applies and stores a change; a lost compare-and-swap re-reads and applies again, so the second of
      * two racing decisions is judged against the first one's outcome ("already decided by …").
      */
-    private <T> T change(RequestId id, Function<AccessRequest, T> mutation) {
+    private <T> T change(RequestId id, Origin origin, Function<AccessRequest, T> mutation) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return ctx.transactions().inTransaction(() -> {
                     AccessRequest r = ctx.store().find(id).orElseThrow(() -> new NotFoundException("no request " + id));
-                    return mutation.apply(r);
+                    return mutation.apply(r.actingVia(origin));
                 });
             } catch (ConcurrentUpdateException lost) {
                 if (attempt >= CAS_ATTEMPTS) {

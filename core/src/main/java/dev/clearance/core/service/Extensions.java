@@ -46,7 +46,7 @@ final class Extensions {
     AccessRequest original(AccessRequest extension) {
         RequestId id = extension.extensionOf().orElseThrow();
         return ctx.store().find(id).orElseThrow(() -> new ConflictException("the request " + extension.id()
-                + " extends (" + id + ") is gone"));
+                + " extends (" + id + ") is gone")).actingVia(extension.acting().orElse(null));
     }
 
     Optional<AccessRequest> pendingOf(RequestId original) {
@@ -68,7 +68,7 @@ final class Extensions {
                 .requestedDuration(duration).justification(justification)
                 .status(Status.PENDING).pendingSince(now).pendingDeadline(pendingDeadline).expiresAt(end);
         AccessRequest extension = AccessRequest.create(b, now, "extension of " + original.id() + " (active until " + end
-                + ") by " + duration);
+                + ") by " + duration, original.acting().orElse(null));
         ctx.store().insert(extension);
         original.record(actor.value(), now, "extension " + extension.id() + " requested: " + duration + " more; "
                 + justification);
@@ -106,7 +106,7 @@ final class Extensions {
     /** An audit line on the grant an extension belongs to (denied, expired). */
     void noteOnOriginal(AccessRequest extension, String actor, Instant at, String text) {
         ctx.store().find(extension.extensionOf().orElseThrow()).ifPresent(original -> {
-            original.record(actor, at, text);
+            original.actingVia(extension.acting().orElse(null)).record(actor, at, text);
             ctx.store().update(original);
         });
     }
@@ -114,6 +114,7 @@ final class Extensions {
     /** The original's access ended: a pending extension is withdrawn, an approved one ends with it. */
     void closeAll(AccessRequest original, Instant now) {
         for (AccessRequest e : ctx.store().findExtensionsOf(original.id())) {
+            e.actingVia(original.acting().orElse(null));
             if (e.status() == Status.PENDING) {
                 e.transition(Status.CANCELLED, AuditEvent.SYSTEM, now, "the access it would extend (" + original.id()
                         + ") ended");

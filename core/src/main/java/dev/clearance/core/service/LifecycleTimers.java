@@ -3,6 +3,7 @@ package dev.clearance.core.service;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.ConcurrentUpdateException;
 import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.RequestId;
@@ -38,6 +39,8 @@ public final class LifecycleTimers {
     private final AccessProvider provider;
     private final Messages messages;
     private final Extensions extensions;
+    /** Every change a timer makes is recorded as the timer's. */
+    private static final Origin TIMER = Origin.timer("");
 
     public LifecycleTimers(LifecycleContext ctx, AccessProvider provider) {
         this.ctx = ctx;
@@ -362,7 +365,7 @@ public final class LifecycleTimers {
     private <T> T changed(RequestId id, Function<Optional<AccessRequest>, T> work) {
         for (int attempt = 1; attempt <= 5; attempt++) {
             try {
-                return ctx.transactions().inTransaction(() -> work.apply(ctx.store().find(id)));
+                return ctx.transactions().inTransaction(() -> work.apply(ctx.store().find(id).map(r -> r.actingVia(TIMER))));
             } catch (ConcurrentUpdateException lost) {
                 LOG.fine(() -> "timer for " + id + " lost a race; re-reading");
             }

@@ -354,7 +354,8 @@ public final class NotificationDelivery {
     private void recordFailure(AccessRequest r, UserEmail recipient, NotificationKind kind, String what) {
         Instant now = ctx.now();
         ctx.transactions().inTransaction(() -> {
-            ctx.store().appendAudit(r.id(), new AuditEvent(now, AuditEvent.SYSTEM, r.status(), r.status(), what));
+            ctx.store().appendAudit(r.id(), new AuditEvent(now, AuditEvent.SYSTEM, r.status(), r.status(), what,
+                    dev.clearance.core.model.Origin.SYSTEM));
             if (!kind.isAdminAlert()) {
                 Approvers approvers = ctx.approvers();
                 for (UserEmail admin : approvers.admins(r.scope())) {

@@ -34,7 +34,8 @@ class TransitionsTest {
             r.transition(to, "bob@example.com", Instant.parse("2026-01-01T01:00:00Z"), "because");
             assertThat(r.status()).isEqualTo(to);
             AuditEvent last = r.history().get(r.history().size() - 1);
-            assertThat(last).isEqualTo(new AuditEvent(Instant.parse("2026-01-01T01:00:00Z"), "bob@example.com", from, to, "because"));
+            assertThat(last).isEqualTo(new AuditEvent(Instant.parse("2026-01-01T01:00:00Z"), "bob@example.com", from, to, "because",
+                    Origin.api("test")));
         } else {
             int before = r.history().size();
             assertThatThrownBy(() -> r.transition(to, "bob@example.com", Instant.EPOCH, "x"))
@@ -59,6 +60,6 @@ class TransitionsTest {
     static AccessRequest request(Status status) {
         return AccessRequest.create(AccessRequest.builder().id(RequestId.random()).requester(UserEmail.of("alice@example.com"))
                 .resource("s3:DeleteBucket").account("123456789012").scope(ScopePath.of("org")).policyName("default")
-                .createdAt(Instant.EPOCH).status(status).requestedDuration(AccessDuration.parse("1h")), Instant.EPOCH, "created");
+                .createdAt(Instant.EPOCH).status(status).requestedDuration(AccessDuration.parse("1h")), Instant.EPOCH, "created", Origin.api("test"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.clearance.core.service;
 
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.model.RequestId;
@@ -42,7 +43,7 @@ class ParallelDeliveryTest {
 
     private AccessRequest intake(String resource) {
         return ports.service.intake(new Commands.Intake("alice@example.com", resource, "123456789012", Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.of("test"), Optional.empty())).request();
+                Optional.empty(), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
     }
 
     @Test
@@ -87,8 +88,8 @@ class ParallelDeliveryTest {
         delivery.deliverDue(50, workers);
         calls.clear();
         int from = ports.outbox.size();
-        ports.service.justify(new Commands.Justify(first.id().value(), "alice@example.com", "incident 42", Optional.empty()));
-        ports.service.justify(new Commands.Justify(other.id().value(), "alice@example.com", "incident 43", Optional.empty()));
+        ports.service.justify(new Commands.Justify(first.id().value(), "alice@example.com", "incident 42", Optional.empty(), Origin.api("test")));
+        ports.service.justify(new Commands.Justify(other.id().value(), "alice@example.com", "incident 43", Optional.empty(), Origin.api("test")));
         // In enqueue order: each post, and at a refresh an update of every copy posted before it (the requester's
         // prompt, then the approval requests), which only happens if those posts did come first.
         List<String> expected = new ArrayList<>();

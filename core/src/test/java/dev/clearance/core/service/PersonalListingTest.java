@@ -1,5 +1,6 @@
 package dev.clearance.core.service;
 
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.Status;
@@ -31,12 +32,12 @@ class PersonalListingTest {
             String requester = "req" + (i % 10) + "@example.com";
             String[] shape = shapes[i % shapes.length];
             AccessRequest r = ports.service.intake(new Commands.Intake(requester, shape[0] + i, shape[1], Optional.empty(),
-                    Optional.of("1h"), Optional.empty(), Optional.of("test"), Optional.empty())).request();
+                    Optional.of("1h"), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
             if (i % 3 != 0) {
-                ports.service.justify(new Commands.Justify(r.id().value(), requester, "ticket " + i, Optional.empty()));
+                ports.service.justify(new Commands.Justify(r.id().value(), requester, "ticket " + i, Optional.empty(), Origin.api("test")));
             }
             if (i % 5 == 1) {
-                ports.service.cancel(r.id().value(), requester);
+                ports.service.cancel(r.id().value(), requester, Origin.api("test"));
             }
             ports.advance(Duration.ofSeconds(1));
         }

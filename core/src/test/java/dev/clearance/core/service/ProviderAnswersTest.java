@@ -1,5 +1,6 @@
 package dev.clearance.core.service;
 
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.Status;
@@ -21,14 +22,14 @@ class ProviderAnswersTest {
 
     private Commands.Intake intakeOf(String requester, String resource) {
         return new Commands.Intake(requester, resource, "123456789012", Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.of("test"), Optional.empty());
+                Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"));
     }
 
     @Test
     void theProvidersReferenceAndNotesGoOnTheRequestAndItsAuditTrail() {
         AccessRequest r = ports.service.intake(intakeOf("alice@example.com", "logs:Read")).request();
-        ports.service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.of("1h")));
-        ports.service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty()));
+        ports.service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.of("1h"), Origin.api("test")));
+        ports.service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
         ports.advance(Duration.ZERO);
         assertThat(ports.store.find(r.id()).orElseThrow().providerReference()).contains("grant: grant-" + r.id());
 

@@ -14,6 +14,7 @@ import dev.clearance.cards.slack.SlackReplies;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
@@ -112,13 +113,15 @@ public final class SlackInteractions {
                 case "pending" -> ephemeral(pending(me, cmd.page()));
                 case "show" -> ephemeral(SlackReplies.show(views.of(queries.getFor(me, cmd.arg(0, "/access show <id>")))));
                 case "cancel" -> {
-                    AccessRequest r = service.cancel(cmd.arg(0, "/access cancel <id>"), me.value());
+                    AccessRequest r = service.cancel(cmd.arg(0, "/access cancel <id>"), me.value(),
+                            Origin.slack(p.getUserId(), p.getTeamId()));
                     yield ephemeral(SlackReplies.text(r.status() == Status.CANCELLED
                             ? "Request `" + r.id() + "` withdrawn."
                             : "Giving back your access for `" + r.id() + "`; you will get a message when it has ended."));
                 }
                 case "revoke" -> {
-                    AccessRequest r = service.revoke(cmd.arg(0, "/access revoke <id> <reason>"), me.value(), cmd.rest(1));
+                    AccessRequest r = service.revoke(cmd.arg(0, "/access revoke <id> <reason>"), me.value(), cmd.rest(1),
+                            Origin.slack(p.getUserId(), p.getTeamId()));
                     yield ephemeral(SlackReplies.text("Revoking access for `" + r.id() + "`; the requester is told when it has ended."));
                 }
                 case "whoapproves" -> {
@@ -182,7 +185,7 @@ public final class SlackInteractions {
     Response declineJustification(BlockActionRequest req) {
         var p = req.getPayload();
         return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
-            service.abandon(id, me.value());
+            service.abandon(id, me.value(), Origin.slack(p.getUser().getId(), teamOf(p)));
             return Optional.empty();
         }, p.getActions().get(0).getValue());
     }
@@ -312,7 +315,8 @@ public final class SlackInteractions {
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
         return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.JUSTIFICATION_BLOCK, me ->
                 service.justify(new Commands.Justify(view.getPrivateMetadata(), me.value(),
-                        text(values, SlackIds.JUSTIFICATION_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)))));
+                        text(values, SlackIds.JUSTIFICATION_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
+                        origin(req))));
     }
 
     Response submitDecision(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
@@ -321,7 +325,8 @@ public final class SlackInteractions {
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
         return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.REASON_BLOCK, me ->
                 service.decide(new Commands.Decide(meta.length == 2 ? meta[1] : "", me.value(), meta[0],
-                        text(values, SlackIds.REASON_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)))));
+                        text(values, SlackIds.REASON_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
+                        origin(req))));
     }
 
     Response submitExtension(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
@@ -329,7 +334,7 @@ public final class SlackInteractions {
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
         return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.JUSTIFICATION_BLOCK, me -> {
             var result = service.extend(new Commands.Extend(view.getPrivateMetadata(), me.value(),
-                    selected(values, SlackIds.DURATION_BLOCK), text(values, SlackIds.JUSTIFICATION_BLOCK)));
+                    selected(values, SlackIds.DURATION_BLOCK), text(values, SlackIds.JUSTIFICATION_BLOCK), origin(req)));
             if (!result.created()) {
                 throw new InvalidInputException("justification", "extension " + result.request().id()
                         + " is already waiting for approvers");
@@ -343,12 +348,23 @@ public final class SlackInteractions {
             var result = service.intake(new Commands.Intake(me.value(), text(values, SlackIds.RESOURCE_BLOCK),
                     text(values, SlackIds.ACCOUNT_BLOCK), Optional.ofNullable(selected(values, SlackIds.SCOPE_BLOCK)),
                     Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
-                    Optional.ofNullable(text(values, SlackIds.JUSTIFICATION_BLOCK)), Optional.of("slack"), Optional.empty()));
+                    Optional.ofNullable(text(values, SlackIds.JUSTIFICATION_BLOCK)), Optional.of("slack"), Optional.empty(),
+                    origin(req)));
             if (!result.created()) {
                 throw new InvalidInputException("resource", "you already have " + result.request().id() + " ("
                         + result.request().status().name().toLowerCase(Locale.ROOT) + ") for this access");
             }
         });
+    }
+
+    /** NB: the origin is the user and workspace of Slack's signed payload, never a field the user typed. */
+    private static Origin origin(ViewSubmissionRequest req) {
+        var p = req.getPayload();
+        return Origin.slack(p.getUser().getId(), p.getTeam() != null ? p.getTeam().getId() : p.getUser().getTeamId());
+    }
+
+    private static String teamOf(com.slack.api.app_backend.interactive_components.payload.BlockActionPayload p) {
+        return p.getTeam() != null ? p.getTeam().getId() : p.getUser().getTeamId();
     }
 
     private interface Submission {

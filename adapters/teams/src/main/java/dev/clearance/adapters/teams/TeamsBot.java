@@ -12,6 +12,7 @@ import dev.clearance.cards.teams.TeamsCards;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
@@ -167,6 +168,13 @@ public final class TeamsBot extends ActivityHandler {
     }
 
     /** The email behind the Teams user, from the stored reference or the connector's member lookup (then kept). */
+    /** NB: the origin is the Entra object id of the authenticated activity's sender, never a field of the card. */
+    private static Origin origin(Activity a) {
+        String objectId = a.getFrom() == null ? null : a.getFrom().getAadObjectId();
+        return Origin.teams(objectId != null && !objectId.isBlank() ? objectId
+                : a.getFrom() == null || a.getFrom().getId() == null ? "" : a.getFrom().getId());
+    }
+
     Optional<UserEmail> identity(Activity a) throws DeliveryException {
         if (a.getFrom() == null) {
             return Optional.empty();
@@ -219,12 +227,12 @@ public final class TeamsBot extends ActivityHandler {
                 case "pending" -> pending(me, cmd.page());
                 case "show" -> TeamsCards.show(views.of(queries.getFor(me, cmd.arg(0, "show <id>"))));
                 case "cancel" -> {
-                    AccessRequest r = service.cancel(cmd.arg(0, "cancel <id>"), me.value());
+                    AccessRequest r = service.cancel(cmd.arg(0, "cancel <id>"), me.value(), origin(a));
                     yield TeamsCards.message(r.status() == Status.CANCELLED ? "Request " + r.id() + " withdrawn."
                             : "Giving back your access for " + r.id() + "; you will get a message when it has ended.");
                 }
                 case "revoke" -> {
-                    AccessRequest r = service.revoke(cmd.arg(0, "revoke <id> <reason>"), me.value(), cmd.rest(1));
+                    AccessRequest r = service.revoke(cmd.arg(0, "revoke <id> <reason>"), me.value(), cmd.rest(1), origin(a));
                     yield TeamsCards.message("Revoking access for " + r.id() + "; the requester is told when it has ended.");
                 }
                 case "whoapproves" -> {
@@ -286,7 +294,7 @@ public final class TeamsBot extends ActivityHandler {
                     }
                     AccessRequest r = service.decide(new Commands.Decide(requestId, me.value(),
                             verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsCards.INPUT_REASON),
-                            Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION))));
+                            Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)), origin(a)));
                     Optional<TeamsConversations.Channel> channel = teamChannel(a).flatMap(conversations::channel);
                     Map<String, Object> card = channel.isPresent()
                             ? TeamsCards.channelCardFor(views.of(queries.get(r.id().value())), me.value(), refreshUsersOrNone(r, channel.get()))
@@ -296,25 +304,27 @@ public final class TeamsBot extends ActivityHandler {
                 }
                 case Actions.PROVIDE_JUSTIFICATION -> {
                     AccessRequest r = service.justify(new Commands.Justify(requestId, me.value(),
-                            field(data, TeamsCards.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION))));
+                            field(data, TeamsCards.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
+                            origin(a)));
                     return render(kind, r, me);
                 }
                 case Actions.EXTEND -> {
                     var result = service.extend(new Commands.Extend(requestId, me.value(),
-                            field(data, TeamsCards.INPUT_DURATION), field(data, TeamsCards.INPUT_JUSTIFICATION)));
+                            field(data, TeamsCards.INPUT_DURATION), field(data, TeamsCards.INPUT_JUSTIFICATION), origin(a)));
                     RequestView extension = views.of(result.request());
                     return TeamsCards.withNotice(TeamsCards.status(extension), result.created()
                             ? "Extension " + extension.id() + " asked for; the approvers are asked, and you hear back here."
                             : "Extension " + extension.id() + " is already waiting for approvers.");
                 }
                 case Actions.DECLINE_JUSTIFICATION -> {
-                    return render(kind, service.abandon(requestId, me.value()), me);
+                    return render(kind, service.abandon(requestId, me.value(), origin(a)), me);
                 }
                 case Actions.SUBMIT_REQUEST -> {
                     var result = service.intake(new Commands.Intake(me.value(), field(data, TeamsCards.INPUT_RESOURCE),
                             field(data, TeamsCards.INPUT_ACCOUNT), Optional.ofNullable(field(data, TeamsCards.INPUT_SCOPE)),
                             Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
-                            Optional.ofNullable(field(data, TeamsCards.INPUT_JUSTIFICATION)), Optional.of("teams"), Optional.empty()));
+                            Optional.ofNullable(field(data, TeamsCards.INPUT_JUSTIFICATION)), Optional.of("teams"), Optional.empty(),
+                            origin(a)));
                     Map<String, Object> card = TeamsCards.status(views.of(result.request()));
                     return result.created() ? card : TeamsCards.withNotice(card, "You already have this request open.");
                 }
