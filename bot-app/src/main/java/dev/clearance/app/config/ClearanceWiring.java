@@ -149,7 +149,7 @@ public class ClearanceWiring {
                 if (secret.length() < 16) {
                     throw new IllegalStateException("clearance.access-provider.webhook.secret must be at least 16 characters");
                 }
-                LOG.info("access provider: webhook to {}", w.url());
+                LOG.info("access provider: webhook to {}", WebhookAccessProvider.describe(w.url()));
                 return new WebhookAccessProvider(w.url(), secret.getBytes(StandardCharsets.UTF_8), clock,
                         w.timeout() == null ? Duration.ofSeconds(10) : w.timeout());
             }

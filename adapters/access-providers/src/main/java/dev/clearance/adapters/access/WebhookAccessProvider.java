@@ -112,6 +112,15 @@ public final class WebhookAccessProvider implements AccessProvider {
         }
     }
 
+    /**
+     * The URL as it may be logged: scheme, host, port and path. NB: the user info and the query often carry a
+     * credential (a token in {@code ?token=}), so they never reach a log line.
+     */
+    public static String describe(URI url) {
+        return url.getScheme() + "://" + url.getHost() + (url.getPort() < 0 ? "" : ":" + url.getPort())
+                + (url.getRawPath() == null ? "" : url.getRawPath());
+    }
+
     /** The signature a receiver recomputes to verify a call. */
     public static String sign(byte[] secret, String timestamp, String body) {
         try {
