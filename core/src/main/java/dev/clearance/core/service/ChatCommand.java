@@ -39,15 +39,24 @@ public record ChatCommand(String name, List<String> args) {
         return String.join(" ", args.subList(Math.min(index, args.size()), args.size()));
     }
 
-    /** The optional page number of {@code pending [page]}; 1 when absent. */
+    /** The largest page number a chat listing accepts: far past any real listing, far from an int overflow. */
+    public static final int MAX_PAGE = 10_000;
+
+    /** The optional page number of {@code pending [page]}, 1 to {@link #MAX_PAGE}; 1 when absent. */
     public int page() {
         if (args.isEmpty()) {
             return 1;
         }
+        int page;
         try {
-            return Math.max(1, Integer.parseInt(args.get(0)));
+            page = Integer.parseInt(args.get(0));
         } catch (NumberFormatException e) {
             throw new InvalidInputException("page", "usage: pending [page number]");
         }
+        if (page < 1 || page > MAX_PAGE) {
+            throw new InvalidInputException("page", "the page number must be between 1 and " + MAX_PAGE
+                    + "; usage: pending [page number]");
+        }
+        return page;
     }
 }

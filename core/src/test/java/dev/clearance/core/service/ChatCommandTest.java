@@ -24,5 +24,10 @@ class ChatCommandTest {
         assertThat(ChatCommand.parse("pending").page()).isEqualTo(1);
         assertThat(ChatCommand.parse("pending 3").page()).isEqualTo(3);
         assertThatThrownBy(() -> ChatCommand.parse("pending two").page()).hasMessageContaining("pending [page number]");
+        // NB: a huge or negative page is refused by name, never an overflow in the listing's offset
+        assertThatThrownBy(() -> ChatCommand.parse("pending 2147483647").page()).hasMessageContaining("between 1 and 10000");
+        assertThatThrownBy(() -> ChatCommand.parse("pending 99999999999").page()).hasMessageContaining("pending [page number]");
+        assertThatThrownBy(() -> ChatCommand.parse("pending 0").page()).hasMessageContaining("between 1 and 10000");
+        assertThatThrownBy(() -> ChatCommand.parse("pending -4").page()).hasMessageContaining("between 1 and 10000");
     }
 }
