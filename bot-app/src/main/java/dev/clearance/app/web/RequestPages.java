@@ -4,7 +4,6 @@ import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.ForbiddenException;
-import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
 import dev.clearance.core.model.Origin;
@@ -15,6 +14,8 @@ import dev.clearance.core.notify.PolicyPreview;
 import dev.clearance.core.notify.RequestView;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.Commands;
+import dev.clearance.core.service.RequestPermissions;
+import dev.clearance.core.service.RequestPermissions.Action;
 import dev.clearance.core.service.RequestQueries;
 import dev.clearance.core.service.RequestViews;
 import jakarta.servlet.http.HttpServletResponse;
@@ -33,6 +34,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The requests web page: where a click in a browser becomes a domain decision. Every action goes through the same
@@ -119,25 +121,27 @@ class RequestPages {
     /** The request page, with the actions this person may take now; an error of a refused action on top. */
     private String show(UserEmail me, String id, Model model, HttpServletResponse response) {
         model.addAttribute("me", me.value());
-        AccessRequest r;
+        RequestPermissions may;
         try {
-            r = queries.getFor(me, id);
+            may = queries.permissionsFor(me, id);
+            may.require(Action.SEE);
         } catch (ClearanceException e) {
             response.setStatus(status(e).value());
             model.addAttribute("error", e.getMessage());
             return "refused";
         }
+        // NB: the actions offered are exactly those the rule allows now (RequestPermissions), the same rule each
+        // action's service re-checks when the form is sent.
+        AccessRequest r = may.request();
         RequestView v = views.of(r);
-        boolean mine = r.requester().equals(me);
-        Optional<String> whyNotDecide = queries.whyCannotDecide(me, r);
+        Set<Action> allowed = may.allowed();
         model.addAttribute("r", v);
-        model.addAttribute("mayJustify", mine && r.status() == Status.REQUESTED);
-        model.addAttribute("mayDecide", r.status() == Status.PENDING && whyNotDecide.isEmpty());
-        model.addAttribute("whyNotDecide", r.status() == Status.PENDING && !mine ? whyNotDecide.orElse("") : "");
-        model.addAttribute("mayCancel", mine && (r.status() == Status.REQUESTED || r.status() == Status.PENDING
-                || (r.status() == Status.APPROVED && !r.isExtension() && r.grantState() != GrantState.REVOKING)));
-        model.addAttribute("mayRevoke", queries.isAdmin(me, r) && r.status() == Status.APPROVED && !r.isExtension()
-                && r.grantState() != GrantState.REVOKING);
+        model.addAttribute("mayJustify", allowed.contains(Action.JUSTIFY));
+        model.addAttribute("mayDecide", allowed.contains(Action.APPROVE) || allowed.contains(Action.DENY));
+        model.addAttribute("whyNotDecide", r.status() == Status.PENDING && !r.requester().equals(me)
+                ? may.whyNot(Action.APPROVE).orElse("") : "");
+        model.addAttribute("mayCancel", allowed.contains(Action.CANCEL));
+        model.addAttribute("mayRevoke", allowed.contains(Action.REVOKE));
         model.addAttribute("durations", v.durationChoices().stream().map(Object::toString).toList());
         model.addAttribute("requested", v.requestedDuration().toString());
         return "request";

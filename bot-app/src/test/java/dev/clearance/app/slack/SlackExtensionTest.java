@@ -54,7 +54,7 @@ class SlackExtensionTest extends SlackTestBase {
         assertThat(notices).singleElement().satisfies(n -> assertThat(n.get("text")).contains("ends at"));
 
         send(blockAction("UPAT", Actions.EXTEND, id));
-        assertThat(SLACK.responses()).singleElement().satisfies(r -> assertThat(r.get("text")).contains("Only the requester"));
+        assertThat(SLACK.responses()).singleElement().satisfies(r -> assertThat(r.get("text")).containsIgnoringCase("only the requester"));
         assertThat(extendForms()).as("no form for someone else").isEmpty();
 
         send(blockAction("UALICE", Actions.EXTEND, id));

@@ -45,4 +45,12 @@ public record PendingFilter(UserEmail viewer, List<ScopePath> adminScopes, List<
     public boolean hasApproverRole() {
         return !approverScopes.isEmpty() || !namedSteps.isEmpty();
     }
+
+    /**
+     * Whether the viewer approves or administers anything: without a role, a person is eligible for no step of any
+     * request (escalations reach scope approvers and admins only), so they may see only their own requests.
+     */
+    public boolean hasAnyRole() {
+        return !adminScopes.isEmpty() || hasApproverRole();
+    }
 }

@@ -2,10 +2,8 @@ package dev.clearance.core.service;
 
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
-import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.ConcurrentUpdateException;
 import dev.clearance.core.model.ConflictException;
-import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
@@ -188,7 +186,7 @@ public final class AccessRequestService {
     private void pingStep(AccessRequest r, Policy policy) {
         java.util.Map<String, String> channels = ctx.config().tree().approvalChannels(r.scope());
         if (channels.isEmpty()) {
-            messages.approvalRequests(r, DecisionRules.stepRecipients(r, policy, ctx.approvers()), "e0");
+            messages.approvalRequests(r, RequestPermissions.stepRecipients(r, policy, ctx.approvers()), "e0");
         } else {
             messages.approvalRequestsToChannels(r, channels, "e0");
         }
@@ -210,13 +208,8 @@ public final class AccessRequestService {
         UserEmail actor = UserEmail.parse("actor", cmd.actor());
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
         return change(id, cmd.origin(), r -> {
-            requireRequester(r, actor, "justify");
-            requireStatus(r, Status.REQUESTED, "justify");
             Instant now = ctx.now();
-            if (!now.isBefore(r.justificationDeadline().orElseThrow())) {
-                throw new ConflictException("the justification window of " + r.id() + " closed at "
-                        + r.justificationDeadline().get());
-            }
+            RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.JUSTIFY);
             Policy policy = policyOf(r);
             AccessDuration duration = cmd.duration().filter(d -> !d.isBlank()).isPresent()
                     ? Inputs.requesterDuration("duration", cmd.duration(), policy)
@@ -236,8 +229,7 @@ public final class AccessRequestService {
         RequestId id = RequestId.parse(requestId);
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         return change(id, origin, r -> {
-            requireRequester(r, actor, "abandon");
-            requireStatus(r, Status.REQUESTED, "abandon");
+            RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.ABANDON);
             r.transition(Status.ABANDONED, actor.value(), ctx.now(), "requester declined to justify");
             ctx.store().update(r);
             ctx.timers().cancel(r.id(), TimerKind.JUSTIFICATION_EXPIRY);
@@ -251,23 +243,15 @@ public final class AccessRequestService {
         RequestId id = RequestId.parse(requestId);
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         return change(id, origin, r -> {
-            requireRequester(r, actor, "cancel");
             Instant now = ctx.now();
-            switch (r.status()) {
-                case REQUESTED, PENDING -> {
-                    r.transition(Status.CANCELLED, actor.value(), now, "withdrawn by the requester");
-                    ctx.store().update(r);
-                    cancelWaitingTimers(r);
-                    messages.refreshCopies(r, "cancelled");
-                }
-                case APPROVED -> {
-                    if (r.isExtension()) {
-                        throw new ConflictException(r.id() + " is an extension of " + r.extensionOf().get() + "; cancel "
-                                + r.extensionOf().get() + " to give the access back");
-                    }
-                    beginRevocation(r, actor, now, "relinquished by the requester");
-                }
-                default -> throw alreadyFinished(r, "cancel");
+            RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.CANCEL);
+            if (r.status() == Status.APPROVED) {
+                beginRevocation(r, actor, now, "relinquished by the requester");
+            } else {
+                r.transition(Status.CANCELLED, actor.value(), now, "withdrawn by the requester");
+                ctx.store().update(r);
+                cancelWaitingTimers(r);
+                messages.refreshCopies(r, "cancelled");
             }
             return r;
         });
@@ -285,10 +269,8 @@ public final class AccessRequestService {
             Optional<AccessDuration> override = verdict == Commands.Verdict.APPROVE
                     ? Inputs.approverDuration("duration", cmd.duration(), policy) : Optional.empty();
             Instant now = ctx.now();
-            Optional<ClearanceException> refusal = DecisionRules.refusal(r, policy, approver, ctx.approvers(), now);
-            if (refusal.isPresent()) {
-                throw refusal.get();
-            }
+            RequestPermissions.of(r, approver, ctx).require(verdict == Commands.Verdict.APPROVE
+                    ? RequestPermissions.Action.APPROVE : RequestPermissions.Action.DENY);
             if (verdict == Commands.Verdict.APPROVE && r.isExtension()) {
                 // NB: the grant being extended must still be live now; its state and end come from the store.
                 extensions.requireExtendable(extensions.original(r), now);
@@ -371,19 +353,14 @@ public final class AccessRequestService {
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
         try {
             return change(id, cmd.origin(), original -> {
-                // NB: only the person who holds the access may ask for more of it.
-                requireRequester(original, actor, "extend");
-                if (original.isExtension()) {
-                    throw new ConflictException(original.id() + " is itself an extension; extend "
-                            + original.extensionOf().get());
-                }
+                Instant now = ctx.now();
+                RequestPermissions.of(original, actor, ctx).require(RequestPermissions.Action.EXTEND);
                 Policy policy = policyOf(original);
                 AccessDuration duration = Inputs.requesterDuration("duration", Optional.of(durationText), policy);
                 if (duration.duration().isEmpty()) {
                     throw new InvalidInputException("duration", "an extension needs a length; choose one of " + Inputs.menu(policy));
                 }
-                Instant now = ctx.now();
-                Instant end = extensions.requireExtendable(original, now);
+                Instant end = original.expiresAt().orElseThrow();
                 Optional<AccessRequest> pending = extensions.pendingOf(original.id());
                 if (pending.isPresent()) {
                     return new IntakeResult(pending.get(), false);
@@ -406,26 +383,14 @@ public final class AccessRequestService {
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         String reason = Inputs.requireText("reason", reasonText, Inputs.MAX_TEXT);
         return change(id, origin, r -> {
-            // NB: only an admin of the request's scope (or above) may revoke.
-            if (!ctx.approvers().isAdmin(actor, r.scope())) {
-                throw new ForbiddenException(actor + " is not an administrator of scope " + r.scope());
-            }
-            if (r.status() != Status.APPROVED) {
-                throw alreadyFinished(r, "revoke");
-            }
-            if (r.isExtension()) {
-                throw new ConflictException(r.id() + " is an extension of " + r.extensionOf().get() + "; revoke "
-                        + r.extensionOf().get() + " to end the access");
-            }
+            RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.REVOKE);
             beginRevocation(r, actor, ctx.now(), "revoked by " + actor + ": " + reason);
             return r;
         });
     }
 
+    /** Ends an approved request's access; {@link RequestPermissions} has refused a revocation already underway. */
     private void beginRevocation(AccessRequest r, UserEmail actor, Instant now, String reason) {
-        if (r.grantState() == GrantState.REVOKING) {
-            throw new ConflictException("revocation of " + r.id() + " is already in progress");
-        }
         if (r.grantState() == GrantState.GRANTING && r.providerAttempts() == 0) {
             // NB: no grant attempt has been claimed (LifecycleTimers claims one by compare-and-swap before it calls
             // the provider), so nothing can be live at the provider: end without a revoke for a grant never made.
@@ -478,26 +443,13 @@ public final class AccessRequestService {
     }
 
     private Policy policyOf(AccessRequest r) {
-        ClearanceConfig config = ctx.config();
-        return config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
+        return RequestPermissions.policyOf(ctx.config(), r);
     }
 
     private void cancelWaitingTimers(AccessRequest r) {
         ctx.timers().cancel(r.id(), TimerKind.JUSTIFICATION_EXPIRY);
         ctx.timers().cancel(r.id(), TimerKind.PENDING_EXPIRY);
         ctx.timers().cancel(r.id(), TimerKind.ESCALATION);
-    }
-
-    private static void requireRequester(AccessRequest r, UserEmail actor, String what) {
-        if (!r.requester().equals(actor)) {
-            throw new ForbiddenException("only the requester (" + r.requester() + ") may " + what + " " + r.id());
-        }
-    }
-
-    private static void requireStatus(AccessRequest r, Status expected, String what) {
-        if (r.status() != expected) {
-            throw alreadyFinished(r, what);
-        }
     }
 
     static ConflictException alreadyFinished(AccessRequest r, String what) {

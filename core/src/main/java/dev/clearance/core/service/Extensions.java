@@ -4,7 +4,6 @@ import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.ConflictException;
-import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
@@ -31,16 +30,7 @@ final class Extensions {
 
     /** The end of {@code original}'s grant, if it can be extended now; else why not. */
     Instant requireExtendable(AccessRequest original, Instant now) {
-        if (original.status() != Status.APPROVED || original.grantState() != GrantState.ACTIVE) {
-            throw new ConflictException("cannot extend " + original.id() + ": its access is not active (request "
-                    + original.status().name().toLowerCase() + ", access " + original.grantState().name().toLowerCase() + ")");
-        }
-        Instant end = original.expiresAt().orElseThrow(() -> new ConflictException("cannot extend " + original.id()
-                + ": it was granted until revoked"));
-        if (!now.isBefore(end)) {
-            throw new ConflictException("cannot extend " + original.id() + ": its access ended at " + end);
-        }
-        return end;
+        return RequestPermissions.extendableUntil(original, now);
     }
 
     AccessRequest original(AccessRequest extension) {

@@ -108,7 +108,7 @@ public final class LifecycleTimers {
         Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
         r.escalate();
         Approvers approvers = ctx.approvers();
-        Set<UserEmail> recipients = DecisionRules.actionable(r, policy,
+        Set<UserEmail> recipients = RequestPermissions.actionable(r, policy,
                 approvers.escalationRecipients(policy, r.currentStep(), r.scope(), r.escalationLevel()));
         Duration waiting = Duration.between(r.pendingSince().orElse(now), now);
         r.record(AuditEvent.SYSTEM, now, "escalated to level " + r.escalationLevel() + " after " + Spans.of(waiting)

@@ -57,44 +57,35 @@ public final class RequestQueries {
         return ctx.store().search(new RequestQuery(statuses, scopePath, who, page, size));
     }
 
+    /**
+     * What this person may do with the stored request now ({@link RequestPermissions}), whether or not they may see it:
+     * an adapter explains a refused click with it. Show the request itself only if it allows
+     * {@link RequestPermissions.Action#SEE}.
+     */
+    public RequestPermissions permissionsFor(UserEmail viewer, String requestId) {
+        return permissionsFor(viewer, get(requestId));
+    }
+
+    /** What this person may do now with {@code r}, a request just read from the store. */
+    public RequestPermissions permissionsFor(UserEmail viewer, AccessRequest r) {
+        return RequestPermissions.of(r, viewer, ctx);
+    }
+
     /** Why this person may not decide the request now (status, deadline, eligibility, self-approval, vote); empty if they may. */
     public Optional<String> whyCannotDecide(UserEmail viewer, AccessRequest r) {
-        ClearanceConfig config = ctx.config();
-        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
-        return DecisionRules.refusal(r, policy, viewer, ctx.approvers(), ctx.now()).map(Throwable::getMessage);
+        return permissionsFor(viewer, r).whyNot(RequestPermissions.Action.APPROVE);
     }
 
-    /** A request as shown to a person in chat; refused unless {@link #canSee} allows it. */
+    /** A request as shown to a person; refused unless {@link RequestPermissions.Action#SEE} is allowed. */
     public AccessRequest getFor(UserEmail viewer, String requestId) {
-        AccessRequest r = get(requestId);
-        // NB: the requester, the admins of its scope, and those eligible for one of its steps may see a request.
-        if (!canSee(viewer, r)) {
-            throw new dev.clearance.core.model.ForbiddenException("Only the requester and the approvers or admins of scope "
-                    + r.scope() + " can see " + r.id());
-        }
-        return r;
+        RequestPermissions p = permissionsFor(viewer, requestId);
+        p.require(RequestPermissions.Action.SEE);
+        return p.request();
     }
 
-    /** The requester, the admins of its scope, and whoever is (or was) eligible for one of its steps may see a request. */
+    /** Whether this person may see the request ({@link RequestPermissions.Action#SEE}). */
     public boolean canSee(UserEmail viewer, AccessRequest r) {
-        if (r.requester().equals(viewer)) {
-            return true;
-        }
-        ClearanceConfig config = ctx.config();
-        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
-        Approvers approvers = ctx.approvers();
-        for (int step = 0; step < policy.steps().size(); step++) {
-            int level = step == r.currentStep() ? r.escalationLevel() : 0;
-            if (approvers.eligible(policy, step, r.scope(), level).contains(viewer)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Whether this person administers the request's scope (or a scope above it): they may revoke it. */
-    public boolean isAdmin(UserEmail viewer, AccessRequest r) {
-        return ctx.approvers().isAdmin(viewer, r.scope());
+        return permissionsFor(viewer, r).allows(RequestPermissions.Action.SEE);
     }
 
     /** Which requests a listing for one person covers. */
@@ -123,9 +114,16 @@ public final class RequestQueries {
         requirePaging(page, size);
         Set<Status> statuses = status.filter(s -> !s.isBlank()).map(RequestQueries::parseStatuses).orElse(Set.of());
         Optional<ScopePath> scopePath = scope.filter(s -> !s.isBlank()).map(s -> ScopePath.parse("scope", s));
-        Optional<UserEmail> who = show == Show.MINE ? Optional.of(viewer)
+        Optional<UserEmail> asked = show == Show.MINE ? Optional.of(viewer)
                 : requester.filter(s -> !s.isBlank()).map(s -> UserEmail.parse("requester", s));
         int skip = page * size;
+        // NB: someone who approves or administers nothing may see only their own requests and decide none: the store
+        // is asked for their own alone, so their page view reads what they asked for, never a scan of everyone's.
+        boolean anyRole = pendingFilter(viewer).hasAnyRole();
+        if (!anyRole && (show == Show.WAITING_FOR_ME || asked.filter(w -> !w.equals(viewer)).isPresent())) {
+            return new VisiblePage(List.of(), page, size, false);
+        }
+        Optional<UserEmail> who = anyRole ? asked : Optional.of(viewer);
         List<AccessRequest> wanted = new ArrayList<>();
         if (show == Show.WAITING_FOR_ME) {
             // "pending" also holds what this person may only see (their own, an admin's view of everything open):
@@ -137,7 +135,7 @@ public final class RequestQueries {
                     boolean matches = (statuses.isEmpty() || statuses.contains(r.status()))
                             && scopePath.map(p -> p.isSelfOrAncestorOf(r.scope())).orElse(true)
                             && who.map(w -> w.equals(r.requester())).orElse(true);
-                    if (matches && whyCannotDecide(viewer, r).isEmpty()) {
+                    if (matches && permissionsFor(viewer, r).allows(RequestPermissions.Action.APPROVE)) {
                         wanted.add(r);
                     }
                 }
@@ -146,7 +144,7 @@ public final class RequestQueries {
                 }
             }
         } else {
-            // NB: the store filters by status, scope and requester; who may see each row is decided here, by canSee.
+            // NB: the store filters by status, scope and requester; who may see each row is decided here (SEE).
             int batch = MAX_PAGE_SIZE;
             for (int storePage = 0; storePage * batch < LISTING_SCAN_LIMIT && wanted.size() <= skip + size; storePage++) {
                 Page<AccessRequest> rows = ctx.store().search(new RequestQuery(statuses, scopePath, who, storePage, batch));
@@ -197,9 +195,9 @@ public final class RequestQueries {
                 if (visible.size() >= limit) {
                     break;
                 }
-                Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
                 boolean mine = r.requester().equals(viewer);
-                boolean actionable = !mine && DecisionRules.refusal(r, policy, viewer, approvers, now).isEmpty();
+                boolean actionable = !mine && RequestPermissions.of(r, viewer, now, config, approvers)
+                        .allows(RequestPermissions.Action.APPROVE);
                 if (mine || actionable || approvers.isAdmin(viewer, r.scope())) {
                     visible.add(r);
                 }

@@ -47,7 +47,7 @@ public final class RequestViews {
             return List.of();
         }
         var approvers = new dev.clearance.core.policy.Approvers(policies.current(), directory);
-        return DecisionRules.actionable(r, policy, approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()))
+        return RequestPermissions.actionable(r, policy, approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()))
                 .stream().map(UserEmail::value).toList();
     }
 

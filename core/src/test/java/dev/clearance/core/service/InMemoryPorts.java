@@ -226,14 +226,24 @@ final class InMemoryPorts {
                     .sorted(Comparator.comparing(AccessRequest::createdAt)).map(r -> copy(r, versions.get(r.id()))).toList();
         }
 
+        /** How many calls {@link #search} answered, and how many requests it handed out: what a listing had to read. */
+        int searches;
+        int searchRowsRead;
+
+        /** Filters by status, scope and requester, as the JDBC store's query does. */
         @Override
         public Page<AccessRequest> search(RequestQuery q) {
             List<AccessRequest> all = rows.values().stream()
                     .filter(r -> q.statuses().isEmpty() || q.statuses().contains(r.status()))
-                    .sorted(Comparator.comparing(AccessRequest::createdAt).reversed())
+                    .filter(r -> q.scopeUnder().map(s -> under(r.scope(), s)).orElse(true))
+                    .filter(r -> q.requester().map(r.requester()::equals).orElse(true))
+                    .sorted(Comparator.comparing(AccessRequest::createdAt).thenComparing(r -> r.id().value()).reversed())
                     .map(r -> copy(r, versions.get(r.id()))).toList();
             int from = Math.min(all.size(), q.page() * q.size());
-            return new Page<>(all.subList(from, Math.min(all.size(), from + q.size())), q.page(), q.size(), all.size());
+            List<AccessRequest> page = all.subList(from, Math.min(all.size(), from + q.size()));
+            searches++;
+            searchRowsRead += page.size();
+            return new Page<>(page, q.page(), q.size(), all.size());
         }
 
         /** How many requests {@link #pendingCandidates} handed out: what a "pending" listing had to read. */

@@ -6,7 +6,6 @@ import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
-import dev.clearance.core.policy.Policy;
 import dev.clearance.core.policy.TestConfigs;
 import org.junit.jupiter.api.Test;
 
@@ -113,9 +112,9 @@ class PendingListingTest {
         open.sort(Comparator.comparing(AccessRequest::createdAt).thenComparing(r -> r.id().value()).reversed());
         List<String> ids = new ArrayList<>();
         for (AccessRequest r : open) {
-            Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
             boolean mine = r.requester().equals(viewer);
-            boolean actionable = !mine && DecisionRules.refusal(r, policy, viewer, approvers, ports.ctx.now()).isEmpty();
+            boolean actionable = !mine && RequestPermissions.of(r, viewer, ports.ctx.now(), config, approvers)
+                    .allows(RequestPermissions.Action.APPROVE);
             if (mine || actionable || approvers.isAdmin(viewer, r.scope())) {
                 ids.add(r.id().value());
             }

@@ -105,4 +105,37 @@ class PersonalListingTest {
         assertThatThrownBy(() -> queries.listFor(root, RequestQueries.Show.ALL, Optional.empty(), Optional.empty(),
                 Optional.empty(), -1, 10)).isInstanceOf(InvalidInputException.class).extracting("field").isEqualTo("page");
     }
+
+    /** A signed-in person with no role: their listing reads their own requests only, however many others are stored. */
+    @Test
+    void aPersonWithNoRoleCostsAReadOfTheirOwnRequestsOnly() {
+        requestMany();
+        UserEmail otto = e("otto");
+        for (int i = 0; i < 3; i++) {
+            ports.service.intake(new Commands.Intake(otto.value(), "ec2:Describe" + i, "555555555555", Optional.empty(),
+                    Optional.of("1h"), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test")));
+            ports.advance(Duration.ofSeconds(1));
+        }
+        List<String> expected = everything().stream().filter(r -> queries.canSee(otto, r)).map(r -> r.id().value()).toList();
+        assertThat(expected).hasSize(3);
+
+        ports.store.searchRowsRead = 0;
+        RequestQueries.VisiblePage all = queries.listFor(otto, RequestQueries.Show.ALL, Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, 25);
+        assertThat(all.items()).extracting(r -> r.id().value()).containsExactlyElementsOf(expected);
+        assertThat(ports.store.searchRowsRead).as("rows read for a page of someone with no role").isEqualTo(3);
+
+        ports.store.searches = 0;
+        ports.store.pendingRowsRead = 0;
+        assertThat(queries.listFor(otto, RequestQueries.Show.ALL, Optional.empty(), Optional.empty(),
+                Optional.of("req3@example.com"), 0, 25).items()).as("someone else's requests").isEmpty();
+        assertThat(queries.listFor(otto, RequestQueries.Show.WAITING_FOR_ME, Optional.empty(), Optional.empty(),
+                Optional.empty(), 0, 25).items()).as("nothing to decide").isEmpty();
+        assertThat(ports.store.searches + ports.store.pendingRowsRead).as("neither reads anything").isZero();
+
+        ports.store.searchRowsRead = 0;
+        queries.listFor(e("root"), RequestQueries.Show.ALL, Optional.empty(), Optional.empty(), Optional.empty(), 0, 25);
+        assertThat(ports.store.searchRowsRead).as("an admin's page reads the stored rows, a batch at a time")
+                .isGreaterThanOrEqualTo(25);
+    }
 }

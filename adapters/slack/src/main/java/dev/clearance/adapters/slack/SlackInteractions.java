@@ -23,6 +23,7 @@ import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.ChatCommand;
 import dev.clearance.core.service.Commands;
+import dev.clearance.core.service.RequestPermissions;
 import dev.clearance.core.service.RequestQueries;
 import dev.clearance.core.service.RequestViews;
 import org.slf4j.Logger;
@@ -143,7 +144,9 @@ public final class SlackInteractions {
     private Map<String, Object> pending(UserEmail me, int page) {
         RequestQueries.PendingPage p = queries.pendingPage(me, page, PAGE_SIZE);
         List<RequestView> shown = p.items().stream().map(views::of).toList();
-        List<String> actionable = p.items().stream().filter(r -> queries.whyCannotDecide(me, r).isEmpty())
+        // NB: Approve/Deny only on what the rule lets this person decide now.
+        List<String> actionable = p.items().stream()
+                .filter(r -> queries.permissionsFor(me, r).allows(RequestPermissions.Action.APPROVE))
                 .map(r -> r.id().value()).toList();
         return SlackReplies.pending(shown, actionable, page, p.more());
     }
@@ -169,15 +172,13 @@ public final class SlackInteractions {
     Response provideJustification(BlockActionRequest req) {
         var p = req.getPayload();
         return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
-            AccessRequest r = queries.get(id);
-            if (!r.requester().equals(me)) {
-                return Optional.of("Only the requester can justify `" + r.id() + "`.");
+            // NB: explained before the form opens, by the rule the justification itself re-checks.
+            RequestPermissions may = queries.permissionsFor(me, id);
+            Optional<ClearanceException> refusal = may.check(RequestPermissions.Action.JUSTIFY);
+            if (refusal.isPresent()) {
+                return refusal.map(SlackInteractions::explain);
             }
-            if (r.status() != Status.REQUESTED) {
-                return Optional.of("`" + r.id() + "` is " + r.status().name().toLowerCase(Locale.ROOT).replace('_', ' ')
-                        + "; nothing to justify.");
-            }
-            api.openView(p.getTriggerId(), SlackModals.justification(views.of(r)));
+            api.openView(p.getTriggerId(), SlackModals.justification(views.of(may.request())));
             return Optional.empty();
         }, p.getActions().get(0).getValue());
     }
@@ -193,13 +194,15 @@ public final class SlackInteractions {
     Response openDecision(BlockActionRequest req, boolean approve) {
         var p = req.getPayload();
         return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
-            AccessRequest r = queries.get(id);
-            // NB: explain an ineligible or late click before any form opens; the decision itself re-checks all of it.
-            Optional<String> refusal = queries.whyCannotDecide(me, r);
+            // NB: explain an ineligible or late click before any form opens, by the rule the decision itself re-checks.
+            // Anyone in an approval channel may click; the refusal goes to the clicker alone.
+            RequestPermissions may = queries.permissionsFor(me, id);
+            Optional<ClearanceException> refusal = may.check(approve ? RequestPermissions.Action.APPROVE
+                    : RequestPermissions.Action.DENY);
             if (refusal.isPresent()) {
-                return refusal;
+                return refusal.map(SlackInteractions::explain);
             }
-            api.openView(p.getTriggerId(), SlackModals.decision(views.of(r), approve));
+            api.openView(p.getTriggerId(), SlackModals.decision(views.of(may.request()), approve));
             return Optional.empty();
         }, p.getActions().get(0).getValue());
     }
@@ -208,15 +211,13 @@ public final class SlackInteractions {
     Response openExtension(BlockActionRequest req) {
         var p = req.getPayload();
         return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
-            AccessRequest r = queries.get(id);
-            // NB: explained before the form opens; the extension command re-checks requester and grant state.
-            if (!r.requester().equals(me)) {
-                return Optional.of("Only the requester can extend `" + r.id() + "`.");
+            // NB: explained before the form opens, by the rule the extension command re-checks.
+            RequestPermissions may = queries.permissionsFor(me, id);
+            Optional<ClearanceException> refusal = may.check(RequestPermissions.Action.EXTEND);
+            if (refusal.isPresent()) {
+                return refusal.map(SlackInteractions::explain);
             }
-            if (!views.of(r).mayExtend()) {
-                return Optional.of("`" + r.id() + "` cannot be extended: its access is not active any more.");
-            }
-            api.openView(p.getTriggerId(), SlackModals.extension(views.of(r)));
+            api.openView(p.getTriggerId(), SlackModals.extension(views.of(may.request())));
             return Optional.empty();
         }, p.getActions().get(0).getValue());
     }

@@ -23,6 +23,7 @@ import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.ChatCommand;
 import dev.clearance.core.service.Commands;
+import dev.clearance.core.service.RequestPermissions;
 import dev.clearance.core.service.RequestQueries;
 import dev.clearance.core.service.RequestViews;
 import org.slf4j.Logger;
@@ -249,7 +250,9 @@ public final class TeamsBot extends ActivityHandler {
 
     private Map<String, Object> pending(UserEmail me, int page) {
         RequestQueries.PendingPage p = queries.pendingPage(me, page, PAGE_SIZE);
-        List<String> actionable = p.items().stream().filter(r -> queries.whyCannotDecide(me, r).isEmpty())
+        // NB: Approve/Deny only on what the rule lets this person decide now.
+        List<String> actionable = p.items().stream()
+                .filter(r -> queries.permissionsFor(me, r).allows(RequestPermissions.Action.APPROVE))
                 .map(r -> r.id().value()).toList();
         return TeamsCards.pending(p.items().stream().map(views::of).toList(), actionable, page, p.more());
     }
@@ -288,7 +291,12 @@ public final class TeamsBot extends ActivityHandler {
                     if (!data.has(TeamsCards.INPUT_REASON)) {
                         // From the pending list, whose buttons carry no inputs: answer with the approval card, where the
                         // reason (and on Approve, the duration) is given. A refusal explains itself the same way.
-                        Optional<String> why = queries.whyCannotDecide(me, queries.getFor(me, requestId));
+                        // NB: the refusal comes from the rule the decision re-checks; only someone who may see the
+                        // request hears more than that it is refused.
+                        RequestPermissions may = queries.permissionsFor(me, requestId);
+                        may.require(RequestPermissions.Action.SEE);
+                        Optional<String> why = may.whyNot(verb.equals(Actions.APPROVE) ? RequestPermissions.Action.APPROVE
+                                : RequestPermissions.Action.DENY);
                         return notice(requestId, kind, why.map(w -> "⚠ " + w)
                                 .orElse("Give a reason for your decision, then choose Approve or Deny."), me);
                     }
