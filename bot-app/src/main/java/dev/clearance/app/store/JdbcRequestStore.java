@@ -132,7 +132,7 @@ public class JdbcRequestStore implements RequestStore {
 
     @Override
     public List<java.time.Instant> createdSince(UserEmail requester, java.time.Instant since, int limit) {
-        return jdbc.sql("SELECT created_at FROM access_request WHERE requester = ? AND created_at >= ?"
+        return jdbc.sql("SELECT created_at FROM access_request WHERE requester = ? AND created_at > ?"
                         + " ORDER BY created_at DESC LIMIT ?")
                 .params(requester.value(), Timestamps.bind(since), limit)
                 .query((rs, n) -> Timestamps.read(rs, "created_at")).list();
@@ -141,7 +141,7 @@ public class JdbcRequestStore implements RequestStore {
     @Override
     public Optional<java.time.Instant> lastDenial(UserEmail requester, String resource, String account, java.time.Instant since) {
         // the (requester, status, decided_at) index of V17 finds the person's recent denials; few rows to compare
-        return jdbc.sql("SELECT decided_at FROM access_request WHERE requester = ? AND status = 'DENIED' AND decided_at >= ?"
+        return jdbc.sql("SELECT decided_at FROM access_request WHERE requester = ? AND status = 'DENIED' AND decided_at > ?"
                         + " AND extension_of IS NULL AND LOWER(resource) = LOWER(?) AND LOWER(account) = LOWER(?)"
                         + " ORDER BY decided_at DESC LIMIT 1")
                 .params(requester.value(), Timestamps.bind(since), resource, account)

@@ -14,18 +14,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.logging.Logger;
 
 /**
  * At startup: the active requests whose scope is not their account's. Before the scope followed from the account, a
  * requester could pick one (and so pick approvers who would approve, or approve it themselves), and the account's own
- * admins neither saw nor could revoke it. Each such request is logged and reported to the admins of the account's
- * scope and above, once per request (a restart does not report it again).
+ * admins neither saw nor could revoke it. Each such request is reported to the admins of the account's scope and
+ * above, once per request (a restart does not report it again); the caller logs the list.
  */
 public final class ScopeMismatches {
-    private static final Logger LOG = Logger.getLogger(ScopeMismatches.class.getName());
-    /** Active requests read at most: far more than a deployment holds; past it the log says the check stopped short. */
-    static final int SCAN_LIMIT = 100_000;
+    /** Active requests read at most: far more than a deployment holds. */
+    public static final int SCAN_LIMIT = 100_000;
 
     private final LifecycleContext ctx;
 
@@ -37,13 +35,10 @@ public final class ScopeMismatches {
     public record Mismatch(AccessRequest request, ScopePath expected) {
     }
 
-    /** Finds, logs (one WARN line each) and reports to the admins every active request whose scope is not its account's. */
+    /** Finds every active request whose scope is not its account's, and reports each to the admins. */
     public List<Mismatch> report() {
         ClearanceConfig config = ctx.config();
         List<AccessRequest> active = ctx.store().findAllActive(SCAN_LIMIT);
-        if (active.size() >= SCAN_LIMIT) {
-            LOG.warning("scope check: stopped after the " + SCAN_LIMIT + " oldest active requests");
-        }
         List<Mismatch> found = new ArrayList<>();
         for (AccessRequest r : active) {
             ScopePath expected = config.tree().scopeOfAccount(r.account());
@@ -53,10 +48,6 @@ public final class ScopeMismatches {
         }
         for (Mismatch m : found) {
             AccessRequest r = m.request();
-            // NB: account and scope are shown escaped: a request stored before line breaks were refused may hold some.
-            LOG.warning("scope mismatch: request " + r.id() + " (" + r.status() + ") for account " + oneLine(r.account())
-                    + " is in scope " + oneLine(r.scope().value()) + ", expected " + m.expected()
-                    + "; its approvers may not be the account's: review it, and revoke or cancel it if needed");
             Map<String, String> params = new LinkedHashMap<>();
             params.put("id", r.id().value());
             params.put("status", r.status().name());
@@ -77,9 +68,5 @@ public final class ScopeMismatches {
             });
         }
         return found;
-    }
-
-    private static String oneLine(String text) {
-        return text.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n");
     }
 }

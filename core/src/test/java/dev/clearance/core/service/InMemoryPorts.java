@@ -245,7 +245,7 @@ final class InMemoryPorts {
 
         @Override
         public List<Instant> createdSince(UserEmail requester, Instant since, int limit) {
-            return rows.values().stream().filter(r -> r.requester().equals(requester) && !r.createdAt().isBefore(since))
+            return rows.values().stream().filter(r -> r.requester().equals(requester) && r.createdAt().isAfter(since))
                     .map(AccessRequest::createdAt).sorted(Comparator.reverseOrder()).limit(limit).toList();
         }
 
@@ -254,7 +254,7 @@ final class InMemoryPorts {
             return rows.values().stream().filter(r -> r.requester().equals(requester) && r.status() == Status.DENIED)
                     .filter(r -> r.extensionOf().isEmpty() && r.resource().equalsIgnoreCase(resource)
                             && r.account().equalsIgnoreCase(account))
-                    .map(r -> r.decidedAt().orElseThrow()).filter(at -> !at.isBefore(since)).max(Comparator.naturalOrder());
+                    .map(r -> r.decidedAt().orElseThrow()).filter(at -> at.isAfter(since)).max(Comparator.naturalOrder());
         }
 
         @Override
