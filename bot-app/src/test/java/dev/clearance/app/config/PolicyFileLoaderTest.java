@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -120,6 +121,19 @@ class PolicyFileLoaderTest {
         ClearanceConfig shipped = PolicyFileLoader.load(Path.of("../config/clearance.example.yml"));
         assertThat(shipped.limits()).as("the example shows the defaults").isEqualTo(Limits.defaults());
         assertThat(shipped.unknownAccounts()).isEqualTo(UnknownAccounts.ROOT);
+    }
+
+    /** The tests' policy files are the example with other limits: a change to the example must be copied to them. */
+    @Test
+    void theTestPolicyFilesAreTheExampleWithOtherLimits() throws Exception {
+        String example = Files.readString(Path.of("../config/clearance.example.yml"));
+        String head = example.substring(0, example.indexOf("\nlimits:") + 1);
+        for (String name : List.of("clearance-test.yml", "clearance-limits.yml")) {
+            Path file = Path.of("src/test/resources/policy", name);
+            String text = Files.readString(file);
+            assertThat(text.substring(0, text.indexOf("\nlimits:") + 1)).as(file + " up to its limits").isEqualTo(head);
+            PolicyFileLoader.load(file);
+        }
     }
 
     @Test
