@@ -6,6 +6,8 @@ import dev.clearance.adapters.access.aws.PermissionSets;
 import dev.clearance.app.config.PolicyFileException;
 import dev.clearance.app.config.PolicyFileLoader;
 import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.Limits;
+import dev.clearance.core.policy.UnknownAccounts;
 import dev.clearance.core.policy.Policy;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -85,6 +87,8 @@ public class ClearanceApplication {
                 ClearanceConfig c = PolicyFileLoader.load(Path.of(file));
                 out.println("OK " + file + ": " + c.policies().size() + " policies, " + c.tree().paths().size()
                         + " scopes, " + c.groups().size() + " groups, " + c.users().size() + " users");
+                out.println("   " + file + ": accounts no scope declares: " + (c.unknownAccounts() == UnknownAccounts.REFUSE
+                        ? "refused" : "root scope " + c.root()) + "; limits: " + describe(c.limits()));
                 if (checkAws) {
                     failures += checkPermissionSets(file, c, out, err);
                 }
@@ -97,6 +101,14 @@ public class ClearanceApplication {
             }
         }
         return failures == 0 ? 0 : 1;
+    }
+
+    /** The limits as the policy file would write them, "off" for a zero. */
+    static String describe(Limits l) {
+        return "new-request-after-denial " + (l.newRequestAfterDenial().isZero() ? "off" : l.newRequestAfterDenial().toString()
+                .substring(2).toLowerCase(java.util.Locale.ROOT)) + ", open-requests-per-person "
+                + (l.openRequestsPerPerson() == 0 ? "off" : l.openRequestsPerPerson()) + ", requests-per-hour-per-person "
+                + (l.requestsPerHourPerPerson() == 0 ? "off" : l.requestsPerHourPerPerson());
     }
 
     /** DescribePermissionSet for each permission set the file's policies grant; the number that failed. */

@@ -46,6 +46,12 @@ public final class Views {
                 Optional.empty(), Optional.empty(), GrantState.NONE, Optional.of("REQ-0000000001"));
     }
 
+    /** The params of an {@code ADMIN_SCOPE_MISMATCH} alert: a request filed in the sandbox for the production account. */
+    public static java.util.Map<String, String> scopeMismatch() {
+        return java.util.Map.of("id", "REQ-0000000007", "status", "APPROVED", "requester", "bob@example.com",
+                "resource", "logs:GetLogEvents", "account", "123456789012", "scope", "org/sandbox", "expected", "org/prod");
+    }
+
     private static RequestView view(Status status, int step, List<String> step1Votes, Optional<String> justification,
                                     int escalation, Optional<String> decidedBy, Optional<String> reason, GrantState grant) {
         return view(status, step, step1Votes, justification, escalation, decidedBy, reason, grant, Optional.empty());

@@ -4,6 +4,7 @@ import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
+import dev.clearance.core.model.RateLimitedException;
 import dev.clearance.core.model.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ import java.util.UUID;
 
 /**
  * RFC 9457 problem details: 400 names the field, 403 says why not, 404 unknown id, 409 wrong state or lost race,
+ * 429 a limit of the policy file (with Retry-After),
  * 503 when the database cannot take the change now (nothing was stored; retry after the given seconds), and 500
  * with a correlation id for anything unexpected. No body ever carries SQL, stack traces or class names.
  */
@@ -52,6 +54,18 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ConflictException.class)
     ProblemDetail conflict(ConflictException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    }
+
+    /** A limit of the policy file refused a new request: 429, with when to try again (seconds, at least 1). */
+    @ExceptionHandler(RateLimitedException.class)
+    ResponseEntity<ProblemDetail> rateLimited(RateLimitedException e) {
+        long seconds = Math.max(1, e.retryAfter().toSeconds() + (e.retryAfter().toNanosPart() > 0 ? 1 : 0));
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
+        p.setTitle("Limit reached: " + e.limit());
+        p.setProperty("limit", e.limit());
+        p.setProperty("retryAt", e.retryAt().toString());
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+                .body(p);
     }
 
     /** Lock timeouts, lost connections, a failed integrity check: the whole command was rolled back. */

@@ -10,9 +10,11 @@ import dev.clearance.core.policy.ApproverTree;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.GlobPattern;
 import dev.clearance.core.policy.Intervals;
+import dev.clearance.core.policy.Limits;
 import dev.clearance.core.policy.Policy;
 import dev.clearance.core.policy.PolicyStep;
 import dev.clearance.core.policy.Scope;
+import dev.clearance.core.policy.UnknownAccounts;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -91,8 +93,10 @@ public final class PolicyFileLoader {
             throw new PolicyFileException(file, List.of(file + ": expected a mapping with users, groups, scopes and policies"));
         }
         Map<String, Node> sections = mapping(top, "(top level)", Set.of("intervals", "users", "groups", "scopes",
-                "policies", "default-policy"));
+                "policies", "default-policy", "unknown-accounts", "limits"));
         Intervals intervals = intervals(sections.get("intervals"));
+        UnknownAccounts unknownAccounts = unknownAccounts(sections.get("unknown-accounts"));
+        Limits limits = limits(sections.get("limits"));
         Map<UserEmail, Person> users = users(sections.get("users"));
         Map<String, Set<UserEmail>> groups = groups(sections.get("groups"));
         ApproverTree tree = scopes(sections.get("scopes"), top, groups);
@@ -111,7 +115,7 @@ public final class PolicyFileLoader {
         if (!problems.isEmpty()) {
             throw new PolicyFileException(file, problems);
         }
-        return new ClearanceConfig(users, groups, tree, policies, defaultPolicy, intervals);
+        return new ClearanceConfig(users, groups, tree, policies, defaultPolicy, intervals, unknownAccounts, limits);
     }
 
     // ------------------------------------------------------------------ sections
@@ -147,6 +151,59 @@ public final class PolicyFileLoader {
             expiryNotice = interval(m.get("expiry-notice"), "intervals.expiry-notice", expiryNotice);
         }
         return new Intervals(justification, pending, escalation, retryInitial, retryMax, attempts, expiryNotice);
+    }
+
+    private UnknownAccounts unknownAccounts(Node node) {
+        if (node == null) {
+            return UnknownAccounts.ROOT;
+        }
+        String v = scalar(node, "unknown-accounts").trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "root" -> UnknownAccounts.ROOT;
+            case "refuse" -> UnknownAccounts.REFUSE;
+            default -> {
+                problem(node, "unknown-accounts", "write root (an account no scope declares belongs to the root scope) "
+                        + "or refuse (such a request is refused), not '" + v + "'");
+                yield UnknownAccounts.ROOT;
+            }
+        };
+    }
+
+    private Limits limits(Node node) {
+        Limits d = Limits.defaults();
+        if (node == null) {
+            return d;
+        }
+        Map<String, Node> m = mapping(node, "limits", Set.of("new-request-after-denial", "open-requests-per-person",
+                "requests-per-hour-per-person"));
+        Duration cooldown = d.newRequestAfterDenial();
+        if (m.containsKey("new-request-after-denial")
+                && scalar(m.get("new-request-after-denial"), "limits.new-request-after-denial").trim().equals("0")) {
+            cooldown = Duration.ZERO;
+        } else {
+            cooldown = interval(m.get("new-request-after-denial"), "limits.new-request-after-denial", cooldown);
+        }
+        return new Limits(cooldown,
+                count(m.get("open-requests-per-person"), "limits.open-requests-per-person", d.openRequestsPerPerson()),
+                count(m.get("requests-per-hour-per-person"), "limits.requests-per-hour-per-person", d.requestsPerHourPerPerson()));
+    }
+
+    /** A whole number from 0 (the limit is off) to 100000. */
+    private int count(Node node, String key, int fallback) {
+        if (node == null) {
+            return fallback;
+        }
+        String v = scalar(node, key).trim();
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 0 && n <= 100_000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problem(node, key, "'" + v + "' is not a whole number from 0 (no limit) to 100000");
+        return fallback;
     }
 
     private Map<UserEmail, Person> users(Node node) {

@@ -128,6 +128,36 @@ public class JdbcRequestStore implements RequestStore {
     }
 
     @Override
+    public int countOpen(UserEmail requester) {
+        return jdbc.sql("SELECT COUNT(*) FROM access_request WHERE requester = ? AND status IN ('REQUESTED', 'PENDING')")
+                .params(requester.value()).query(Integer.class).single();
+    }
+
+    @Override
+    public List<java.time.Instant> createdSince(UserEmail requester, java.time.Instant since, int limit) {
+        return jdbc.sql("SELECT created_at FROM access_request WHERE requester = ? AND created_at > ?"
+                        + " ORDER BY created_at DESC LIMIT ?")
+                .params(requester.value(), Timestamps.bind(since), limit)
+                .query((rs, n) -> Timestamps.read(rs, "created_at")).list();
+    }
+
+    @Override
+    public Optional<java.time.Instant> lastDenial(UserEmail requester, String resource, String account, java.time.Instant since) {
+        // the (requester, status, decided_at) index of V17 finds the person's recent denials; few rows to compare
+        return jdbc.sql("SELECT decided_at FROM access_request WHERE requester = ? AND status = 'DENIED' AND decided_at > ?"
+                        + " AND extension_of IS NULL AND LOWER(resource) = LOWER(?) AND LOWER(account) = LOWER(?)"
+                        + " ORDER BY decided_at DESC LIMIT 1")
+                .params(requester.value(), Timestamps.bind(since), resource, account)
+                .query((rs, n) -> Timestamps.read(rs, "decided_at")).optional();
+    }
+
+    @Override
+    public List<AccessRequest> findAllActive(int limit) {
+        return loadInOrder(jdbc.sql("SELECT id FROM access_request WHERE status IN ('REQUESTED', 'PENDING', 'APPROVED')"
+                + " ORDER BY created_at, id LIMIT ?").params(limit).query(String.class).list());
+    }
+
+    @Override
     public Page<AccessRequest> search(RequestQuery q) {
         StringBuilder where = new StringBuilder(" WHERE 1=1");
         List<Object> params = new ArrayList<>();

@@ -7,6 +7,7 @@ import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
 import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.RateLimitedException;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.StoreUnavailableException;
 import dev.clearance.core.model.UserEmail;
@@ -20,6 +21,7 @@ import dev.clearance.core.service.RequestQueries;
 import dev.clearance.core.service.RequestViews;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
@@ -221,13 +223,16 @@ class RequestPages {
         if (e instanceof StoreUnavailableException) {
             return HttpStatus.SERVICE_UNAVAILABLE;
         }
+        if (e instanceof RateLimitedException) {
+            return HttpStatus.TOO_MANY_REQUESTS;
+        }
         return HttpStatus.BAD_REQUEST;
     }
 
-    /** What the new-request form holds. */
-    record Draft(String resource, String account, String scope, String duration, String justification) {
+    /** What the new-request form holds. No scope: it follows from the account (the dry run shows it). */
+    record Draft(String resource, String account, String duration, String justification) {
         static Draft empty() {
-            return new Draft("", "", "", "", "");
+            return new Draft("", "", "", "");
         }
     }
 
@@ -241,17 +246,15 @@ class RequestPages {
     /** "Check" shows the policy dry run for what was typed; "Request access" creates it. */
     @PostMapping("/requests/new")
     String submit(@AuthenticationPrincipal OidcUser user, @RequestParam(defaultValue = "") String resource,
-                  @RequestParam(defaultValue = "") String account, @RequestParam(defaultValue = "") String scope,
-                  @RequestParam(defaultValue = "") String duration, @RequestParam(defaultValue = "") String justification,
+                  @RequestParam(defaultValue = "") String account, @RequestParam(defaultValue = "") String duration, @RequestParam(defaultValue = "") String justification,
                   @RequestParam(defaultValue = "preview") String action, Model model, HttpServletResponse response,
                   RedirectAttributes redirect) {
         UserEmail me = person(user);
-        Draft draft = new Draft(resource.strip(), account.strip(), scope.strip(), duration.strip(), justification.strip());
+        Draft draft = new Draft(resource.strip(), account.strip(), duration.strip(), justification.strip());
         model.addAttribute("me", me.value());
         model.addAttribute("draft", draft);
         try {
-            PolicyPreview preview = queries.resolve(me.value(), draft.resource(), draft.account(),
-                    Optional.of(draft.scope()).filter(s -> !s.isEmpty()));
+            PolicyPreview preview = queries.resolve(me.value(), draft.resource(), draft.account(), Optional.empty());
             model.addAttribute("preview", preview);
             model.addAttribute("durations", dev.clearance.core.model.AccessDuration.menuUpTo(preview.maxDuration())
                     .stream().map(Object::toString).toList());
@@ -259,8 +262,7 @@ class RequestPages {
                 return "new";
             }
             AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(me.value(), draft.resource(),
-                    draft.account(), Optional.of(draft.scope()).filter(s -> !s.isEmpty()),
-                    Optional.of(draft.duration()).filter(s -> !s.isEmpty()),
+                    draft.account(), Optional.empty(), Optional.of(draft.duration()).filter(s -> !s.isEmpty()),
                     Optional.of(draft.justification()).filter(s -> !s.isEmpty()), Optional.of("web"), Optional.empty(),
                     origin(user)));
             redirect.addFlashAttribute("notice", result.created() ? "Request " + result.request().id() + " created."
@@ -268,6 +270,9 @@ class RequestPages {
             return "redirect:/requests/" + result.request().id();
         } catch (ClearanceException e) {
             response.setStatus(status(e).value());
+            if (e instanceof RateLimitedException limited) {
+                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, limited.retryAfter().toSeconds())));
+            }
             model.addAttribute("error", refusal(e));
             return "new";
         }

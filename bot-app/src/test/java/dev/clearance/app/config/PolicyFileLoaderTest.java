@@ -1,6 +1,8 @@
 package dev.clearance.app.config;
 
 import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.Limits;
+import dev.clearance.core.policy.UnknownAccounts;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -9,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -103,6 +106,47 @@ class PolicyFileLoaderTest {
     }
 
     @Test
+    void unknownAccountsAndLimitsAreReadWithTheirDefaults() {
+        ClearanceConfig defaults = PolicyFileLoader.parse("policies.yml", VALID_HEAD);
+        assertThat(defaults.unknownAccounts()).isEqualTo(UnknownAccounts.ROOT);
+        assertThat(defaults.limits()).isEqualTo(new Limits(Duration.ofHours(1), 10, 20));
+        ClearanceConfig c = PolicyFileLoader.parse("policies.yml", VALID_HEAD + """
+                unknown-accounts: refuse
+                limits: {new-request-after-denial: 30m, open-requests-per-person: 3, requests-per-hour-per-person: 0}
+                """);
+        assertThat(c.unknownAccounts()).isEqualTo(UnknownAccounts.REFUSE);
+        assertThat(c.limits()).isEqualTo(new Limits(Duration.ofMinutes(30), 3, 0));
+        assertThat(PolicyFileLoader.parse("p.yml", VALID_HEAD + "limits: {new-request-after-denial: 0}\n").limits()
+                .newRequestAfterDenial()).as("0 turns the cooldown off").isZero();
+        ClearanceConfig shipped = PolicyFileLoader.load(Path.of("../config/clearance.example.yml"));
+        assertThat(shipped.limits()).as("the example shows the defaults").isEqualTo(Limits.defaults());
+        assertThat(shipped.unknownAccounts()).isEqualTo(UnknownAccounts.ROOT);
+    }
+
+    /** The tests' policy files are the example with other limits: a change to the example must be copied to them. */
+    @Test
+    void theTestPolicyFilesAreTheExampleWithOtherLimits() throws Exception {
+        String example = Files.readString(Path.of("../config/clearance.example.yml"));
+        String head = example.substring(0, example.indexOf("\nlimits:") + 1);
+        for (String name : List.of("clearance-test.yml", "clearance-limits.yml")) {
+            Path file = Path.of("src/test/resources/policy", name);
+            String text = Files.readString(file);
+            assertThat(text.substring(0, text.indexOf("\nlimits:") + 1)).as(file + " up to its limits").isEqualTo(head);
+            PolicyFileLoader.load(file);
+        }
+    }
+
+    @Test
+    void badUnknownAccountsAndLimitsAreNamed() {
+        assertProblem(VALID_HEAD + "unknown-accounts: ignore\n", "unknown-accounts: write root");
+        assertProblem(VALID_HEAD + "limits: {open-requests-per-person: many}\n",
+                "limits.open-requests-per-person: 'many' is not a whole number from 0 (no limit) to 100000");
+        assertProblem(VALID_HEAD + "limits: {requests-per-hour-per-person: -1}\n", "limits.requests-per-hour-per-person");
+        assertProblem(VALID_HEAD + "limits: {new-request-after-denial: soon}\n", "limits.new-request-after-denial: bad duration 'soon'");
+        assertProblem(VALID_HEAD + "limits: {per-day: 5}\n", "unknown key 'per-day'");
+    }
+
+    @Test
     void validateConfigCommandReportsAndSetsTheExitCode() throws Exception {
         Path bad = Files.createTempFile("policy", ".yml");
         Files.writeString(bad, VALID_HEAD + "policies:\n  - name: x\n");
@@ -111,7 +155,9 @@ class PolicyFileLoaderTest {
         int ok = dev.clearance.app.ClearanceApplicationAccess.validate(new String[]{"validate-config", "../config/clearance.example.yml"},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(ok).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("OK ../config/clearance.example.yml");
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("OK ../config/clearance.example.yml")
+                .contains("accounts no scope declares: root scope org; limits: new-request-after-denial 1h, "
+                        + "open-requests-per-person 10, requests-per-hour-per-person 20");
         int failed = dev.clearance.app.ClearanceApplicationAccess.validate(new String[]{"validate-config", bad.toString()},
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(failed).isEqualTo(1);

@@ -29,6 +29,8 @@ class PolicyFileSchemaTest {
 
     private static final String VALID = """
             intervals: {pending-window: 24h, grant-attempts: 5, expiry-notice: 10m}
+            unknown-accounts: refuse
+            limits: {new-request-after-denial: 2h, open-requests-per-person: 5, requests-per-hour-per-person: 0}
             users:
               - {email: a@example.com, name: A, channels: [slack]}
             groups:
@@ -129,6 +131,17 @@ class PolicyFileSchemaTest {
                 + "    grant: {permission-set: \"arn:aws:iam::111122223333:role/Admin\"}\n"));
         broken.put("unknown key in a grant", VALID.replace("default-policy: {max-duration: 1d}",
                 "default-policy: {max-duration: 1d, grant: {role: admin}}"));
+        broken.put("unknown unknown-accounts", VALID.replace("unknown-accounts: refuse", "unknown-accounts: allow"));
+        broken.put("unknown key in limits", VALID.replace("requests-per-hour-per-person: 0}", "requests-per-hour-per-person: 0, per-day: 3}"));
+        broken.put("negative limit", VALID.replace("open-requests-per-person: 5", "open-requests-per-person: -5"));
+        broken.put("limit not a number", VALID.replace("open-requests-per-person: 5", "open-requests-per-person: lots"));
+        broken.put("bad cooldown", VALID.replace("new-request-after-denial: 2h", "new-request-after-denial: later"));
+        broken.put("limits not a mapping", VALID.replace("limits: {new-request-after-denial: 2h, open-requests-per-person: 5, requests-per-hour-per-person: 0}", "limits: 5"));
+        for (String zero : List.of("new-request-after-denial: 0", "new-request-after-denial: \"0\"", "open-requests-per-person: \"7\"")) {
+            String yaml = VALID.replace(zero.startsWith("new") ? "new-request-after-denial: 2h" : "open-requests-per-person: 5", zero);
+            assertThat(schemaErrors(yaml)).as(zero).isEmpty();
+            PolicyFileLoader.parse("zero.yml", yaml);
+        }
         broken.forEach((what, yaml) -> {
             assertThat(schemaErrors(yaml)).as("schema on: " + what).isNotEmpty();
             assertThatThrownBy(() -> PolicyFileLoader.parse(what + ".yml", yaml)).as("loader on: " + what)

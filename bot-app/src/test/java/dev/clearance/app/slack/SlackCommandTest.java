@@ -34,7 +34,8 @@ class SlackCommandTest extends SlackTestBase {
         SlackResponse opened = send(slashCommand("UBOB", "request"));
         assertThat(opened.status()).isEqualTo(200);
         assertThat(opened.body()).as("a plain ack: the form is the answer").isEmpty();
-        assertThat(SLACK.calls("views.open").get(0).get("view")).contains("clearance.request.modal", "org/prod");
+        assertThat(SLACK.calls("views.open").get(0).get("view")).contains("clearance.request.modal")
+                .as("no scope to choose: it follows from the account").doesNotContain("\"block_id\":\"scope\"");
         SlackResponse bad = send(viewSubmission("UBOB", "clearance.request.modal", "",
                 java.util.Map.of("resource", "s3:DeleteBucketPolicy", "account", "123456789012", "justification", "cleanup"),
                 java.util.Map.of("duration", "1d")));
@@ -51,6 +52,20 @@ class SlackCommandTest extends SlackTestBase {
     }
 
     @Test
+    void aScopeSentWithTheFormIsIgnoredTheAccountDecides() {
+        // a form drawn before the fix (or a forged submission) still carries bob's sandbox scope for the production account
+        SlackResponse r = send(viewSubmission("UBOB", "clearance.request.modal", "",
+                java.util.Map.of("resource", "logs:StartLiveTail", "account", "123456789012", "justification", "debugging"),
+                java.util.Map.of("duration", "1h", "scope", "org/sandbox")));
+        assertThat(r.body()).isEmpty();
+        JsonNode created = api.get("/api/v1/requests?requester=bob@example.com&status=PENDING&size=100").body().get("items")
+                .valueStream().filter(i -> i.get("resource").asString().equals("logs:StartLiveTail")).findFirst().orElseThrow();
+        assertThat(created.get("scope").asString()).isEqualTo("org/prod");
+        assertThat(decide(created.get("id").asString(), "bob@example.com", "approve").status()).isEqualTo(403);
+        withdraw(created.get("id").asString(), "bob@example.com");
+    }
+
+    @Test
     void theRequestFormResolvesThePolicyBeforeSubmit() {
         SLACK.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/views.update")
                 .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"ok\":true}")));
@@ -59,7 +74,7 @@ class SlackCommandTest extends SlackTestBase {
         var update = SLACK.calls("views.update").get(0);
         assertThat(update.get("view_id")).isEqualTo("V123");
         assertThat(update.get("hash")).isEqualTo("1700000000.abcdef");
-        assertThat(update.get("view")).contains("Policy prod-destructive", "at most 8 hours", "sam@example.com",
+        assertThat(update.get("view")).contains("Policy prod-destructive* in scope `org/prod`", "at most 8 hours", "sam@example.com",
                 "\"initial_value\":\"s3:DeleteBucket\"", "\"value\":\"8h\"").doesNotContain("\"value\":\"1d\"");
         send(viewAction("UBOB", dev.clearance.cards.slack.SlackIds.REQUEST_ACCOUNT_ACTION, "V123",
                 java.util.Map.of("resource", "s3:DeleteBucket", "account", " ")));

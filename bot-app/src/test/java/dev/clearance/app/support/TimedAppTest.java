@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @TestPropertySource(properties = {
-        "clearance.config=../config/clearance.example.yml",
+        "clearance.config=src/test/resources/policy/clearance-test.yml",
         "clearance.api.tokens=" + ApiClient.TOKEN,
         "clearance.data-dir=./target/test-data/${random.uuid}",
         "clearance.outbox.poll-interval=0",

@@ -13,7 +13,6 @@ public final class SlackIds {
     public static final String REASON_BLOCK = "reason";
     public static final String RESOURCE_BLOCK = "resource";
     public static final String ACCOUNT_BLOCK = "account";
-    public static final String SCOPE_BLOCK = "scope";
     /** Resource and account inputs of the request form dispatch these when Enter is pressed: the policy is previewed. */
     public static final String REQUEST_RESOURCE_ACTION = "clearance.request.resource";
     public static final String REQUEST_ACCOUNT_ACTION = "clearance.request.account";

@@ -62,33 +62,27 @@ public final class SlackModals {
     }
 
     /** The /access request form before anything is typed. */
-    public static Map<String, Object> request(List<String> scopes) {
-        return request(scopes, null, null, null, null);
+    public static Map<String, Object> request() {
+        return request(null, null, null, null);
     }
 
     /**
      * The /access request form. Pressing Enter in the resource or account field resolves the policy, and the form is
-     * redrawn with it ({@code preview}) and with only the durations it allows; {@code problem} says why it could not.
+     * redrawn with it ({@code preview}: the policy, the scope the account belongs to, who approves) and with only the
+     * durations it allows; {@code problem} says why it could not. There is no scope to choose: it follows from the account.
      */
-    public static Map<String, Object> request(List<String> scopes, String resource, String account, PolicyPreview preview,
-                                              String problem) {
+    public static Map<String, Object> request(String resource, String account, PolicyPreview preview, String problem) {
         List<Object> blocks = new ArrayList<>();
         blocks.add(dispatchingInput(SlackIds.RESOURCE_BLOCK, SlackIds.REQUEST_RESOURCE_ACTION, "Resource (e.g. s3:DeleteBucket)", 256, resource));
         blocks.add(dispatchingInput(SlackIds.ACCOUNT_BLOCK, SlackIds.REQUEST_ACCOUNT_ACTION, "Account", 128, account));
-        if (!scopes.isEmpty()) {
-            blocks.add(obj("type", "input", "block_id", SlackIds.SCOPE_BLOCK, "optional", true,
-                    "label", plain("Scope (default: where the account is declared)", 2000),
-                    "element", obj("type", "static_select", "action_id", SlackIds.INPUT_ACTION,
-                            "placeholder", plain("Choose a scope", 150),
-                            "options", scopes.stream().limit(100).map(s -> option(s, s)).toList())));
-        }
         List<AccessDuration> durations = preview == null ? AccessDuration.MENU : AccessDuration.menuUpTo(preview.maxDuration());
         AccessDuration initial = durations.contains(AccessDuration.parse("1h")) ? AccessDuration.parse("1h") : durations.get(0);
         blocks.add(durationSelect("For how long?", durations, initial, false));
         blocks.add(textInput(SlackIds.JUSTIFICATION_BLOCK, "Why do you need this access?", true, JUSTIFICATION_MAX,
                 "Ticket or incident, and what you will do", false));
         if (preview != null) {
-            StringBuilder sb = new StringBuilder("*Policy " + esc(preview.policy()) + "*: at most " + preview.maxDuration().describe()
+            StringBuilder sb = new StringBuilder("*Policy " + esc(preview.policy()) + "* in scope `" + esc(preview.scope())
+                    + "`: at most " + preview.maxDuration().describe()
                     + (preview.justificationRequired() ? "" : "; you may approve it yourself"));
             for (int i = 0; i < preview.steps().size(); i++) {
                 PolicyPreview.StepPreview step = preview.steps().get(i);
@@ -98,7 +92,8 @@ public final class SlackModals {
             blocks.add(Blocks.context(sb.toString()));
         } else {
             blocks.add(Blocks.context(problem != null ? ":warning: " + esc(problem)
-                    : "Press Enter in the resource or account field to see the policy that applies and who approves."));
+                    : "Press Enter in the resource or account field to see the policy that applies, the account's scope "
+                    + "and who approves."));
         }
         return modal(SlackIds.REQUEST_MODAL, "", "Request access", "Request", blocks);
     }

@@ -31,7 +31,6 @@ public final class TeamsCards {
     public static final String INPUT_JUSTIFICATION = "justification";
     public static final String INPUT_RESOURCE = "resource";
     public static final String INPUT_ACCOUNT = "account";
-    public static final String INPUT_SCOPE = "scope";
     public static final String DATA_REQUEST_ID = "requestId";
     static final int TEXT_MAX = 2000;
 
@@ -233,18 +232,18 @@ public final class TeamsCards {
         return message(sb.toString());
     }
 
-    /** The request form sent by the {@code request} command; the policy is resolved and checked on submit. */
-    public static Map<String, Object> requestForm(List<String> scopes) {
+    /**
+     * The request form sent by the {@code request} command; the policy is resolved and checked on submit. There is no
+     * scope to choose: it follows from the account, and {@code whoapproves} shows it before.
+     */
+    public static Map<String, Object> requestForm() {
         List<Object> body = new ArrayList<>();
         body.add(title("Request access"));
         body.add(obj("type", "Input.Text", "id", INPUT_RESOURCE, "label", "Resource (e.g. s3:DeleteBucket)", "isRequired", true,
                 "maxLength", 256, "errorMessage", "Name the resource"));
         body.add(obj("type", "Input.Text", "id", INPUT_ACCOUNT, "label", "Account", "isRequired", true, "maxLength", 128,
                 "errorMessage", "Name the account"));
-        if (!scopes.isEmpty()) {
-            body.add(obj("type", "Input.ChoiceSet", "id", INPUT_SCOPE, "label", "Scope (default: where the account is declared)",
-                    "choices", scopes.stream().map(s -> obj("title", s, "value", s)).toList()));
-        }
+        body.add(small("The scope, and so who approves, follows from the account: whoapproves <resource> <account> shows it."));
         body.add(durationInput("For how long?", AccessDuration.MENU, AccessDuration.parse("1h")));
         body.add(obj("type", "Input.Text", "id", INPUT_JUSTIFICATION, "label", "Why do you need this access?",
                 "isMultiline", true, "isRequired", true, "maxLength", 3000, "errorMessage", "Say why you need the access"));

@@ -23,6 +23,7 @@ public final class TextRenderer {
                 case CANNOT_GRANT -> cannotGrant(n);
                 case ADMIN_CANNOT_GRANT -> "ALERT: access for " + n.param("requester") + " (" + n.param("resource") + " in account "
                         + n.param("account") + ") cannot be granted, so the request was refused: " + n.param("reason");
+                case ADMIN_SCOPE_MISMATCH -> scopeMismatch(n);
                 default -> n.kind().name();
             };
         }
@@ -80,7 +81,16 @@ public final class TextRenderer {
             case ADMIN_REVOKE_FAILING -> "ALERT: revoking access for " + v.id() + " (" + v.requesterEmail() + ", " + v.resource()
                     + ") keeps failing; retrying until it succeeds: " + n.param("error");
             case ADMIN_DELIVERY_FAILED -> "ALERT: " + v.id() + ": " + n.param("error");
+            case ADMIN_SCOPE_MISMATCH -> scopeMismatch(n);
         };
+    }
+
+    private static String scopeMismatch(Notification n) {
+        return "ALERT: request " + n.param("id") + " (" + n.param("status") + ") by " + n.param("requester") + " for "
+                + n.param("resource") + " in account " + n.param("account") + " is in scope " + n.param("scope")
+                + ", but the account belongs to scope " + n.param("expected") + ": it was filed with a scope of the "
+                + "requester's choice, so the account's approvers may not have seen it. Review it (/access show "
+                + n.param("id") + "; the root scope's admins see every request) and revoke it if it should not stand.";
     }
 
     private static String cannotGrant(Notification n) {

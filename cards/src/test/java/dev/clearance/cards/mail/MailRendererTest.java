@@ -16,9 +16,10 @@ class MailRendererTest {
     private static final Optional<String> URL = Optional.of("https://clearance.example.com");
 
     private static MailRenderer.Mail render(NotificationKind kind, RequestView v, String recipient) {
-        return MailRenderer.render(new Notification(kind, Optional.ofNullable(v), Map.of("reason", "timebox of 2h over",
-                "error", "HTTP 500", RequestView.RECIPIENT, recipient, "service", "sagemaker", "account", "123456789012",
-                "requester", "mallory@example.com", "resource", "s3:DeleteBucket")), URL);
+        Map<String, String> params = new java.util.HashMap<>(Views.scopeMismatch());
+        params.putAll(Map.of("reason", "timebox of 2h over", "error", "HTTP 500", RequestView.RECIPIENT, recipient,
+                "service", "sagemaker", "account", "123456789012", "requester", "mallory@example.com", "resource", "s3:DeleteBucket"));
+        return MailRenderer.render(new Notification(kind, Optional.ofNullable(v), params), URL);
     }
 
     @Test
@@ -35,7 +36,7 @@ class MailRendererTest {
         StringBuilder all = new StringBuilder();
         for (NotificationKind kind : NotificationKind.values()) {
             boolean requestless = kind == NotificationKind.SERVICE_DISABLED || kind == NotificationKind.CANNOT_GRANT
-                    || kind == NotificationKind.ADMIN_CANNOT_GRANT;
+                    || kind == NotificationKind.ADMIN_CANNOT_GRANT || kind == NotificationKind.ADMIN_SCOPE_MISMATCH;
             MailRenderer.Mail m = render(kind, requestless ? null : Views.approved(), "alice@example.com");
             assertThat(m.text()).as(kind.name()).isNotBlank();
             assertThat(m.html()).as(kind.name()).startsWith("<!DOCTYPE html>").endsWith("</html>\n");

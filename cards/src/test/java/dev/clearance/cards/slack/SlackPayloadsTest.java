@@ -33,6 +33,8 @@ class SlackPayloadsTest {
         p.put("message_request_denied", message(NotificationKind.REQUEST_DENIED, Views.denied()));
         p.put("message_service_disabled", SlackMessages.render(new Notification(NotificationKind.SERVICE_DISABLED, Optional.empty(),
                 Map.of("service", "sagemaker", "account", "123456789012"))));
+        p.put("message_admin_scope_mismatch", SlackMessages.render(new Notification(NotificationKind.ADMIN_SCOPE_MISMATCH,
+                Optional.empty(), Views.scopeMismatch())));
         p.put("message_long_justification", message(NotificationKind.APPROVAL_REQUEST, Views.withJustification("y".repeat(6000))));
         p.put("message_expiry_notice", message(NotificationKind.EXPIRY_NOTICE, Views.approved()));
         p.put("message_expiry_notice_after_end", message(NotificationKind.EXPIRY_NOTICE, Views.denied()));
@@ -41,8 +43,8 @@ class SlackPayloadsTest {
         p.put("modal_justification", SlackModals.justification(Views.requested()));
         p.put("modal_approve", SlackModals.decision(Views.pendingStep2Escalated(), true));
         p.put("modal_deny", SlackModals.decision(Views.pendingStep2Escalated(), false));
-        p.put("modal_request", SlackModals.request(List.of("org", "org/dev", "org/prod")));
-        p.put("modal_request_previewed", SlackModals.request(List.of("org", "org/prod"), "s3:DeleteBucket", "123456789012",
+        p.put("modal_request", SlackModals.request());
+        p.put("modal_request_previewed", SlackModals.request("s3:DeleteBucket", "123456789012",
                 new PolicyPreview("prod-destructive", AccessDuration.parse("8h"), true, false, "org/prod",
                         List.of(new PolicyPreview.StepPreview("Security review", 2, List.of("sam@example.com", "sue@example.com")))), null));
         p.put("reply_pending", SlackReplies.pending(List.of(Views.pendingStep2Escalated(), Views.requested()),

@@ -32,6 +32,8 @@ class TeamsCardsTest {
         c.put("card_access_granted", card(NotificationKind.ACCESS_GRANTED, Views.approved()));
         c.put("card_service_disabled", TeamsCards.render(new Notification(NotificationKind.SERVICE_DISABLED, Optional.empty(),
                 Map.of("service", "sagemaker", "account", "123456789012"))));
+        c.put("card_admin_scope_mismatch", TeamsCards.render(new Notification(NotificationKind.ADMIN_SCOPE_MISMATCH,
+                Optional.empty(), Views.scopeMismatch())));
         c.put("card_long_justification", card(NotificationKind.APPROVAL_REQUEST, Views.withJustification("z".repeat(6000))));
         c.put("card_refused_click", TeamsCards.withNotice(card(NotificationKind.APPROVAL_REQUEST, Views.pendingStep2Escalated()),
                 "sam@example.com is not an approver for Account owner"));
@@ -43,7 +45,7 @@ class TeamsCardsTest {
                 List.of("29:pat", "29:pia")));
         c.put("card_channel_refreshed_for_bystander", TeamsCards.channelCardFor(Views.pendingStep2Escalated(), "bob@example.com",
                 List.of("29:pat", "29:pia")));
-        c.put("card_request_form", TeamsCards.requestForm(List.of("org", "org/dev", "org/prod")));
+        c.put("card_request_form", TeamsCards.requestForm());
         c.put("card_pending", TeamsCards.pending(List.of(Views.pendingStep2Escalated(), Views.requested()),
                 List.of(Views.pendingStep2Escalated().id()), 1, true));
         c.put("card_show", TeamsCards.show(Views.approved()));

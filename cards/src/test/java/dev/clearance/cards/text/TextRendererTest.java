@@ -50,6 +50,8 @@ class TextRendererTest {
                 Optional.empty(), refused))).append('\n');
         all.append("ADMIN_CANNOT_GRANT: ").append(TextRenderer.render(new Notification(NotificationKind.ADMIN_CANNOT_GRANT,
                 Optional.empty(), refused))).append('\n');
+        all.append("ADMIN_SCOPE_MISMATCH: ").append(TextRenderer.render(new Notification(NotificationKind.ADMIN_SCOPE_MISMATCH,
+                Optional.empty(), Views.scopeMismatch()))).append('\n');
         all.append("EXPIRY_NOTICE: ").append(render(NotificationKind.EXPIRY_NOTICE, Views.approved())).append('\n');
         all.append("extension APPROVAL_REQUEST: ").append(render(NotificationKind.APPROVAL_REQUEST, Views.pendingExtension())).append('\n');
         all.append("extension REQUEST_SUBMITTED: ").append(render(NotificationKind.REQUEST_SUBMITTED, Views.pendingExtension())).append('\n');

@@ -29,7 +29,13 @@ public enum NotificationKind {
     /** To admins: revocation keeps failing and is being retried. */
     ADMIN_REVOKE_FAILING(false),
     /** To admins: a message could not be delivered (unknown user, blocked bot, …). */
-    ADMIN_DELIVERY_FAILED(false);
+    ADMIN_DELIVERY_FAILED(false),
+    /**
+     * To admins, at startup: an active request is in another scope than its account's (filed with a scope of the
+     * requester's choice before that was refused), so the wrong people could approve it. No request view: the facts
+     * are in the params.
+     */
+    ADMIN_SCOPE_MISMATCH(false);
 
     private final boolean liveCopy;
 

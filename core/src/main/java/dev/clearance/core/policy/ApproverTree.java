@@ -43,11 +43,15 @@ public final class ApproverTree {
 
     /** Where an account is declared; the root when it is declared nowhere. */
     public ScopePath scopeOfAccount(String account) {
+        return declaringScope(account).orElse(root);
+    }
+
+    /** The scope that declares this account, if one does. */
+    public Optional<ScopePath> declaringScope(String account) {
         return scopes.values().stream()
                 .filter(s -> s.accounts().contains(account))
                 .map(Scope::path)
-                .max(java.util.Comparator.comparingInt(ScopePath::depth))
-                .orElse(root);
+                .max(java.util.Comparator.comparingInt(ScopePath::depth));
     }
 
     /** The approval channels of the nearest scope (this one or above) that has any. */

@@ -10,13 +10,25 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Everything the policy file declares, already validated. */
+/**
+ * Everything the policy file declares, already validated.
+ *
+ * @param unknownAccounts what intake does with an account no scope declares
+ * @param limits          the per-requester limits on new requests
+ */
 public record ClearanceConfig(Map<UserEmail, Person> users, Map<String, Set<UserEmail>> groups,
-                             ApproverTree tree, List<Policy> policies, Policy defaultPolicy, Intervals intervals) {
+                             ApproverTree tree, List<Policy> policies, Policy defaultPolicy, Intervals intervals,
+                             UnknownAccounts unknownAccounts, Limits limits) {
     public ClearanceConfig {
         users = Map.copyOf(users);
         groups = Map.copyOf(new LinkedHashMap<>(groups));
         policies = List.copyOf(policies);
+    }
+
+    /** With the defaults: undeclared accounts belong to the root scope, and the default limits. */
+    public ClearanceConfig(Map<UserEmail, Person> users, Map<String, Set<UserEmail>> groups, ApproverTree tree,
+                           List<Policy> policies, Policy defaultPolicy, Intervals intervals) {
+        this(users, groups, tree, policies, defaultPolicy, intervals, UnknownAccounts.ROOT, Limits.defaults());
     }
 
     /** Ordered; the first match wins, the default applies when none matches. */

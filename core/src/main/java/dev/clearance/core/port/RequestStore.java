@@ -45,6 +45,21 @@ public interface RequestStore {
      */
     java.util.List<AccessRequest> pendingCandidates(PendingFilter filter, Optional<PendingFilter.After> after, int limit);
 
+    /** How many of this person's requests wait for them or their approvers (REQUESTED or PENDING). */
+    int countOpen(UserEmail requester);
+
+    /** The creation times of this person's requests created after {@code since}, newest first, at most {@code limit}. */
+    java.util.List<java.time.Instant> createdSince(UserEmail requester, java.time.Instant since, int limit);
+
+    /**
+     * When this person's latest denied request for this resource and account (compared ignoring case; extensions not
+     * counted) was denied, if that was after {@code since}.
+     */
+    Optional<java.time.Instant> lastDenial(UserEmail requester, String resource, String account, java.time.Instant since);
+
+    /** Every active request (REQUESTED, PENDING or APPROVED), oldest first, at most {@code limit}. */
+    java.util.List<AccessRequest> findAllActive(int limit);
+
     class DuplicateActiveRequestException extends RuntimeException {
         public DuplicateActiveRequestException() {
             super("an active request for the same requester, resource and account exists");

@@ -8,6 +8,7 @@ import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
 import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.RateLimitedException;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
@@ -43,6 +44,7 @@ public final class AccessRequestService {
     private final LifecycleContext ctx;
     private final Messages messages;
     private final Extensions extensions;
+    private final IntakeLimits limits;
 
     private final Optional<AccessProvider> provider;
 
@@ -56,6 +58,7 @@ public final class AccessRequestService {
         this.provider = Optional.ofNullable(provider);
         this.messages = new Messages(ctx.outbox());
         this.extensions = new Extensions(ctx, messages);
+        this.limits = new IntakeLimits(ctx);
     }
 
     public record IntakeResult(AccessRequest request, boolean created) {
@@ -65,15 +68,22 @@ public final class AccessRequestService {
 
     public IntakeResult intake(Commands.Intake cmd) {
         UserEmail requester = UserEmail.parse("requester", cmd.requester());
-        String resource = Inputs.requireText("resource", cmd.resource(), 256);
-        String account = Inputs.requireText("account", cmd.account(), 128);
+        String resource = Inputs.requireResource(cmd.resource());
+        String account = Inputs.requireAccount(cmd.account());
         Optional<String> justification = Inputs.optionalText("justification", cmd.justification(), Inputs.MAX_TEXT);
         Optional<String> source = Inputs.optionalText("source", cmd.source(), 256);
         Optional<String> idempotencyKey = Inputs.optionalText("Idempotency-Key", cmd.idempotencyKey(), 200);
         ClearanceConfig config = ctx.config();
-        ScopePath scope = resolveScope(cmd.scope(), account, config);
+        ScopePath scope = RequestScopes.of(config, account, cmd.scope());
         Policy policy = config.match(resource, account);
         AccessDuration duration = Inputs.requesterDuration("duration", cmd.duration(), policy);
+        Optional<RateLimitedException> limited = limits.refusal(requester, resource, account);
+        if (limited.isPresent()) {
+            // NB: a replay, or an access already being requested, is answered with what exists: nothing new is made.
+            return new IntakeResult(idempotencyKey.flatMap(k -> ctx.store().findByIdempotencyKey(k))
+                    .or(() -> ctx.store().findActive(requester, resource, account))
+                    .orElseThrow(limited::get), false);
+        }
         refuseWhatCannotBeGranted(requester, resource, account, scope, policy);
 
         try {
@@ -99,8 +109,8 @@ public final class AccessRequestService {
     /**
      * Refuses, before anything is stored, an access the provider already knows it cannot grant (the requester has no
      * user there, the account is not one it can grant on): nobody should approve what cannot be granted. The
-     * requester gets the reason as the error and a message; the scope's admins get a message, at most once a day for
-     * the same person, account and policy.
+     * requester gets the reason as the error and a message (once a day per account and policy); the scope's admins get
+     * a message at most once a day per requester.
      */
     private void refuseWhatCannotBeGranted(UserEmail requester, String resource, String account, ScopePath scope, Policy policy) {
         if (provider.isEmpty()) {
@@ -113,30 +123,18 @@ public final class AccessRequestService {
         }
         Map<String, String> params = Map.of("requester", requester.value(), "resource", resource, "account", account,
                 "reason", obstacle.get().reason());
-        String key = "cannot-grant:" + requester + ":" + account + ":" + policy.name() + ":"
-                + java.time.LocalDate.ofInstant(ctx.now(), java.time.ZoneOffset.UTC);
+        String day = java.time.LocalDate.ofInstant(ctx.now(), java.time.ZoneOffset.UTC).toString();
         ctx.transactions().inTransaction(() -> {
             ctx.outbox().enqueue(new OutboundMessage(NotificationKind.CANNOT_GRANT, Optional.empty(), Optional.of(requester),
-                    key + ":" + requester, params));
+                    "cannot-grant:" + requester + ":" + account + ":" + policy.name() + ":" + day + ":" + requester, params));
             for (UserEmail admin : ctx.approvers().admins(scope)) {
+                // NB: keyed by the person and the day, not by what they typed: ten junk accounts page an admin once.
                 ctx.outbox().enqueue(new OutboundMessage(NotificationKind.ADMIN_CANNOT_GRANT, Optional.empty(),
-                        Optional.of(admin), key + ":" + admin, params));
+                        Optional.of(admin), "admin-cannot-grant:" + requester + ":" + day + ":" + admin, params));
             }
             return null;
         });
         throw new InvalidInputException(obstacle.get().field(), "cannot be granted: " + obstacle.get().reason());
-    }
-
-    private ScopePath resolveScope(Optional<String> requested, String account, ClearanceConfig config) {
-        if (requested.isPresent() && !requested.get().isBlank()) {
-            ScopePath scope = ScopePath.parse("scope", requested.get());
-            if (!config.tree().contains(scope)) {
-                throw new InvalidInputException("scope", "unknown scope '" + scope + "'; declared scopes: "
-                        + String.join(", ", config.tree().paths().stream().map(ScopePath::value).toList()));
-            }
-            return scope;
-        }
-        return config.tree().scopeOfAccount(account);
     }
 
     private AccessRequest create(UserEmail requester, String resource, String account, ScopePath scope, Policy policy,
@@ -412,8 +410,8 @@ public final class AccessRequestService {
     /** A notice only: the service is disabled in that account, so no request is created. */
     public void notifyServiceDisabled(Commands.DisabledService cmd) {
         UserEmail user = UserEmail.parse("user", cmd.user());
-        String service = Inputs.requireText("service", cmd.service(), 256);
-        String account = Inputs.requireText("account", cmd.account(), 128);
+        String service = Inputs.singleLine("service", Inputs.requireText("service", cmd.service(), 256));
+        String account = Inputs.singleLine("account", Inputs.requireText("account", cmd.account(), 128));
         ctx.transactions().inTransaction(() -> {
             ctx.outbox().enqueue(new OutboundMessage(NotificationKind.SERVICE_DISABLED, Optional.empty(),
                     Optional.of(user), "disabled:" + UUID.randomUUID(), Map.of("service", service, "account", account)));

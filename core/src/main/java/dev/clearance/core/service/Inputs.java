@@ -46,6 +46,49 @@ final class Inputs {
         return value;
     }
 
+    /** Characters {@link dev.clearance.core.policy.GlobPattern} gives a meaning to, or refuses in a pattern. */
+    private static final String GLOB_CHARACTERS = "*?[]{}\\";
+    /** Account ids, names and ARNs (AWS, GCP, Azure): letters, digits and . _ - : / @ + =, starting with a letter or digit. */
+    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:/@+=-]*$");
+
+    /**
+     * NB: a requested resource is one exact action or name. A pattern ({@code s3:*}) would be matched by the policies'
+     * globs as literal text and so slip past a specific policy ({@code s3:Delete*}) to a laxer one, while a receiver
+     * reading it as an IAM pattern grants a superset of the guarded action. One line only: it is shown on cards.
+     */
+    static String requireResource(String value) {
+        String resource = singleLine("resource", requireText("resource", value, 256));
+        for (int i = 0; i < resource.length(); i++) {
+            if (GLOB_CHARACTERS.indexOf(resource.charAt(i)) >= 0) {
+                throw new InvalidInputException("resource", "resource must be one exact action or name: '"
+                        + resource.charAt(i) + "' (a pattern character) is not allowed; ask for each action you need, "
+                        + "e.g. s3:GetObject rather than s3:*");
+            }
+        }
+        return resource;
+    }
+
+    /** NB: an account is an id or name on one line: no spaces, patterns or line breaks that would mislead approvers. */
+    static String requireAccount(String value) {
+        String account = singleLine("account", requireText("account", value, 128));
+        if (!ACCOUNT.matcher(account).matches()) {
+            throw new InvalidInputException("account", "account must be an account id or name: letters, digits and "
+                    + ". _ - : / @ + =, starting with a letter or digit (no spaces or patterns)");
+        }
+        return account;
+    }
+
+    /** NB: a line break in a one-line field would put fake lines on approvers' cards and in the log. */
+    static String singleLine(String field, String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                throw new InvalidInputException(field, field + " must be on one line: it contains a line break at position " + i);
+            }
+        }
+        return value;
+    }
+
     static Optional<String> optionalText(String field, Optional<String> value, int max) {
         return value.filter(v -> !v.isBlank()).map(v -> requireText(field, v, max));
     }

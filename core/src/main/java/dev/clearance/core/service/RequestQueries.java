@@ -251,18 +251,11 @@ public final class RequestQueries {
     /** The dry run: which policy applies and who would approve, without creating anything. */
     public PolicyPreview resolve(String requesterText, String resourceText, String accountText, Optional<String> scopeText) {
         UserEmail requester = UserEmail.parse("requester", requesterText);
-        String resource = Inputs.requireText("resource", resourceText, 256);
-        String account = Inputs.requireText("account", accountText, 128);
+        // NB: the same rules as intake: an exact resource, a plain account, the scope of the account.
+        String resource = Inputs.requireResource(resourceText);
+        String account = Inputs.requireAccount(accountText);
         ClearanceConfig config = ctx.config();
-        ScopePath scope;
-        if (scopeText.isPresent() && !scopeText.get().isBlank()) {
-            scope = ScopePath.parse("scope", scopeText.get());
-            if (!config.tree().contains(scope)) {
-                throw new InvalidInputException("scope", "unknown scope '" + scope + "'");
-            }
-        } else {
-            scope = config.tree().scopeOfAccount(account);
-        }
+        ScopePath scope = RequestScopes.of(config, account, scopeText);
         Policy policy = config.match(resource, account);
         Approvers approvers = ctx.approvers();
         List<PolicyPreview.StepPreview> steps = new ArrayList<>();

@@ -56,10 +56,16 @@ public final class TestConfigs {
         return config(Intervals.defaults());
     }
 
+    /** Without limits on new requests: most tests file many requests as one person. */
     public static ClearanceConfig config(Intervals intervals) {
+        return config(intervals, UnknownAccounts.ROOT, Limits.none());
+    }
+
+    public static ClearanceConfig config(Intervals intervals, UnknownAccounts unknownAccounts, Limits limits) {
         Map<UserEmail, Person> users = new LinkedHashMap<>();
         users.put(e("alice"), new Person(e("alice"), "Alice Doe", Map.of("slack", "UALICE"), List.of()));
         return new ClearanceConfig(users, Map.of("security", emails("sec1", "sec2", "sec3")), tree(),
-                List.of(twoStep(), selfService()), Policy.defaultPolicy(AccessDuration.UNTIL_REVOKED), intervals);
+                List.of(twoStep(), selfService()), Policy.defaultPolicy(AccessDuration.UNTIL_REVOKED), intervals,
+                unknownAccounts, limits);
     }
 }

@@ -246,6 +246,33 @@ final class InMemoryPorts {
             return new Page<>(page, q.page(), q.size(), all.size());
         }
 
+        @Override
+        public int countOpen(UserEmail requester) {
+            return (int) rows.values().stream().filter(r -> r.requester().equals(requester))
+                    .filter(r -> r.status() == Status.REQUESTED || r.status() == Status.PENDING).count();
+        }
+
+        @Override
+        public List<Instant> createdSince(UserEmail requester, Instant since, int limit) {
+            return rows.values().stream().filter(r -> r.requester().equals(requester) && r.createdAt().isAfter(since))
+                    .map(AccessRequest::createdAt).sorted(Comparator.reverseOrder()).limit(limit).toList();
+        }
+
+        @Override
+        public Optional<Instant> lastDenial(UserEmail requester, String resource, String account, Instant since) {
+            return rows.values().stream().filter(r -> r.requester().equals(requester) && r.status() == Status.DENIED)
+                    .filter(r -> r.extensionOf().isEmpty() && r.resource().equalsIgnoreCase(resource)
+                            && r.account().equalsIgnoreCase(account))
+                    .map(r -> r.decidedAt().orElseThrow()).filter(at -> at.isAfter(since)).max(Comparator.naturalOrder());
+        }
+
+        @Override
+        public List<AccessRequest> findAllActive(int limit) {
+            return rows.values().stream().filter(r -> r.status().isActive())
+                    .sorted(Comparator.comparing(AccessRequest::createdAt)).limit(limit)
+                    .map(r -> copy(r, versions.get(r.id()))).toList();
+        }
+
         /** How many requests {@link #pendingCandidates} handed out: what a "pending" listing had to read. */
         int pendingRowsRead;
 

@@ -108,7 +108,7 @@ public final class SlackInteractions {
         try {
             return switch (sub) {
                 case "request" -> {
-                    api.openView(p.getTriggerId(), SlackModals.request(scopes.get().stream().map(ScopePath::value).toList()));
+                    api.openView(p.getTriggerId(), SlackModals.request());
                     yield Response.ok();
                 }
                 case "pending" -> ephemeral(pending(me, cmd.page()));
@@ -284,20 +284,19 @@ public final class SlackInteractions {
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
         String resource = text(values, SlackIds.RESOURCE_BLOCK);
         String account = text(values, SlackIds.ACCOUNT_BLOCK);
-        List<String> scopeList = scopes.get().stream().map(ScopePath::value).toList();
         Map<String, Object> redrawn;
         try {
             Optional<UserEmail> me = identities.emailOf(p.getUser().getId());
             if (me.isEmpty()) {
-                redrawn = SlackModals.request(scopeList, resource, account, null, noIdentity());
+                redrawn = SlackModals.request(resource, account, null, noIdentity());
             } else if (resource == null || resource.isBlank() || account == null || account.isBlank()) {
-                redrawn = SlackModals.request(scopeList, resource, account, null, null);
+                redrawn = SlackModals.request(resource, account, null, null);
             } else {
-                redrawn = SlackModals.request(scopeList, resource, account,
-                        queries.resolve(me.get().value(), resource, account, Optional.ofNullable(selected(values, SlackIds.SCOPE_BLOCK))), null);
+                redrawn = SlackModals.request(resource, account,
+                        queries.resolve(me.get().value(), resource, account, Optional.empty()), null);
             }
         } catch (ClearanceException e) {
-            redrawn = SlackModals.request(scopeList, resource, account, null, e.getMessage());
+            redrawn = SlackModals.request(resource, account, null, e.getMessage());
         } catch (DeliveryException e) {
             return Response.ok();
         }
@@ -347,7 +346,7 @@ public final class SlackInteractions {
         Map<String, Map<String, ViewState.Value>> values = req.getPayload().getView().getState().getValues();
         return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.RESOURCE_BLOCK, me -> {
             var result = service.intake(new Commands.Intake(me.value(), text(values, SlackIds.RESOURCE_BLOCK),
-                    text(values, SlackIds.ACCOUNT_BLOCK), Optional.ofNullable(selected(values, SlackIds.SCOPE_BLOCK)),
+                    text(values, SlackIds.ACCOUNT_BLOCK), Optional.empty(),
                     Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
                     Optional.ofNullable(text(values, SlackIds.JUSTIFICATION_BLOCK)), Optional.of("slack"), Optional.empty(),
                     origin(req)));
@@ -397,7 +396,6 @@ public final class SlackInteractions {
             case "reason" -> SlackIds.REASON_BLOCK;
             case "resource" -> SlackIds.RESOURCE_BLOCK;
             case "account" -> SlackIds.ACCOUNT_BLOCK;
-            case "scope" -> SlackIds.SCOPE_BLOCK;
             default -> fallback;
         };
     }

@@ -224,7 +224,7 @@ public final class TeamsBot extends ActivityHandler {
         UserEmail me = who.get();
         try {
             return switch (sub) {
-                case "request" -> TeamsCards.requestForm(scopes.get().stream().map(ScopePath::value).toList());
+                case "request" -> TeamsCards.requestForm();
                 case "pending" -> pending(me, cmd.page());
                 case "show" -> TeamsCards.show(views.of(queries.getFor(me, cmd.arg(0, "show <id>"))));
                 case "cancel" -> {
@@ -329,7 +329,7 @@ public final class TeamsBot extends ActivityHandler {
                 }
                 case Actions.SUBMIT_REQUEST -> {
                     var result = service.intake(new Commands.Intake(me.value(), field(data, TeamsCards.INPUT_RESOURCE),
-                            field(data, TeamsCards.INPUT_ACCOUNT), Optional.ofNullable(field(data, TeamsCards.INPUT_SCOPE)),
+                            field(data, TeamsCards.INPUT_ACCOUNT), Optional.empty(),
                             Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
                             Optional.ofNullable(field(data, TeamsCards.INPUT_JUSTIFICATION)), Optional.of("teams"), Optional.empty(),
                             origin(a)));
@@ -343,7 +343,7 @@ public final class TeamsBot extends ActivityHandler {
         } catch (InvalidInputException e) {
             // NB: a refused click gets its card back unchanged, with the reason on top; nothing changed.
             return verb.equals(Actions.SUBMIT_REQUEST)
-                    ? TeamsCards.withNotice(TeamsCards.requestForm(scopes.get().stream().map(ScopePath::value).toList()), "⚠ " + e.getMessage())
+                    ? TeamsCards.withNotice(TeamsCards.requestForm(), "⚠ " + e.getMessage())
                     : notice(requestId, kind, "⚠ " + e.getMessage(), me);
         } catch (ClearanceException e) {
             return notice(requestId, kind, "⚠ " + e.getMessage(), me);
