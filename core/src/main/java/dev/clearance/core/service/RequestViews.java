@@ -5,11 +5,14 @@ import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.model.Vote;
 import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
 import dev.clearance.core.port.Directory;
 import dev.clearance.core.policy.PolicySource;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,10 +20,13 @@ import java.util.List;
 public final class RequestViews {
     private final PolicySource policies;
     private final Directory directory;
+    private final Clock clock;
 
-    public RequestViews(PolicySource policies, Directory directory) {
+    /** {@code clock}: "who can decide now" is asked of {@link RequestPermissions} at the moment of rendering. */
+    public RequestViews(PolicySource policies, Directory directory, Clock clock) {
         this.policies = policies;
         this.directory = directory;
+        this.clock = clock;
     }
 
     public RequestView of(AccessRequest r) {
@@ -38,17 +44,23 @@ public final class RequestViews {
                 policy.maxDuration(), AccessDuration.menuUpTo(policy.maxDuration()), r.justification(), r.createdAt(),
                 r.justificationDeadline(), r.pendingSince(), r.pendingDeadline(), r.escalationLevel(), r.decidedBy(),
                 r.decidedBy().map(who -> displayName(who)), r.decidedAt(), r.decisionReason(), r.grantState(),
-                r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, policy),
+                r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, config, policy),
                 r.extensionOf().map(dev.clearance.core.model.RequestId::value), r.providerReference());
     }
 
-    private List<String> canDecideNow(AccessRequest r, Policy policy) {
+    /**
+     * Who may approve now, by {@link RequestPermissions}: the cards give Approve and Deny to them alone (a card in a
+     * shared channel shows them to everyone and explains a refused click to the clicker).
+     */
+    private List<String> canDecideNow(AccessRequest r, ClearanceConfig config, Policy policy) {
         if (r.status() != dev.clearance.core.model.Status.PENDING) {
             return List.of();
         }
-        var approvers = new dev.clearance.core.policy.Approvers(policies.current(), directory);
-        return RequestPermissions.actionable(r, policy, approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()))
-                .stream().map(UserEmail::value).toList();
+        Approvers approvers = new Approvers(config, directory);
+        Instant now = clock.instant();
+        return approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()).stream()
+                .filter(p -> RequestPermissions.of(r, p, now, config, approvers).allows(RequestPermissions.Action.APPROVE))
+                .map(UserEmail::value).toList();
     }
 
     private String displayName(String who) {

@@ -276,6 +276,23 @@ class RequestPermissionsTest {
                 .asString().contains("itself an extension");
     }
 
+    /** Who gets Approve and Deny on a card ({@code canDecideNow}) is who the rule lets approve at that moment. */
+    @Test
+    void theCardsOfferDecisionsToThoseTheRuleAllows() {
+        for (State state : State.values()) {
+            World world = new World(state);
+            RequestViews views = new RequestViews(world.ports.ctx.policies(), world.ports.ctx.directory(), world.ports.clock);
+            List<String> canDecide = views.of(world.request).canDecideNow();
+            for (Persona who : Persona.values()) {
+                assertThat(canDecide.contains(who.email.value())).as("%s offered a decision at %s", who, state)
+                        .isEqualTo(ALLOWED.get(state).get(who).contains(Action.APPROVE));
+            }
+        }
+        World late = new World(State.PENDING_LATE);
+        assertThat(new RequestViews(late.ports.ctx.policies(), late.ports.ctx.directory(), late.ports.clock)
+                .of(late.request).canDecideNow()).as("nobody, once the deadline has passed").isEmpty();
+    }
+
     @Test
     void theTableCoversEveryPersonaStateAndAction() {
         assertThat(ALLOWED.keySet()).containsExactly(State.values());
