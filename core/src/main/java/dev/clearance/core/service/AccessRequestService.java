@@ -208,6 +208,8 @@ public final class AccessRequestService {
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
         return change(id, r -> {
             Instant now = ctx.now();
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.JUSTIFY);
             Policy policy = policyOf(r);
             AccessDuration duration = cmd.duration().filter(d -> !d.isBlank()).isPresent()
@@ -228,6 +230,8 @@ public final class AccessRequestService {
         RequestId id = RequestId.parse(requestId);
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         return change(id, r -> {
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.ABANDON);
             r.transition(Status.ABANDONED, actor.value(), ctx.now(), "requester declined to justify");
             ctx.store().update(r);
@@ -243,6 +247,8 @@ public final class AccessRequestService {
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         return change(id, r -> {
             Instant now = ctx.now();
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.CANCEL);
             if (r.status() == Status.APPROVED) {
                 beginRevocation(r, actor, now, "relinquished by the requester");
@@ -268,6 +274,8 @@ public final class AccessRequestService {
             Optional<AccessDuration> override = verdict == Commands.Verdict.APPROVE
                     ? Inputs.approverDuration("duration", cmd.duration(), policy) : Optional.empty();
             Instant now = ctx.now();
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, approver, ctx).require(verdict == Commands.Verdict.APPROVE
                     ? RequestPermissions.Action.APPROVE : RequestPermissions.Action.DENY);
             if (verdict == Commands.Verdict.APPROVE && r.isExtension()) {
@@ -353,6 +361,8 @@ public final class AccessRequestService {
         try {
             return change(id, original -> {
                 Instant now = ctx.now();
+                // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+                // request as stored now; a refusal changes nothing.
                 RequestPermissions.of(original, actor, ctx).require(RequestPermissions.Action.EXTEND);
                 Policy policy = policyOf(original);
                 AccessDuration duration = Inputs.requesterDuration("duration", Optional.of(durationText), policy);
@@ -382,6 +392,8 @@ public final class AccessRequestService {
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         String reason = Inputs.requireText("reason", reasonText, Inputs.MAX_TEXT);
         return change(id, r -> {
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.REVOKE);
             beginRevocation(r, actor, ctx.now(), "revoked by " + actor + ": " + reason);
             return r;

@@ -79,6 +79,7 @@ public final class RequestQueries {
     /** A request as shown to a person; refused unless {@link RequestPermissions.Action#SEE} is allowed. */
     public AccessRequest getFor(UserEmail viewer, String requestId) {
         RequestPermissions p = permissionsFor(viewer, requestId);
+        // NB: only those the rule lets see a request are shown it (RequestPermissions, Action.SEE).
         p.require(RequestPermissions.Action.SEE);
         return p.request();
     }
