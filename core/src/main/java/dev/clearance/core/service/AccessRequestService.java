@@ -278,10 +278,6 @@ public final class AccessRequestService {
             // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, approver, ctx).require(verdict == Commands.Verdict.APPROVE
                     ? RequestPermissions.Action.APPROVE : RequestPermissions.Action.DENY);
-            if (verdict == Commands.Verdict.APPROVE && r.isExtension()) {
-                // NB: the grant being extended must still be live now; its state and end come from the store.
-                extensions.requireExtendable(extensions.original(r), now);
-            }
             if (verdict == Commands.Verdict.DENY) {
                 deny(r, approver, reason, now);
             } else {

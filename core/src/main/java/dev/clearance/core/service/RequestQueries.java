@@ -197,7 +197,7 @@ public final class RequestQueries {
                     break;
                 }
                 boolean mine = r.requester().equals(viewer);
-                boolean actionable = !mine && RequestPermissions.of(r, viewer, now, config, approvers)
+                boolean actionable = !mine && RequestPermissions.of(r, viewer, now, config, approvers, ctx.store()::find)
                         .allows(RequestPermissions.Action.APPROVE);
                 if (mine || actionable || approvers.isAdmin(viewer, r.scope())) {
                     visible.add(r);

@@ -8,12 +8,18 @@ import dev.clearance.core.notify.RequestView;
 import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.port.Directory;
+import dev.clearance.core.port.RequestStore;
 import dev.clearance.core.policy.PolicySource;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.List;
 
 /** Builds the view the renderers and the API show, from the stored request and the current policy. */
@@ -21,12 +27,17 @@ public final class RequestViews {
     private final PolicySource policies;
     private final Directory directory;
     private final Clock clock;
+    private final RequestStore store;
 
-    /** {@code clock}: "who can decide now" is asked of {@link RequestPermissions} at the moment of rendering. */
-    public RequestViews(PolicySource policies, Directory directory, Clock clock) {
+    /**
+     * {@code clock} and {@code store}: "who can decide now" is asked of {@link RequestPermissions} at the moment of
+     * rendering (for an extension, that reads the grant it extends).
+     */
+    public RequestViews(PolicySource policies, Directory directory, Clock clock, RequestStore store) {
         this.policies = policies;
         this.directory = directory;
         this.clock = clock;
+        this.store = store;
     }
 
     public RequestView of(AccessRequest r) {
@@ -58,8 +69,11 @@ public final class RequestViews {
         }
         Approvers approvers = new Approvers(config, directory);
         Instant now = clock.instant();
+        Map<RequestId, Optional<AccessRequest>> read = new HashMap<>();
+        Function<RequestId, Optional<AccessRequest>> requests = id -> read.computeIfAbsent(id, store::find);
         return approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()).stream()
-                .filter(p -> RequestPermissions.of(r, p, now, config, approvers).allows(RequestPermissions.Action.APPROVE))
+                .filter(p -> RequestPermissions.of(r, p, now, config, approvers, requests)
+                        .allows(RequestPermissions.Action.APPROVE))
                 .map(UserEmail::value).toList();
     }
 
