@@ -105,8 +105,8 @@ public class ClearanceWiring {
     }
 
     @Bean
-    RequestViews requestViews(FilePolicySource policies, Directory directory) {
-        return new RequestViews(policies, directory);
+    RequestViews requestViews(FilePolicySource policies, Directory directory, Clock clock, RequestStore store) {
+        return new RequestViews(policies, directory, clock, store);
     }
 
     @Bean

@@ -207,6 +207,8 @@ public final class AccessRequestService {
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
         return change(id, cmd.origin(), r -> {
             Instant now = ctx.now();
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.JUSTIFY);
             Policy policy = policyOf(r);
             AccessDuration duration = cmd.duration().filter(d -> !d.isBlank()).isPresent()
@@ -227,6 +229,8 @@ public final class AccessRequestService {
         RequestId id = RequestId.parse(requestId);
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         return change(id, origin, r -> {
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.ABANDON);
             r.transition(Status.ABANDONED, actor.value(), ctx.now(), "requester declined to justify");
             ctx.store().update(r);
@@ -242,6 +246,8 @@ public final class AccessRequestService {
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         return change(id, origin, r -> {
             Instant now = ctx.now();
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.CANCEL);
             if (r.status() == Status.APPROVED) {
                 beginRevocation(r, actor, now, "relinquished by the requester");
@@ -267,12 +273,10 @@ public final class AccessRequestService {
             Optional<AccessDuration> override = verdict == Commands.Verdict.APPROVE
                     ? Inputs.approverDuration("duration", cmd.duration(), policy) : Optional.empty();
             Instant now = ctx.now();
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, approver, ctx).require(verdict == Commands.Verdict.APPROVE
                     ? RequestPermissions.Action.APPROVE : RequestPermissions.Action.DENY);
-            if (verdict == Commands.Verdict.APPROVE && r.isExtension()) {
-                // NB: the grant being extended must still be live now; its state and end come from the store.
-                extensions.requireExtendable(extensions.original(r), now);
-            }
             if (verdict == Commands.Verdict.DENY) {
                 deny(r, approver, reason, now);
             } else {
@@ -352,6 +356,8 @@ public final class AccessRequestService {
         try {
             return change(id, cmd.origin(), original -> {
                 Instant now = ctx.now();
+                // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+                // request as stored now; a refusal changes nothing.
                 RequestPermissions.of(original, actor, ctx).require(RequestPermissions.Action.EXTEND);
                 Policy policy = policyOf(original);
                 AccessDuration duration = Inputs.requesterDuration("duration", Optional.of(durationText), policy);
@@ -381,6 +387,8 @@ public final class AccessRequestService {
         UserEmail actor = UserEmail.parse("actor", actorEmail);
         String reason = Inputs.requireText("reason", reasonText, Inputs.MAX_TEXT);
         return change(id, origin, r -> {
+            // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
+            // request as stored now; a refusal changes nothing.
             RequestPermissions.of(r, actor, ctx).require(RequestPermissions.Action.REVOKE);
             beginRevocation(r, actor, ctx.now(), "revoked by " + actor + ": " + reason);
             return r;

@@ -60,7 +60,7 @@ public final class NotificationDelivery {
         this.ctx = ctx;
         this.sent = sent;
         this.channels = List.copyOf(channels);
-        this.views = new RequestViews(ctx.policies(), ctx.directory());
+        this.views = new RequestViews(ctx.policies(), ctx.directory(), ctx.clock(), ctx.store());
     }
 
     public List<String> channelNames() {

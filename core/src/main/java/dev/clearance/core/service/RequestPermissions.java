@@ -5,6 +5,7 @@ import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.model.Vote;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The one rule for who may do what with a stored request at one instant, with the reason of each refusal. The services
@@ -27,8 +29,8 @@ import java.util.TreeSet;
  * what they offer from it, so what is offered cannot disagree with what is allowed. Always built from the request as
  * read from the store, never from the message that carried a button.
  * <p>
- * Not covered here, because it needs another stored request: approving an extension also needs the grant it extends
- * to be live at that moment ({@link #extendableUntil}, checked by the decision itself).
+ * Approving an extension also needs the grant it extends to be live at that moment: that reads the grant, through the
+ * {@code requests} lookup given to {@link #of}.
  */
 public final class RequestPermissions {
     /** What a person may do with a request. */
@@ -39,30 +41,34 @@ public final class RequestPermissions {
     private final Instant now;
     private final Policy policy;
     private final Approvers approvers;
+    private final Function<RequestId, Optional<AccessRequest>> requests;
     private final Map<Action, Optional<ClearanceException>> answers = new EnumMap<>(Action.class);
 
-    private RequestPermissions(AccessRequest request, UserEmail person, Instant now, Policy policy, Approvers approvers) {
+    private RequestPermissions(AccessRequest request, UserEmail person, Instant now, Policy policy, Approvers approvers,
+                               Function<RequestId, Optional<AccessRequest>> requests) {
         this.request = request;
         this.person = person;
         this.now = now;
         this.policy = policy;
         this.approvers = approvers;
+        this.requests = requests;
     }
 
     /**
      * What {@code person} may do with {@code request} at {@code now}, under the configuration {@code config} (the
-     * request's policy, by its stored name) and the approvers it declares.
+     * request's policy, by its stored name) and the approvers it declares; {@code requests} reads a stored request
+     * (the grant an extension extends).
      */
     public static RequestPermissions of(AccessRequest request, UserEmail person, Instant now, ClearanceConfig config,
-                                        Approvers approvers) {
-        return new RequestPermissions(request, person, now, policyOf(config, request), approvers);
+                                        Approvers approvers, Function<RequestId, Optional<AccessRequest>> requests) {
+        return new RequestPermissions(request, person, now, policyOf(config, request), approvers, requests);
     }
 
-    /** The same, with the configuration, directory and clock of the services. */
+    /** The same, with the store, configuration, directory and clock of the services. */
     static RequestPermissions of(AccessRequest request, UserEmail person, LifecycleContext ctx) {
         ClearanceConfig config = ctx.config();
         return new RequestPermissions(request, person, ctx.now(), policyOf(config, request),
-                new Approvers(config, ctx.directory()));
+                new Approvers(config, ctx.directory()), ctx.store()::find);
     }
 
     /** The policy a stored request is decided under: the one of its stored name, else (renamed since) the one that matches. */
@@ -121,7 +127,8 @@ public final class RequestPermissions {
             case SEE -> see();
             case JUSTIFY -> justify();
             case ABANDON -> abandon();
-            case APPROVE, DENY -> decide();
+            case APPROVE -> approve();
+            case DENY -> decide();
             case CANCEL -> cancel();
             case REVOKE -> revoke();
             case EXTEND -> extend();
@@ -185,6 +192,25 @@ public final class RequestPermissions {
                     + (request.currentStep() + 1) + " of policy '" + policy.name() + "') at scope " + request.scope()));
         }
         return Optional.empty();
+    }
+
+    private Optional<ClearanceException> approve() {
+        Optional<ClearanceException> refusal = decide();
+        if (refusal.isPresent() || !request.isExtension()) {
+            return refusal;
+        }
+        // NB: approving an extension needs the grant it extends to be live now; its state and end come from the store.
+        RequestId grant = request.extensionOf().get();
+        Optional<AccessRequest> original = requests.apply(grant);
+        if (original.isEmpty()) {
+            return Optional.of(new ConflictException("the request " + request.id() + " extends (" + grant + ") is gone"));
+        }
+        try {
+            extendableUntil(original.get(), now);
+            return Optional.empty();
+        } catch (ConflictException notLive) {
+            return Optional.of(notLive);
+        }
     }
 
     private Optional<ClearanceException> cancel() {

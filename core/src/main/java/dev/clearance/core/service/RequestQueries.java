@@ -79,6 +79,7 @@ public final class RequestQueries {
     /** A request as shown to a person; refused unless {@link RequestPermissions.Action#SEE} is allowed. */
     public AccessRequest getFor(UserEmail viewer, String requestId) {
         RequestPermissions p = permissionsFor(viewer, requestId);
+        // NB: only those the rule lets see a request are shown it (RequestPermissions, Action.SEE).
         p.require(RequestPermissions.Action.SEE);
         return p.request();
     }
@@ -196,7 +197,7 @@ public final class RequestQueries {
                     break;
                 }
                 boolean mine = r.requester().equals(viewer);
-                boolean actionable = !mine && RequestPermissions.of(r, viewer, now, config, approvers)
+                boolean actionable = !mine && RequestPermissions.of(r, viewer, now, config, approvers, ctx.store()::find)
                         .allows(RequestPermissions.Action.APPROVE);
                 if (mine || actionable || approvers.isAdmin(viewer, r.scope())) {
                     visible.add(r);

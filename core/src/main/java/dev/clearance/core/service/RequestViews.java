@@ -5,22 +5,39 @@ import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.model.Vote;
 import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.port.Directory;
+import dev.clearance.core.port.RequestStore;
 import dev.clearance.core.policy.PolicySource;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.List;
 
 /** Builds the view the renderers and the API show, from the stored request and the current policy. */
 public final class RequestViews {
     private final PolicySource policies;
     private final Directory directory;
+    private final Clock clock;
+    private final RequestStore store;
 
-    public RequestViews(PolicySource policies, Directory directory) {
+    /**
+     * {@code clock} and {@code store}: "who can decide now" is asked of {@link RequestPermissions} at the moment of
+     * rendering (for an extension, that reads the grant it extends).
+     */
+    public RequestViews(PolicySource policies, Directory directory, Clock clock, RequestStore store) {
         this.policies = policies;
         this.directory = directory;
+        this.clock = clock;
+        this.store = store;
     }
 
     public RequestView of(AccessRequest r) {
@@ -38,17 +55,26 @@ public final class RequestViews {
                 policy.maxDuration(), AccessDuration.menuUpTo(policy.maxDuration()), r.justification(), r.createdAt(),
                 r.justificationDeadline(), r.pendingSince(), r.pendingDeadline(), r.escalationLevel(), r.decidedBy(),
                 r.decidedBy().map(who -> displayName(who)), r.decidedAt(), r.decisionReason(), r.grantState(),
-                r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, policy),
+                r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, config, policy),
                 r.extensionOf().map(dev.clearance.core.model.RequestId::value), r.providerReference());
     }
 
-    private List<String> canDecideNow(AccessRequest r, Policy policy) {
+    /**
+     * Who may approve now, by {@link RequestPermissions}: the cards give Approve and Deny to them alone (a card in a
+     * shared channel shows them to everyone and explains a refused click to the clicker).
+     */
+    private List<String> canDecideNow(AccessRequest r, ClearanceConfig config, Policy policy) {
         if (r.status() != dev.clearance.core.model.Status.PENDING) {
             return List.of();
         }
-        var approvers = new dev.clearance.core.policy.Approvers(policies.current(), directory);
-        return RequestPermissions.actionable(r, policy, approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()))
-                .stream().map(UserEmail::value).toList();
+        Approvers approvers = new Approvers(config, directory);
+        Instant now = clock.instant();
+        Map<RequestId, Optional<AccessRequest>> read = new HashMap<>();
+        Function<RequestId, Optional<AccessRequest>> requests = id -> read.computeIfAbsent(id, store::find);
+        return approvers.eligible(policy, r.currentStep(), r.scope(), r.escalationLevel()).stream()
+                .filter(p -> RequestPermissions.of(r, p, now, config, approvers, requests)
+                        .allows(RequestPermissions.Action.APPROVE))
+                .map(UserEmail::value).toList();
     }
 
     private String displayName(String who) {

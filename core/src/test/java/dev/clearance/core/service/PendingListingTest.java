@@ -113,7 +113,7 @@ class PendingListingTest {
         List<String> ids = new ArrayList<>();
         for (AccessRequest r : open) {
             boolean mine = r.requester().equals(viewer);
-            boolean actionable = !mine && RequestPermissions.of(r, viewer, ports.ctx.now(), config, approvers)
+            boolean actionable = !mine && RequestPermissions.of(r, viewer, ports.ctx.now(), config, approvers, ports.store::find)
                     .allows(RequestPermissions.Action.APPROVE);
             if (mine || actionable || approvers.isAdmin(viewer, r.scope())) {
                 ids.add(r.id().value());

@@ -277,6 +277,42 @@ class RequestPermissionsTest {
                 .asString().contains("itself an extension");
     }
 
+    /** Who gets Approve and Deny on a card ({@code canDecideNow}) is who the rule lets approve at that moment. */
+    @Test
+    void theCardsOfferDecisionsToThoseTheRuleAllows() {
+        for (State state : State.values()) {
+            World world = new World(state);
+            RequestViews views = new RequestViews(world.ports.ctx.policies(), world.ports.ctx.directory(), world.ports.clock, world.ports.store);
+            List<String> canDecide = views.of(world.request).canDecideNow();
+            for (Persona who : Persona.values()) {
+                assertThat(canDecide.contains(who.email.value())).as("%s offered a decision at %s", who, state)
+                        .isEqualTo(ALLOWED.get(state).get(who).contains(Action.APPROVE));
+            }
+        }
+        World late = new World(State.PENDING_LATE);
+        assertThat(new RequestViews(late.ports.ctx.policies(), late.ports.ctx.directory(), late.ports.clock, late.ports.store)
+                .of(late.request).canDecideNow()).as("nobody, once the deadline has passed").isEmpty();
+    }
+
+    /** While its grant is being revoked, a pending extension may be denied but not approved, and no card offers it. */
+    @Test
+    void anExtensionOfAGrantNoLongerLiveCannotBeApprovedAndIsNotOffered() {
+        World world = new World(State.APPROVED);
+        AccessRequest ext = world.service.extend(new Commands.Extend(world.request.id().value(), "alice@example.com",
+                "1h", "more")).request();
+        RequestViews views = new RequestViews(world.ports.ctx.policies(), world.ports.ctx.directory(), world.ports.clock,
+                world.ports.store);
+        assertThat(views.of(ext).canDecideNow()).contains("sec3@example.com");
+        world.service.revoke(world.request.id().value(), "root@example.com", "offboarding");
+
+        RequestPermissions sec3 = world.queries.permissionsFor(e("sec3"), ext.id().value());
+        assertThat(sec3.allowed()).containsExactlyInAnyOrder(Action.SEE, Action.DENY);
+        assertThat(sec3.whyNot(Action.APPROVE)).get().asString().contains("not active");
+        assertThatThrownBy(() -> world.service.decide(new Commands.Decide(ext.id().value(), "sec3@example.com", "approve",
+                "ok", Optional.empty()))).hasMessage(sec3.whyNot(Action.APPROVE).orElseThrow());
+        assertThat(views.of(world.stored(ext.id().value())).canDecideNow()).as("no Approve button on the cards").isEmpty();
+    }
+
     @Test
     void theTableCoversEveryPersonaStateAndAction() {
         assertThat(ALLOWED.keySet()).containsExactly(State.values());

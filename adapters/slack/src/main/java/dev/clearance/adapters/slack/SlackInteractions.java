@@ -174,7 +174,9 @@ public final class SlackInteractions {
         return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
             // NB: explained before the form opens, by the rule the justification itself re-checks.
             RequestPermissions may = queries.permissionsFor(me, id);
-            Optional<ClearanceException> refusal = may.check(RequestPermissions.Action.JUSTIFY);
+            // Someone who may not see the request hears that, not whose it is.
+            Optional<ClearanceException> refusal = may.check(RequestPermissions.Action.SEE)
+                    .or(() -> may.check(RequestPermissions.Action.JUSTIFY));
             if (refusal.isPresent()) {
                 return refusal.map(SlackInteractions::explain);
             }
@@ -213,7 +215,8 @@ public final class SlackInteractions {
         return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
             // NB: explained before the form opens, by the rule the extension command re-checks.
             RequestPermissions may = queries.permissionsFor(me, id);
-            Optional<ClearanceException> refusal = may.check(RequestPermissions.Action.EXTEND);
+            Optional<ClearanceException> refusal = may.check(RequestPermissions.Action.SEE)
+                    .or(() -> may.check(RequestPermissions.Action.EXTEND));
             if (refusal.isPresent()) {
                 return refusal.map(SlackInteractions::explain);
             }
