@@ -5,6 +5,7 @@ import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.policy.AccountNames;
 import dev.clearance.core.policy.ApproverSet;
 import dev.clearance.core.policy.ApproverTree;
 import dev.clearance.core.policy.ClearanceConfig;
@@ -304,6 +305,8 @@ public final class PolicyFileLoader {
             if (m.containsKey("accounts")) {
                 for (Node a : sequence(m.get("accounts"), key + ".accounts")) {
                     String account = scalar(a, key + ".accounts");
+                    AccountNames.problem(account).ifPresent(p -> problem(a, key + ".accounts",
+                            "'" + account + "' can never be requested: " + p));
                     ScopePath owner = accountOwners.putIfAbsent(account, path);
                     if (owner != null && !owner.equals(path)) {
                         problem(a, key + ".accounts", "account " + account + " is already declared in scope " + owner);

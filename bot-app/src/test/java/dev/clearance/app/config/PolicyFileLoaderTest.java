@@ -144,6 +144,8 @@ class PolicyFileLoaderTest {
         assertProblem(VALID_HEAD + "limits: {requests-per-hour-per-person: -1}\n", "limits.requests-per-hour-per-person");
         assertProblem(VALID_HEAD + "limits: {new-request-after-denial: soon}\n", "limits.new-request-after-denial: bad duration 'soon'");
         assertProblem(VALID_HEAD + "limits: {per-day: 5}\n", "unknown key 'per-day'");
+        assertProblem(VALID_HEAD.replace("accounts: [\"111\"]", "accounts: [\"111 222\"]"),
+                "scopes[org/prod].accounts: '111 222' can never be requested: an account is an id or name");
     }
 
     @Test

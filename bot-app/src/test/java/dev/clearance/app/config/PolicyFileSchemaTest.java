@@ -131,6 +131,8 @@ class PolicyFileSchemaTest {
                 + "    grant: {permission-set: \"arn:aws:iam::111122223333:role/Admin\"}\n"));
         broken.put("unknown key in a grant", VALID.replace("default-policy: {max-duration: 1d}",
                 "default-policy: {max-duration: 1d, grant: {role: admin}}"));
+        broken.put("account with a space", VALID.replace("accounts: [\"111\"]", "accounts: [\"111 222\"]"));
+        broken.put("account pattern", VALID.replace("accounts: [\"111\"]", "accounts: [\"11*\"]"));
         broken.put("unknown unknown-accounts", VALID.replace("unknown-accounts: refuse", "unknown-accounts: allow"));
         broken.put("unknown key in limits", VALID.replace("requests-per-hour-per-person: 0}", "requests-per-hour-per-person: 0, per-day: 3}"));
         broken.put("negative limit", VALID.replace("open-requests-per-person: 5", "open-requests-per-person: -5"));

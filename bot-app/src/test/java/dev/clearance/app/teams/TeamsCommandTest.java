@@ -27,7 +27,8 @@ class TeamsCommandTest extends TeamsTestBase {
 
     @Test
     void requestSendsTheFormAndPendingShowWhoApprovesWork() {
-        assertThat(say("bob", "request")).contains("\"verb\":\"clearance.request\"", "org/prod");
+        assertThat(say("bob", "request")).contains("\"verb\":\"clearance.request\"", "follows from the account")
+                .as("no scope to choose").doesNotContain("Input.ChoiceSet\",\"id\":\"scope\"", "org/prod");
         String id = intake("bob@example.com", "ec2:DeleteVolume", "210987654321");
         justify(id, "bob@example.com", "1h");
         String olgasList = say("olga", "<at>Clearance</at> pending");

@@ -192,4 +192,16 @@ class TeamsFlowTest extends TeamsTestBase {
                 "duration", "1h", "justification", "tags"));
         assertThat(ok.card()).contains("Submitted, waiting for approvers", "s3:DeleteBucketTagging");
     }
+
+    @Test
+    void aScopeSentWithTheFormIsIgnoredTheAccountDecides() {
+        // bob approves only the sandbox; a forged (or old) form names it for the production account
+        Reply r = invoke("bob", Actions.SUBMIT_REQUEST, Map.of("resource", "logs:GetQueryResults", "account", "123456789012",
+                "scope", "org/sandbox", "duration", "1h", "justification", "debugging"));
+        assertThat(r.card()).contains("Submitted, waiting for approvers", "logs:GetQueryResults");
+        var created = api.get("/api/v1/requests?requester=bob@example.com&status=PENDING&size=100").body().get("items")
+                .valueStream().filter(i -> i.get("resource").asString().equals("logs:GetQueryResults")).findFirst().orElseThrow();
+        assertThat(created.get("scope").asString()).isEqualTo("org/prod");
+        withdraw(created.get("id").asString(), "bob@example.com");
+    }
 }

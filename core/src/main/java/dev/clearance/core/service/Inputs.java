@@ -48,8 +48,6 @@ final class Inputs {
 
     /** Characters {@link dev.clearance.core.policy.GlobPattern} gives a meaning to, or refuses in a pattern. */
     private static final String GLOB_CHARACTERS = "*?[]{}\\";
-    /** Account ids, names and ARNs (AWS, GCP, Azure): letters, digits and . _ - : / @ + =, starting with a letter or digit. */
-    private static final java.util.regex.Pattern ACCOUNT = java.util.regex.Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._:/@+=-]*$");
 
     /**
      * NB: a requested resource is one exact action or name. A pattern ({@code s3:*}) would be matched by the policies'
@@ -71,10 +69,9 @@ final class Inputs {
     /** NB: an account is an id or name on one line: no spaces, patterns or line breaks that would mislead approvers. */
     static String requireAccount(String value) {
         String account = singleLine("account", requireText("account", value, 128));
-        if (!ACCOUNT.matcher(account).matches()) {
-            throw new InvalidInputException("account", "account must be an account id or name: letters, digits and "
-                    + ". _ - : / @ + =, starting with a letter or digit (no spaces or patterns)");
-        }
+        dev.clearance.core.policy.AccountNames.problem(account).ifPresent(p -> {
+            throw new InvalidInputException("account", "account '" + account + "' is not valid: " + p);
+        });
         return account;
     }
 
