@@ -95,7 +95,9 @@ public final class SlackInteractions {
         }
         Optional<UserEmail> who;
         try {
-            who = identities.emailOf(p.getUserId());
+            who = identities.emailOf(new SlackIdentities.Caller(p.getUserId(), p.getTeamId(), p.getEnterpriseId()));
+        } catch (SlackMembership.Refused e) {
+            return ephemeral(SlackReplies.text(":no_entry: " + e.getMessage()));
         } catch (DeliveryException e) {
             return ephemeral(SlackReplies.text("Slack did not answer while I looked you up; try again in a moment."));
         }
@@ -165,7 +167,7 @@ public final class SlackInteractions {
 
     Response provideJustification(BlockActionRequest req) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
+        return onButton(caller(p), channelOf(p), p.getResponseUrl(), (me, id) -> {
             AccessRequest r = queries.get(id);
             if (!r.requester().equals(me)) {
                 return Optional.of("Only the requester can justify `" + r.id() + "`.");
@@ -181,7 +183,7 @@ public final class SlackInteractions {
 
     Response declineJustification(BlockActionRequest req) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
+        return onButton(caller(p), channelOf(p), p.getResponseUrl(), (me, id) -> {
             service.abandon(id, me.value());
             return Optional.empty();
         }, p.getActions().get(0).getValue());
@@ -189,7 +191,7 @@ public final class SlackInteractions {
 
     Response openDecision(BlockActionRequest req, boolean approve) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
+        return onButton(caller(p), channelOf(p), p.getResponseUrl(), (me, id) -> {
             AccessRequest r = queries.get(id);
             // NB: explain an ineligible or late click before any form opens; the decision itself re-checks all of it.
             Optional<String> refusal = queries.whyCannotDecide(me, r);
@@ -204,7 +206,7 @@ public final class SlackInteractions {
     /** Extend on an expiry notice: the form for how much longer and why, if the grant can still be extended. */
     Response openExtension(BlockActionRequest req) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
+        return onButton(caller(p), channelOf(p), p.getResponseUrl(), (me, id) -> {
             AccessRequest r = queries.get(id);
             // NB: explained before the form opens; the extension command re-checks requester and grant state.
             if (!r.requester().equals(me)) {
@@ -223,11 +225,15 @@ public final class SlackInteractions {
     }
 
     /** Runs a button's work; any refusal is told to the clicker alone (ephemeral), and nothing changes. */
-    private Response onButton(String userId, String channel, String responseUrl, ButtonWork work, String requestId) {
+    private Response onButton(SlackIdentities.Caller caller, String channel, String responseUrl, ButtonWork work,
+                              String requestId) {
+        String userId = caller.userId();
         Optional<String> problem;
         try {
-            Optional<UserEmail> me = identities.emailOf(userId);
+            Optional<UserEmail> me = identities.emailOf(caller);
             problem = me.isEmpty() ? Optional.of(noIdentity()) : work.run(me.get(), requestId);
+        } catch (SlackMembership.Refused e) {
+            problem = Optional.of(e.getMessage());
         } catch (ClearanceException e) {
             problem = Optional.of(explain(e));
         } catch (DeliveryException e) {
@@ -266,6 +272,20 @@ public final class SlackInteractions {
         }
     }
 
+    /** The clicker of a button or of Enter in a form, with the team and organisation the signed payload gives. */
+    private static SlackIdentities.Caller caller(com.slack.api.app_backend.interactive_components.payload.BlockActionPayload p) {
+        return new SlackIdentities.Caller(p.getUser().getId(),
+                p.getUser().getTeamId() != null ? p.getUser().getTeamId() : p.getTeam() == null ? null : p.getTeam().getId(),
+                p.getEnterprise() == null ? null : p.getEnterprise().getId());
+    }
+
+    /** Who submitted a modal, likewise. */
+    private static SlackIdentities.Caller caller(com.slack.api.app_backend.views.payload.ViewSubmissionPayload p) {
+        return new SlackIdentities.Caller(p.getUser().getId(),
+                p.getUser().getTeamId() != null ? p.getUser().getTeamId() : p.getTeam() == null ? null : p.getTeam().getId(),
+                p.getEnterprise() == null ? null : p.getEnterprise().getId());
+    }
+
     private static String channelOf(com.slack.api.app_backend.interactive_components.payload.BlockActionPayload p) {
         if (p.getContainer() != null && p.getContainer().getChannelId() != null) {
             return p.getContainer().getChannelId();
@@ -283,7 +303,7 @@ public final class SlackInteractions {
         List<String> scopeList = scopes.get().stream().map(ScopePath::value).toList();
         Map<String, Object> redrawn;
         try {
-            Optional<UserEmail> me = identities.emailOf(p.getUser().getId());
+            Optional<UserEmail> me = identities.emailOf(caller(p));
             if (me.isEmpty()) {
                 redrawn = SlackModals.request(scopeList, resource, account, null, noIdentity());
             } else if (resource == null || resource.isBlank() || account == null || account.isBlank()) {
@@ -292,6 +312,8 @@ public final class SlackInteractions {
                 redrawn = SlackModals.request(scopeList, resource, account,
                         queries.resolve(me.get().value(), resource, account, Optional.ofNullable(selected(values, SlackIds.SCOPE_BLOCK))), null);
             }
+        } catch (SlackMembership.Refused e) {
+            redrawn = SlackModals.request(scopeList, resource, account, null, e.getMessage());
         } catch (ClearanceException e) {
             redrawn = SlackModals.request(scopeList, resource, account, null, e.getMessage());
         } catch (DeliveryException e) {
@@ -310,7 +332,7 @@ public final class SlackInteractions {
     Response submitJustification(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
         var view = req.getPayload().getView();
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
-        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.JUSTIFICATION_BLOCK, me ->
+        return onSubmit(caller(req.getPayload()), ctx, SlackIds.JUSTIFICATION_BLOCK, me ->
                 service.justify(new Commands.Justify(view.getPrivateMetadata(), me.value(),
                         text(values, SlackIds.JUSTIFICATION_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)))));
     }
@@ -319,7 +341,7 @@ public final class SlackInteractions {
         var view = req.getPayload().getView();
         String[] meta = Optional.ofNullable(view.getPrivateMetadata()).orElse("").split(":", 2);
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
-        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.REASON_BLOCK, me ->
+        return onSubmit(caller(req.getPayload()), ctx, SlackIds.REASON_BLOCK, me ->
                 service.decide(new Commands.Decide(meta.length == 2 ? meta[1] : "", me.value(), meta[0],
                         text(values, SlackIds.REASON_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)))));
     }
@@ -327,7 +349,7 @@ public final class SlackInteractions {
     Response submitExtension(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
         var view = req.getPayload().getView();
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
-        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.JUSTIFICATION_BLOCK, me -> {
+        return onSubmit(caller(req.getPayload()), ctx, SlackIds.JUSTIFICATION_BLOCK, me -> {
             var result = service.extend(new Commands.Extend(view.getPrivateMetadata(), me.value(),
                     selected(values, SlackIds.DURATION_BLOCK), text(values, SlackIds.JUSTIFICATION_BLOCK)));
             if (!result.created()) {
@@ -339,7 +361,7 @@ public final class SlackInteractions {
 
     Response submitRequest(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
         Map<String, Map<String, ViewState.Value>> values = req.getPayload().getView().getState().getValues();
-        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.RESOURCE_BLOCK, me -> {
+        return onSubmit(caller(req.getPayload()), ctx, SlackIds.RESOURCE_BLOCK, me -> {
             var result = service.intake(new Commands.Intake(me.value(), text(values, SlackIds.RESOURCE_BLOCK),
                     text(values, SlackIds.ACCOUNT_BLOCK), Optional.ofNullable(selected(values, SlackIds.SCOPE_BLOCK)),
                     Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
@@ -356,14 +378,16 @@ public final class SlackInteractions {
     }
 
     /** Applies a modal; a refusal is shown inline on the field it concerns (or on {@code fallbackBlock}). */
-    private Response onSubmit(String userId, ViewSubmissionContext ctx, String fallbackBlock, Submission work) {
+    private Response onSubmit(SlackIdentities.Caller caller, ViewSubmissionContext ctx, String fallbackBlock, Submission work) {
         try {
-            Optional<UserEmail> me = identities.emailOf(userId);
+            Optional<UserEmail> me = identities.emailOf(caller);
             if (me.isEmpty()) {
                 return ctx.ackWithErrors(Map.of(fallbackBlock, noIdentity()));
             }
             work.run(me.get());
             return ctx.ack();
+        } catch (SlackMembership.Refused e) {
+            return ctx.ackWithErrors(Map.of(fallbackBlock, e.getMessage()));
         } catch (InvalidInputException e) {
             return ctx.ackWithErrors(Map.of(blockFor(e.field(), fallbackBlock), e.getMessage()));
         } catch (ClearanceException e) {
