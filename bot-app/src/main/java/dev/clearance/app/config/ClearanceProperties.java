@@ -18,8 +18,8 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
         accessProvider = accessProvider == null ? new AccessProvider("none", null, null) : accessProvider;
         outbox = outbox == null ? new Outbox(Duration.ofMillis(250), 50, 8) : outbox;
         chat = chat == null ? new Chat(new Log("auto")) : chat;
-        slack = slack == null ? new Slack(null, null, null, null) : slack;
-        teams = teams == null ? new Teams(null, null, null, false) : teams;
+        slack = slack == null ? new Slack(null, null, null, null, null) : slack;
+        teams = teams == null ? new Teams(null, null, null, false, null, null) : teams;
         mail = mail == null ? new Mail(null, null, null, null, null, null, false) : mail;
     }
 
@@ -100,11 +100,29 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
 
     /**
      * @param appId                {@code TEAMS_APP_ID}: with it, every Bot Framework JWT on /api/messages is validated
+     * @param tenantId             {@code TEAMS_TENANT_ID}: the Microsoft Entra tenant(s) whose people Clearance acts for,
+     *                             comma-separated; the first is the bot's own (its tokens are asked of it)
      * @param allowUnauthenticated {@code TEAMS_ALLOW_UNAUTHENTICATED}: development only, for the local Teams client
+     * @param emailAttribute       {@code TEAMS_EMAIL_ATTRIBUTE}: which attribute of the member lookup is a person's
+     *                             email: {@code userPrincipalName} (default) or {@code email} (Entra's {@code mail})
+     * @param identityRefresh      {@code TEAMS_IDENTITY_REFRESH}: how long a looked-up email is trusted before it is
+     *                             looked up again (1h)
      */
-    public record Teams(String appId, String appPassword, String tenantId, boolean allowUnauthenticated) {
+    public record Teams(String appId, String appPassword, String tenantId, boolean allowUnauthenticated,
+                        String emailAttribute, Duration identityRefresh) {
+        public Teams {
+            emailAttribute = emailAttribute == null || emailAttribute.isBlank() ? "userPrincipalName" : emailAttribute.strip();
+            identityRefresh = identityRefresh == null ? Duration.ofHours(1) : identityRefresh;
+        }
+
         public boolean authenticated() {
             return appId != null && !appId.isBlank();
+        }
+
+        /** The configured tenants, in order; empty when {@code TEAMS_TENANT_ID} is not set. */
+        public List<String> tenantIds() {
+            return tenantId == null ? List.of() : java.util.Arrays.stream(tenantId.split(","))
+                    .map(String::strip).filter(t -> !t.isEmpty()).toList();
         }
     }
 
@@ -113,7 +131,12 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
      * @param signingSecret {@code SLACK_SIGNING_SECRET}, verifies requests to /slack/events
      * @param appToken      {@code SLACK_APP_TOKEN}: Socket Mode, no public URL needed
      * @param apiUrl        {@code SLACK_API_URL}, the Web API base (tests point it at a fake)
+     * @param allowedTeamIds {@code SLACK_ALLOWED_TEAM_IDS}: workspace ({@code T…}) and Enterprise Grid organisation
+     *                       ({@code E…}) ids whose members Clearance acts for, besides the workspace it is installed in
      */
-    public record Slack(String botToken, String signingSecret, String appToken, String apiUrl) {
+    public record Slack(String botToken, String signingSecret, String appToken, String apiUrl, List<String> allowedTeamIds) {
+        public Slack {
+            allowedTeamIds = allowedTeamIds == null ? List.of() : List.copyOf(allowedTeamIds);
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.clearance.adapters.slack.SlackApi;
 import dev.clearance.adapters.slack.SlackChatChannel;
 import dev.clearance.adapters.slack.SlackIdentities;
 import dev.clearance.adapters.slack.SlackInteractions;
+import dev.clearance.adapters.slack.SlackMembership;
 import dev.clearance.adapters.slack.SlackSignatureFilter;
 import dev.clearance.app.config.ClearanceProperties;
 import dev.clearance.app.config.FilePolicySource;
@@ -59,8 +60,13 @@ class SlackWiring {
     }
 
     @Bean
-    SlackIdentities slackIdentities(SlackApi api, Directory directory, Clock clock) {
-        return new SlackIdentities(api, directory, clock, Duration.ofHours(1));
+    SlackMembership slackMembership(SlackApi api, ClearanceProperties properties) {
+        return new SlackMembership(api, properties.slack().allowedTeamIds());
+    }
+
+    @Bean
+    SlackIdentities slackIdentities(SlackApi api, SlackMembership membership, Directory directory, Clock clock) {
+        return new SlackIdentities(api, membership, directory, clock, Duration.ofHours(1));
     }
 
     @Bean

@@ -17,7 +17,8 @@ import java.util.Optional;
 class JdbcTeamsConversations implements TeamsConversations {
     private static final RowMapper<Reference> ROW = (rs, n) -> new Reference(rs.getString("aad_object_id"),
             rs.getString("tenant_id"), rs.getString("user_id"), rs.getString("user_name"), rs.getString("conversation_id"),
-            rs.getString("service_url"), rs.getString("bot_id"), rs.getString("email"), rs.getBoolean("blocked"));
+            rs.getString("service_url"), rs.getString("bot_id"), rs.getString("email"), instant(rs.getObject("email_checked_at",
+            OffsetDateTime.class)), rs.getBoolean("blocked"));
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
     private final Clock clock;
@@ -38,10 +39,10 @@ class JdbcTeamsConversations implements TeamsConversations {
                 if (update(r, aad, email, now) == 0) {
                     jdbc.sql("""
                                     INSERT INTO teams_conversation (aad_object_id, tenant_id, user_id, user_name, conversation_id,
-                                                                    service_url, bot_id, email, blocked, updated_at)
-                                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                                                                    service_url, bot_id, email, email_checked_at, blocked, updated_at)
+                                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                             .params(aad, r.tenantId(), r.userId(), r.userName(), r.conversationId(), r.serviceUrl(), r.botId(),
-                                    email, r.blocked(), now).update();
+                                    email, offset(r.emailCheckedAt()), r.blocked(), now).update();
                 }
             });
         } catch (DuplicateKeyException raced) {
@@ -54,10 +55,18 @@ class JdbcTeamsConversations implements TeamsConversations {
     private int update(Reference r, String aad, String email, OffsetDateTime now) {
         return jdbc.sql("""
                         UPDATE teams_conversation SET user_id = ?, user_name = ?, conversation_id = ?, service_url = ?,
-                               bot_id = ?, email = ?, blocked = ?, updated_at = ?
+                               bot_id = ?, email = ?, email_checked_at = ?, blocked = ?, updated_at = ?
                         WHERE aad_object_id = ? AND tenant_id = ?""")
-                .params(r.userId(), r.userName(), r.conversationId(), r.serviceUrl(), r.botId(), email, r.blocked(), now,
-                        aad, r.tenantId()).update();
+                .params(r.userId(), r.userName(), r.conversationId(), r.serviceUrl(), r.botId(), email,
+                        offset(r.emailCheckedAt()), r.blocked(), now, aad, r.tenantId()).update();
+    }
+
+    private static OffsetDateTime offset(java.time.Instant at) {
+        return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
+    }
+
+    private static java.time.Instant instant(OffsetDateTime at) {
+        return at == null ? null : at.toInstant();
     }
 
     @Override

@@ -9,6 +9,9 @@ import dev.clearance.adapters.teams.TeamsChatChannel;
 import dev.clearance.adapters.teams.TeamsConnector;
 import dev.clearance.adapters.teams.TeamsConversations;
 import dev.clearance.adapters.teams.TeamsEndpoint;
+import dev.clearance.adapters.teams.TeamsGate;
+import dev.clearance.adapters.teams.TeamsIdentities;
+import dev.clearance.core.port.Directory;
 import dev.clearance.app.config.ClearanceProperties;
 import dev.clearance.app.config.FilePolicySource;
 import dev.clearance.core.service.AccessRequestService;
@@ -43,39 +46,66 @@ class TeamsWiring {
     @Bean
     TeamsConnector teamsConnector(ClearanceProperties properties, Clock clock) {
         ClearanceProperties.Teams t = properties.teams();
+        // the bot's own tenant (the first configured) is where its tokens are asked for
         MicrosoftAppCredentials credentials = t.authenticated()
                 ? new MicrosoftAppCredentials(t.appId().strip(), t.appPassword() == null ? "" : t.appPassword().strip(),
-                t.tenantId() == null || t.tenantId().isBlank() ? null : t.tenantId().strip())
+                t.tenantIds().isEmpty() ? null : t.tenantIds().get(0))
                 : MicrosoftAppCredentials.empty();
-        return new TeamsConnector(credentials, clock);
+        if (!TeamsConnector.EMAIL_ATTRIBUTES.contains(t.emailAttribute())) {
+            throw new IllegalStateException("TEAMS_EMAIL_ATTRIBUTE (clearance.teams.email-attribute) must be one of "
+                    + TeamsConnector.EMAIL_ATTRIBUTES + ", was '" + t.emailAttribute() + "'");
+        }
+        return new TeamsConnector(credentials, clock, t.emailAttribute());
+    }
+
+    @Bean
+    TeamsIdentities teamsIdentities(TeamsConnector connector, TeamsConversations conversations, Directory directory,
+                                    Clock clock, ClearanceProperties properties) {
+        return new TeamsIdentities(connector, conversations, directory, clock, properties.teams().identityRefresh());
     }
 
     @Bean
     @Order(20)
-    TeamsChatChannel teamsChatChannel(TeamsConnector connector, TeamsConversations conversations) {
-        return new TeamsChatChannel(connector, conversations);
+    TeamsChatChannel teamsChatChannel(TeamsConnector connector, TeamsConversations conversations, TeamsIdentities identities) {
+        return new TeamsChatChannel(connector, conversations, identities);
     }
 
     @Bean
     TeamsEndpoint teamsEndpoint(ClearanceProperties properties, AccessRequestService service, RequestQueries queries,
                                 RequestViews views, TeamsConversations conversations, TeamsConnector connector,
-                                FilePolicySource policies) {
+                                FilePolicySource policies, TeamsIdentities identities) {
         ClearanceProperties.Teams t = properties.teams();
         if (t.authenticated() && (t.appPassword() == null || t.appPassword().isBlank())) {
             throw new IllegalStateException("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD (clearance.teams.app-password) is not");
         }
+        // NB: a bot registration can be reached from other tenants; only the configured ones' people may act
+        if (t.authenticated() && t.tenantIds().isEmpty()) {
+            throw new IllegalStateException("TEAMS_APP_ID is set but TEAMS_TENANT_ID (clearance.teams.tenant-id) is not: "
+                    + "set it to your Microsoft Entra tenant id (several, comma-separated), so that people of other "
+                    + "tenants cannot act");
+        }
+        if (t.identityRefresh().isNegative() || t.identityRefresh().isZero()) {
+            throw new IllegalStateException("TEAMS_IDENTITY_REFRESH (clearance.teams.identity-refresh) must be positive, was "
+                    + t.identityRefresh());
+        }
         if (!t.authenticated()) {
-            LOG.warn("Teams adapter on WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED=true): anyone who can reach "
-                    + "/api/messages can act as any Teams user. Use this only with Microsoft's local Teams client.");
+            LOG.warn("Teams adapter on WITHOUT authentication (TEAMS_ALLOW_UNAUTHENTICATED=true), for Microsoft's local Teams "
+                    + "client only: anyone who can reach /api/messages can act as any Teams user (request, approve, revoke "
+                    + "as them), and Clearance calls back the serviceUrl an activity names (member lookups, replies, later "
+                    + "that person's approval cards). Only loopback serviceUrls (localhost, 127.0.0.0/8, ::1) are accepted; "
+                    + "keep the port on this machine.{}", t.tenantIds().isEmpty() ? " Any tenant is accepted (TEAMS_TENANT_ID is not set)." : "");
         } else {
-            LOG.info("Teams adapter on for app {} (Bot Framework tokens validated on /api/messages)", t.appId());
+            LOG.info("Teams adapter on for app {} and tenant(s) {} (Bot Framework tokens validated on /api/messages)",
+                    t.appId(), t.tenantIds());
         }
         // NB: with an app id, the adapter validates every incoming Bot Framework JWT; without one it accepts anything.
         BotFrameworkHttpAdapter adapter = new BotFrameworkHttpAdapter(
                 new SimpleCredentialProvider(t.authenticated() ? t.appId().strip() : null,
                         t.authenticated() ? t.appPassword().strip() : null),
                 new SimpleChannelProvider());
-        TeamsBot bot = new TeamsBot(service, queries, views, conversations, connector, () -> policies.current().tree().paths());
-        return new TeamsEndpoint(adapter, bot);
+        TeamsGate gate = new TeamsGate(t.tenantIds(), !t.authenticated());
+        TeamsBot bot = new TeamsBot(service, queries, views, conversations, connector, identities, gate,
+                () -> policies.current().tree().paths());
+        return new TeamsEndpoint(adapter, bot, gate);
     }
 }

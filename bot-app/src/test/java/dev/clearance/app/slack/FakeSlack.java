@@ -19,6 +19,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 
 /** WireMock playing the Slack Web API, with a small workspace: Slack ids for the example policy's people. */
 public final class FakeSlack {
+    /** The workspace the bot token is installed in (auth.test), and every user's home workspace. */
+    public static final String TEAM = "T0ACME";
     static final Map<String, String> USERS = new LinkedHashMap<>();
 
     static {
@@ -49,9 +51,9 @@ public final class FakeSlack {
             String name = email.substring(0, email.indexOf('@'));
             server.stubFor(post("/api/users.info").withRequestBody(containing("user=" + id)).willReturn(okJson(
                     "{\"ok\":true,\"user\":{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"real_name\":\"" + name
-                            + "\",\"profile\":{\"email\":\"" + email + "\"}}}")));
+                            + "\",\"team_id\":\"" + TEAM + "\",\"profile\":{\"email\":\"" + email + "\"}}}")));
             server.stubFor(post("/api/users.lookupByEmail").withRequestBody(containing("email=" + name + "%40example.com"))
-                    .willReturn(okJson("{\"ok\":true,\"user\":{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"profile\":{\"email\":\""
+                    .willReturn(okJson("{\"ok\":true,\"user\":{\"id\":\"" + id + "\",\"name\":\"" + name + "\",\"team_id\":\"" + TEAM + "\",\"profile\":{\"email\":\""
                             + email + "\"}}}")));
             server.stubFor(post("/api/conversations.open").withRequestBody(containing("users=" + id))
                     .willReturn(okJson("{\"ok\":true,\"channel\":{\"id\":\"D" + id.substring(1) + "\"}}")));
@@ -92,7 +94,7 @@ public final class FakeSlack {
         server.stubFor(post("/api/users.lookupByEmail").atPriority(5).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{{formData request.body 'form' urlDecode=true}}{\"ok\":true,\"user\":{\"id\":\"U{{form.email}}\","
-                        + "\"profile\":{\"email\":\"{{form.email}}\"}}}")));
+                        + "\"team_id\":\"" + TEAM + "\",\"profile\":{\"email\":\"{{form.email}}\"}}}")));
         server.stubFor(post("/api/conversations.open").atPriority(5).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{{formData request.body 'form' urlDecode=true}}{\"ok\":true,\"channel\":{\"id\":\"D{{form.users}}\"}}")));

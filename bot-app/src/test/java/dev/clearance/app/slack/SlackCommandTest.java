@@ -122,13 +122,20 @@ class SlackCommandTest extends SlackTestBase {
     }
 
     @Test
-    void theFixtureSlashCommandFromAnotherWorkspaceUserIsToldItHasNoIdentity() {
-        // fixtures/slack/slash_command.form.txt as captured: its user is unknown to this workspace
+    void theFixtureSlashCommandFromAnotherWorkspaceIsRefused() {
+        // fixtures/slack/slash_command.form.txt as captured: from workspace T01ND2P8N91, not the installed T0ACME
         String body = Fixtures.read("slack/slash_command.form.txt").replace("command=%2Ftestcommand", "command=%2Faccess")
                 .replace("text=&", "text=pending&");
-        SLACK.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/users.info")
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"ok\":false,\"error\":\"user_not_found\"}")));
         SlackResponse r = send(body);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.json().get("text").asString()).contains("Clearance only acts for members of Acme");
+    }
+
+    @Test
+    void aMemberWhomSlackCannotFindIsToldItHasNoIdentity() {
+        SLACK.server.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/api/users.info").atPriority(1)
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.okJson("{\"ok\":false,\"error\":\"user_not_found\"}")));
+        SlackResponse r = send(slashCommand("UNOBODY", "pending"));
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.json().get("text").asString()).contains("could not match your Slack account to an email");
     }

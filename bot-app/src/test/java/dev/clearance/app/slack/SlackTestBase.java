@@ -102,8 +102,13 @@ public abstract class SlackTestBase extends TimedAppTest {
 
     // ----- payloads built from the fixtures
 
-    /** A slash command shaped like fixtures/slack/slash_command.form.txt. */
+    /** A slash command shaped like fixtures/slack/slash_command.form.txt, from a member of the installed workspace. */
     static String slashCommand(String userId, String text) {
+        return slashCommand(userId, text, FakeSlack.TEAM, null);
+    }
+
+    /** A slash command from a user of workspace {@code teamId} (and Enterprise Grid organisation {@code enterpriseId}). */
+    static String slashCommand(String userId, String text, String teamId, String enterpriseId) {
         String fixture = Fixtures.read("slack/slash_command.form.txt");
         StringBuilder out = new StringBuilder();
         for (String pair : fixture.split("&")) {
@@ -114,12 +119,16 @@ public abstract class SlackTestBase extends TimedAppTest {
                 case "command" -> "/access";
                 case "text" -> text;
                 case "trigger_id" -> "trigger-" + userId;
+                case "team_id" -> teamId;
                 default -> null;
             };
             if (!out.isEmpty()) {
                 out.append('&');
             }
             out.append(value == null ? pair : key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+        if (enterpriseId != null) {
+            out.append("&enterprise_id=").append(URLEncoder.encode(enterpriseId, StandardCharsets.UTF_8));
         }
         return out.toString();
     }
@@ -131,8 +140,18 @@ public abstract class SlackTestBase extends TimedAppTest {
 
     /** A button click in a given conversation (a DM, or a shared approval channel). */
     static String blockAction(String userId, String actionId, String value, String channel) {
+        return blockAction(userId, FakeSlack.TEAM, actionId, value, channel);
+    }
+
+    /**
+     * A button click by a user whose home workspace is {@code userTeamId}, in a conversation of the installed workspace
+     * (as a Slack Connect member clicks in a shared channel).
+     */
+    static String blockAction(String userId, String userTeamId, String actionId, String value, String channel) {
         ObjectNode p = (ObjectNode) JSON.readTree(Fixtures.read("slack/block_actions_button.json"));
         ((ObjectNode) p.get("user")).put("id", userId);
+        ((ObjectNode) p.get("user")).put("team_id", userTeamId);
+        ((ObjectNode) p.get("team")).put("id", FakeSlack.TEAM);
         ((ObjectNode) p.get("container")).put("channel_id", channel);
         ((ObjectNode) p.get("channel")).put("id", channel);
         p.put("trigger_id", "trigger-" + userId + "-" + actionId);
@@ -148,6 +167,8 @@ public abstract class SlackTestBase extends TimedAppTest {
     static String viewAction(String userId, String actionId, String viewId, Map<String, String> texts) {
         ObjectNode p = (ObjectNode) JSON.readTree(Fixtures.read("slack/block_actions_button.json"));
         ((ObjectNode) p.get("user")).put("id", userId);
+        ((ObjectNode) p.get("user")).put("team_id", FakeSlack.TEAM);
+        ((ObjectNode) p.get("team")).put("id", FakeSlack.TEAM);
         p.remove("channel");
         p.remove("message");
         p.remove("response_url");
@@ -175,8 +196,18 @@ public abstract class SlackTestBase extends TimedAppTest {
     /** A modal submission shaped like fixtures/slack/view_submission_static_select.json. */
     static String viewSubmission(String userId, String callbackId, String metadata, Map<String, String> texts,
                                  Map<String, String> selects) {
+        return viewSubmission(userId, FakeSlack.TEAM, callbackId, metadata, texts, selects);
+    }
+
+    /** A modal submission by a user whose home workspace is {@code userTeamId}. */
+    static String viewSubmission(String userId, String userTeamId, String callbackId, String metadata,
+                                 Map<String, String> texts, Map<String, String> selects) {
         ObjectNode p = (ObjectNode) JSON.readTree(Fixtures.read("slack/view_submission_static_select.json"));
         ((ObjectNode) p.get("user")).put("id", userId);
+        ((ObjectNode) p.get("user")).put("team_id", userTeamId);
+        ((ObjectNode) p.get("team")).put("id", FakeSlack.TEAM);
+        ((ObjectNode) p.get("view")).put("team_id", FakeSlack.TEAM);
+        ((ObjectNode) p.get("view")).put("app_installed_team_id", FakeSlack.TEAM);
         ObjectNode view = (ObjectNode) p.get("view");
         view.put("callback_id", callbackId);
         view.put("private_metadata", metadata);

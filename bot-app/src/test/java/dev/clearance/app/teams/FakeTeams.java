@@ -43,8 +43,36 @@ final class FakeTeams {
         String member = Fixtures.read("teams/connector_get_member_response.json");
         server.stubFor(get(urlPathMatching("/v3/conversations/[^/]+/members/29(:|%3A)[a-z]+")).atPriority(10)
                 .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(member
-                        .replace("\"Larry.Brown@fabrikam.com\"", "\"{{regexExtract request.path '29(?::|%3A)([a-z]+)' 'm'}}{{m.0}}@example.com\"")
-                        .replace("\"labrown@fabrikam.com\"", "\"{{m.0}}@example.com\""))));
+                        .replace("\"9d3e08f9-a7ae-43aa-a4d3-de3f319a8a9c\"", "\"{{regexExtract request.path '29(?::|%3A)([a-z]+)' 'm'}}aad-{{m.0}}\"")
+                        .replace("\"Larry.Brown@fabrikam.com\"", "\"{{m.0}}@example.com\"")
+                        .replace("\"labrown@fabrikam.com\"", "\"{{m.0}}@example.com\"")
+                        .replace("\"72f988bf-86f1-41af-91ab-2d7cd011db47\"", "\"" + TENANT + "\""))));
+    }
+
+    /** The tenant of the playground captures the activities are built from. */
+    static final String TENANT = "00000000-0000-0000-0000-0000000000001";
+
+    /** What the member lookup says of {@code who}: their object id, Entra {@code mail} and user principal name. */
+    void member(String who, String objectId, String mail, String userPrincipalName) {
+        server.stubFor(get(urlPathMatching("/v3/conversations/[^/]+/members/29(:|%3A)" + who)).atPriority(1)
+                .willReturn(okJson("{\"id\":\"29:" + who + "\",\"objectId\":\"" + objectId + "\",\"name\":\"" + who
+                        + "\",\"email\":\"" + mail + "\",\"userPrincipalName\":\"" + userPrincipalName + "\",\"tenantId\":\""
+                        + TENANT + "\",\"userRole\":\"user\"}")));
+    }
+
+    /** How often the member lookup was asked about {@code who}. */
+    long memberLookups(String who) {
+        return server.getAllServeEvents().stream().filter(e -> e.getRequest().getMethod().getName().equals("GET"))
+                .filter(e -> URLDecoder.decode(e.getRequest().getUrl(), StandardCharsets.UTF_8).endsWith("/members/29:" + who))
+                .count();
+    }
+
+    /** An activity as if from another tenant (both places Teams names it). */
+    static String fromTenant(String activity, String tenant) {
+        ObjectNode a = (ObjectNode) JSON.readTree(activity);
+        ((ObjectNode) a.get("conversation")).put("tenantId", tenant);
+        ((ObjectNode) a.withObject("/channelData").withObject("/tenant")).put("id", tenant);
+        return JSON.writeValueAsString(a);
     }
 
     String serviceUrl() {

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** With an app id configured, /api/messages needs a valid Bot Framework JWT; without one nothing happens. */
 @TestPropertySource(properties = {"clearance.teams.app-id=11111111-2222-3333-4444-555555555555",
-        "clearance.teams.app-password=not-a-real-password"})
+        "clearance.teams.app-password=not-a-real-password", "clearance.teams.tenant-id=" + FakeTeams.TENANT})
 class TeamsAuthTest extends TimedAppTest {
     static final FakeTeams TEAMS = new FakeTeams();
 

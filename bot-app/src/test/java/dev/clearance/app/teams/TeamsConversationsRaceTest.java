@@ -33,7 +33,7 @@ class TeamsConversationsRaceTest extends TeamsTestBase {
                         throw new IllegalStateException(e);
                     }
                     conversations.save(new TeamsConversations.Reference(aad, "tenant-1", "29:user", "User",
-                            conversation, "https://smba.example/", "28:bot", "user@example.com", false));
+                            conversation, "https://smba.example/", "28:bot", "user@example.com", null, false));
                 });
             }
             CompletableFuture.allOf(saves).get();

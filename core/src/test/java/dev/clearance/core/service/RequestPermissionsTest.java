@@ -299,17 +299,17 @@ class RequestPermissionsTest {
     void anExtensionOfAGrantNoLongerLiveCannotBeApprovedAndIsNotOffered() {
         World world = new World(State.APPROVED);
         AccessRequest ext = world.service.extend(new Commands.Extend(world.request.id().value(), "alice@example.com",
-                "1h", "more")).request();
+                "1h", "more", Origin.api("test"))).request();
         RequestViews views = new RequestViews(world.ports.ctx.policies(), world.ports.ctx.directory(), world.ports.clock,
                 world.ports.store);
         assertThat(views.of(ext).canDecideNow()).contains("sec3@example.com");
-        world.service.revoke(world.request.id().value(), "root@example.com", "offboarding");
+        world.service.revoke(world.request.id().value(), "root@example.com", "offboarding", Origin.api("test"));
 
         RequestPermissions sec3 = world.queries.permissionsFor(e("sec3"), ext.id().value());
         assertThat(sec3.allowed()).containsExactlyInAnyOrder(Action.SEE, Action.DENY);
         assertThat(sec3.whyNot(Action.APPROVE)).get().asString().contains("not active");
         assertThatThrownBy(() -> world.service.decide(new Commands.Decide(ext.id().value(), "sec3@example.com", "approve",
-                "ok", Optional.empty()))).hasMessage(sec3.whyNot(Action.APPROVE).orElseThrow());
+                "ok", Optional.empty(), Origin.api("test")))).hasMessage(sec3.whyNot(Action.APPROVE).orElseThrow());
         assertThat(views.of(world.stored(ext.id().value())).canDecideNow()).as("no Approve button on the cards").isEmpty();
     }
 

@@ -74,7 +74,22 @@ public final class SlackApi {
         }
     }
 
-    public record SlackUser(String id, Optional<String> email, String name) {
+    /**
+     * A user as {@code users.info} describes them, with what says where they belong: their home workspace
+     * ({@code team_id}), their Enterprise Grid organisation ({@code enterprise_user.enterprise_id}), and whether Slack
+     * calls them a stranger (someone from another organisation this workspace does not share a channel with).
+     */
+    public record SlackUser(String id, Optional<String> email, String name, String teamId, String enterpriseId,
+                            boolean stranger) {
+    }
+
+    /** The workspace (and Enterprise Grid organisation, if any) the bot token belongs to, from {@code auth.test}. */
+    public record Workspace(String teamId, String enterpriseId, String name) {
+    }
+
+    public Workspace authTest() throws DeliveryException {
+        var r = call("auth.test", () -> methods.authTest(req -> req));
+        return new Workspace(r.getTeamId(), r.getEnterpriseId(), r.getTeam());
     }
 
     public String openDm(String userId) throws DeliveryException {
@@ -158,8 +173,7 @@ public final class SlackApi {
     public Optional<SlackUser> userInfo(String userId) throws DeliveryException {
         try {
             User u = call("users.info", () -> methods.usersInfo(r -> r.user(userId))).getUser();
-            return Optional.of(new SlackUser(u.getId(), Optional.ofNullable(u.getProfile().getEmail()).filter(e -> !e.isBlank()),
-                    Optional.ofNullable(u.getRealName()).orElse(u.getName())));
+            return Optional.of(user(u));
         } catch (DeliveryException e) {
             if (!e.isRetryable()) {
                 return Optional.empty();
@@ -168,9 +182,16 @@ public final class SlackApi {
         }
     }
 
-    public Optional<String> lookupByEmail(String email) throws DeliveryException {
+    private static SlackUser user(User u) {
+        String enterprise = u.getEnterpriseUser() != null ? u.getEnterpriseUser().getEnterpriseId() : u.getEnterpriseId();
+        return new SlackUser(u.getId(), Optional.ofNullable(u.getProfile() == null ? null : u.getProfile().getEmail())
+                .filter(e -> !e.isBlank()), Optional.ofNullable(u.getRealName()).orElse(u.getName()), u.getTeamId(),
+                enterprise, u.isStranger());
+    }
+
+    public Optional<SlackUser> lookupByEmail(String email) throws DeliveryException {
         try {
-            return Optional.of(call("users.lookupByEmail", () -> methods.usersLookupByEmail(r -> r.email(email))).getUser().getId());
+            return Optional.of(user(call("users.lookupByEmail", () -> methods.usersLookupByEmail(r -> r.email(email))).getUser()));
         } catch (DeliveryException e) {
             if (!e.isRetryable()) {
                 return Optional.empty();

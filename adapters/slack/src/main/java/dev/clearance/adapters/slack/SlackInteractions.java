@@ -97,7 +97,9 @@ public final class SlackInteractions {
         }
         Optional<UserEmail> who;
         try {
-            who = identities.emailOf(p.getUserId());
+            who = identities.emailOf(new SlackIdentities.Caller(p.getUserId(), p.getTeamId(), p.getEnterpriseId()));
+        } catch (SlackMembership.Refused e) {
+            return ephemeral(SlackReplies.text(":no_entry: " + e.getMessage()));
         } catch (DeliveryException e) {
             return ephemeral(SlackReplies.text("Slack did not answer while I looked you up; try again in a moment."));
         }
@@ -171,7 +173,7 @@ public final class SlackInteractions {
 
     Response provideJustification(BlockActionRequest req) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
+        return onButton(caller(p), channelOf(p), p.getResponseUrl(), (me, id) -> {
             // NB: explained before the form opens, by the rule the justification itself re-checks.
             RequestPermissions may = queries.permissionsFor(me, id);
             // Someone who may not see the request hears that, not whose it is.
@@ -187,7 +189,7 @@ public final class SlackInteractions {
 
     Response declineJustification(BlockActionRequest req) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
+        return onButton(caller(p), channelOf(p), p.getResponseUrl(), (me, id) -> {
             service.abandon(id, me.value(), Origin.slack(p.getUser().getId(), teamOf(p)));
             return Optional.empty();
         }, p.getActions().get(0).getValue());
@@ -195,7 +197,7 @@ public final class SlackInteractions {
 
     Response openDecision(BlockActionRequest req, boolean approve) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
+        return onButton(caller(p), channelOf(p), p.getResponseUrl(), (me, id) -> {
             // NB: explain an ineligible or late click before any form opens, by the rule the decision itself re-checks.
             // Anyone in an approval channel may click; the refusal goes to the clicker alone.
             RequestPermissions may = queries.permissionsFor(me, id);
@@ -212,7 +214,7 @@ public final class SlackInteractions {
     /** Extend on an expiry notice: the form for how much longer and why, if the grant can still be extended. */
     Response openExtension(BlockActionRequest req) {
         var p = req.getPayload();
-        return onButton(p.getUser().getId(), channelOf(p), p.getResponseUrl(), (me, id) -> {
+        return onButton(caller(p), channelOf(p), p.getResponseUrl(), (me, id) -> {
             // NB: explained before the form opens, by the rule the extension command re-checks.
             RequestPermissions may = queries.permissionsFor(me, id);
             Optional<ClearanceException> refusal = may.check(RequestPermissions.Action.SEE)
@@ -230,11 +232,15 @@ public final class SlackInteractions {
     }
 
     /** Runs a button's work; any refusal is told to the clicker alone (ephemeral), and nothing changes. */
-    private Response onButton(String userId, String channel, String responseUrl, ButtonWork work, String requestId) {
+    private Response onButton(SlackIdentities.Caller caller, String channel, String responseUrl, ButtonWork work,
+                              String requestId) {
+        String userId = caller.userId();
         Optional<String> problem;
         try {
-            Optional<UserEmail> me = identities.emailOf(userId);
+            Optional<UserEmail> me = identities.emailOf(caller);
             problem = me.isEmpty() ? Optional.of(noIdentity()) : work.run(me.get(), requestId);
+        } catch (SlackMembership.Refused e) {
+            problem = Optional.of(e.getMessage());
         } catch (ClearanceException e) {
             problem = Optional.of(explain(e));
         } catch (DeliveryException e) {
@@ -273,6 +279,20 @@ public final class SlackInteractions {
         }
     }
 
+    /** The clicker of a button or of Enter in a form, with the team and organisation the signed payload gives. */
+    private static SlackIdentities.Caller caller(com.slack.api.app_backend.interactive_components.payload.BlockActionPayload p) {
+        return new SlackIdentities.Caller(p.getUser().getId(),
+                p.getUser().getTeamId() != null ? p.getUser().getTeamId() : p.getTeam() == null ? null : p.getTeam().getId(),
+                p.getEnterprise() == null ? null : p.getEnterprise().getId());
+    }
+
+    /** Who submitted a modal, likewise. */
+    private static SlackIdentities.Caller caller(com.slack.api.app_backend.views.payload.ViewSubmissionPayload p) {
+        return new SlackIdentities.Caller(p.getUser().getId(),
+                p.getUser().getTeamId() != null ? p.getUser().getTeamId() : p.getTeam() == null ? null : p.getTeam().getId(),
+                p.getEnterprise() == null ? null : p.getEnterprise().getId());
+    }
+
     private static String channelOf(com.slack.api.app_backend.interactive_components.payload.BlockActionPayload p) {
         if (p.getContainer() != null && p.getContainer().getChannelId() != null) {
             return p.getContainer().getChannelId();
@@ -289,7 +309,7 @@ public final class SlackInteractions {
         String account = text(values, SlackIds.ACCOUNT_BLOCK);
         Map<String, Object> redrawn;
         try {
-            Optional<UserEmail> me = identities.emailOf(p.getUser().getId());
+            Optional<UserEmail> me = identities.emailOf(caller(p));
             if (me.isEmpty()) {
                 redrawn = SlackModals.request(resource, account, null, noIdentity());
             } else if (resource == null || resource.isBlank() || account == null || account.isBlank()) {
@@ -298,6 +318,8 @@ public final class SlackInteractions {
                 redrawn = SlackModals.request(resource, account,
                         queries.resolve(me.get().value(), resource, account, Optional.empty()), null);
             }
+        } catch (SlackMembership.Refused e) {
+            redrawn = SlackModals.request(resource, account, null, e.getMessage());
         } catch (ClearanceException e) {
             redrawn = SlackModals.request(resource, account, null, e.getMessage());
         } catch (DeliveryException e) {
@@ -316,7 +338,7 @@ public final class SlackInteractions {
     Response submitJustification(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
         var view = req.getPayload().getView();
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
-        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.JUSTIFICATION_BLOCK, me ->
+        return onSubmit(caller(req.getPayload()), ctx, SlackIds.JUSTIFICATION_BLOCK, me ->
                 service.justify(new Commands.Justify(view.getPrivateMetadata(), me.value(),
                         text(values, SlackIds.JUSTIFICATION_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
                         origin(req))));
@@ -326,7 +348,7 @@ public final class SlackInteractions {
         var view = req.getPayload().getView();
         String[] meta = Optional.ofNullable(view.getPrivateMetadata()).orElse("").split(":", 2);
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
-        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.REASON_BLOCK, me ->
+        return onSubmit(caller(req.getPayload()), ctx, SlackIds.REASON_BLOCK, me ->
                 service.decide(new Commands.Decide(meta.length == 2 ? meta[1] : "", me.value(), meta[0],
                         text(values, SlackIds.REASON_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
                         origin(req))));
@@ -335,7 +357,7 @@ public final class SlackInteractions {
     Response submitExtension(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
         var view = req.getPayload().getView();
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
-        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.JUSTIFICATION_BLOCK, me -> {
+        return onSubmit(caller(req.getPayload()), ctx, SlackIds.JUSTIFICATION_BLOCK, me -> {
             var result = service.extend(new Commands.Extend(view.getPrivateMetadata(), me.value(),
                     selected(values, SlackIds.DURATION_BLOCK), text(values, SlackIds.JUSTIFICATION_BLOCK), origin(req)));
             if (!result.created()) {
@@ -347,7 +369,7 @@ public final class SlackInteractions {
 
     Response submitRequest(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
         Map<String, Map<String, ViewState.Value>> values = req.getPayload().getView().getState().getValues();
-        return onSubmit(req.getPayload().getUser().getId(), ctx, SlackIds.RESOURCE_BLOCK, me -> {
+        return onSubmit(caller(req.getPayload()), ctx, SlackIds.RESOURCE_BLOCK, me -> {
             var result = service.intake(new Commands.Intake(me.value(), text(values, SlackIds.RESOURCE_BLOCK),
                     text(values, SlackIds.ACCOUNT_BLOCK), Optional.empty(),
                     Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
@@ -375,14 +397,16 @@ public final class SlackInteractions {
     }
 
     /** Applies a modal; a refusal is shown inline on the field it concerns (or on {@code fallbackBlock}). */
-    private Response onSubmit(String userId, ViewSubmissionContext ctx, String fallbackBlock, Submission work) {
+    private Response onSubmit(SlackIdentities.Caller caller, ViewSubmissionContext ctx, String fallbackBlock, Submission work) {
         try {
-            Optional<UserEmail> me = identities.emailOf(userId);
+            Optional<UserEmail> me = identities.emailOf(caller);
             if (me.isEmpty()) {
                 return ctx.ackWithErrors(Map.of(fallbackBlock, noIdentity()));
             }
             work.run(me.get());
             return ctx.ack();
+        } catch (SlackMembership.Refused e) {
+            return ctx.ackWithErrors(Map.of(fallbackBlock, e.getMessage()));
         } catch (InvalidInputException e) {
             return ctx.ackWithErrors(Map.of(blockFor(e.field(), fallbackBlock), e.getMessage()));
         } catch (ClearanceException e) {

@@ -69,9 +69,13 @@ public final class TeamsBot extends ActivityHandler {
     private final TeamsConnector connector;
     private final Supplier<List<ScopePath>> scopes;
     private final TeamsDeciders deciders;
+    private final TeamsIdentities identities;
+    private final TeamsGate gate;
 
     public TeamsBot(AccessRequestService service, RequestQueries queries, RequestViews views, TeamsConversations conversations,
-                    TeamsConnector connector, Supplier<List<ScopePath>> scopes) {
+                    TeamsConnector connector, TeamsIdentities identities, TeamsGate gate, Supplier<List<ScopePath>> scopes) {
+        this.identities = identities;
+        this.gate = gate;
         this.service = service;
         this.queries = queries;
         this.views = views;
@@ -83,37 +87,34 @@ public final class TeamsBot extends ActivityHandler {
 
     @Override
     public CompletableFuture<Void> onTurn(TurnContext turnContext) {
-        remember(turnContext.getActivity());
+        Activity a = turnContext.getActivity();
+        // NB: another tenant's activity is refused before anything is looked up or stored for it
+        Optional<String> refused = gate.tenantRefusal(a);
+        if (refused.isPresent()) {
+            return refuse(turnContext, refused.get());
+        }
+        rememberChannel(a);
+        identities.remember(a);
         return super.onTurn(turnContext);
     }
 
-    /** Keeps the personal conversation of whoever talks to the bot, for proactive messages later. */
-    private void remember(Activity a) {
-        rememberChannel(a);
-        if (a.getFrom() == null || a.getFrom().getAadObjectId() == null || a.getConversation() == null
-                || !"personal".equals(a.getConversation().getConversationType())) {
-            return;
+    /** Tells the sender why nothing happens: a card in place of the clicked one, or a reply to a message. */
+    private CompletableFuture<Void> refuse(TurnContext turnContext, String why) {
+        Activity a = turnContext.getActivity();
+        LOG.info("refused a Teams {} from tenant {} (user {}): not a configured tenant (TEAMS_TENANT_ID)", a.getType(),
+                TeamsGate.tenantOf(a), a.getFrom() == null ? null : a.getFrom().getAadObjectId());
+        if (com.microsoft.bot.schema.ActivityTypes.INVOKE.equals(a.getType())) {
+            Activity response = new Activity(com.microsoft.bot.schema.ActivityTypes.INVOKE_RESPONSE);
+            response.setValue("adaptiveCard/action".equals(a.getName())
+                    ? new com.microsoft.bot.builder.InvokeResponse(200, cardResponse(TeamsCards.message("⚠ " + why)))
+                    : new com.microsoft.bot.builder.InvokeResponse(403, null));
+            return turnContext.sendActivity(response).thenApply(r -> null);
         }
-        String aad = a.getFrom().getAadObjectId();
-        Optional<TeamsConversations.Reference> known = conversations.byAadObjectId(aad);
-        String tenant = Optional.ofNullable(a.getConversation().getTenantId()).orElse("");
-        TeamsConversations.Reference ref = new TeamsConversations.Reference(aad, tenant, a.getFrom().getId(), a.getFrom().getName(),
-                a.getConversation().getId(), a.getServiceUrl(), a.getRecipient() == null ? null : a.getRecipient().getId(),
-                known.map(TeamsConversations.Reference::email).orElse(null), false);
-        if (ref.email() == null) {
-            // Teams gives the email only through the connector's member lookup; keep it with the reference.
-            try {
-                TeamsConversations.Reference captured = ref;
-                ref = connector.member(a.getServiceUrl(), a.getConversation().getId(), a.getFrom().getId())
-                        .flatMap(m -> parse(m.email())).map(e -> captured.withEmail(e.value())).orElse(ref);
-            } catch (DeliveryException e) {
-                LOG.warn("member lookup for Teams user {} failed; will retry on their next activity: {}", aad, e.getMessage());
-            }
+        if (com.microsoft.bot.schema.ActivityTypes.MESSAGE.equals(a.getType())) {
+            return turnContext.sendActivity(TeamsConnector.cardActivity(TeamsCards.message("⚠ " + why), "Clearance"))
+                    .thenApply(r -> null);
         }
-        if (known.isPresent() && known.get().equals(ref)) {
-            return; // every click comes through here: a write (and its commit) only for what is new
-        }
-        conversations.save(ref);
+        return CompletableFuture.completedFuture(null);
     }
 
     /**
@@ -168,7 +169,6 @@ public final class TeamsBot extends ActivityHandler {
         return n.isTextual() && !n.asText().isBlank() ? n.asText() : null;
     }
 
-    /** The email behind the Teams user, from the stored reference or the connector's member lookup (then kept). */
     /** NB: the origin is the Entra object id of the authenticated activity's sender, never a field of the card. */
     private static Origin origin(Activity a) {
         String objectId = a.getFrom() == null ? null : a.getFrom().getAadObjectId();
@@ -176,21 +176,9 @@ public final class TeamsBot extends ActivityHandler {
                 : a.getFrom() == null || a.getFrom().getId() == null ? "" : a.getFrom().getId());
     }
 
+    /** The person behind the activity: {@link TeamsIdentities#emailOf}. */
     Optional<UserEmail> identity(Activity a) throws DeliveryException {
-        if (a.getFrom() == null) {
-            return Optional.empty();
-        }
-        String aad = a.getFrom().getAadObjectId();
-        Optional<TeamsConversations.Reference> ref = aad == null ? Optional.empty() : conversations.byAadObjectId(aad);
-        if (ref.isPresent() && ref.get().email() != null) {
-            return parse(ref.get().email());
-        }
-        Optional<TeamsConnector.Member> member = connector.member(a.getServiceUrl(), a.getConversation().getId(), a.getFrom().getId());
-        Optional<UserEmail> email = member.flatMap(m -> parse(m.email()));
-        if (email.isPresent() && ref.isPresent()) {
-            conversations.save(ref.get().withEmail(email.get().value()));
-        }
-        return email;
+        return identities.emailOf(a);
     }
 
     // ------------------------------------------------------------------ commands
@@ -433,14 +421,6 @@ public final class TeamsBot extends ActivityHandler {
     private static String field(JsonNode data, String name) {
         JsonNode n = data.get(name);
         return n == null || n.isNull() ? null : n.asText();
-    }
-
-    private static Optional<UserEmail> parse(String email) {
-        try {
-            return Optional.of(UserEmail.of(email));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     private static String noIdentity() {

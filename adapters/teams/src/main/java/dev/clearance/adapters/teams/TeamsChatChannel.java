@@ -18,10 +18,12 @@ public final class TeamsChatChannel implements ChatChannel {
     private final TeamsConnector connector;
     private final TeamsConversations conversations;
     private final TeamsDeciders deciders;
+    private final TeamsIdentities identities;
 
-    public TeamsChatChannel(TeamsConnector connector, TeamsConversations conversations) {
+    public TeamsChatChannel(TeamsConnector connector, TeamsConversations conversations, TeamsIdentities identities) {
         this.connector = connector;
         this.conversations = conversations;
+        this.identities = identities;
         this.deciders = new TeamsDeciders(connector, conversations);
     }
 
@@ -32,7 +34,12 @@ public final class TeamsChatChannel implements ChatChannel {
 
     @Override
     public boolean reaches(Person person) {
-        return reference(person).filter(r -> !r.blocked()).isPresent();
+        try {
+            return reference(person).filter(r -> !r.blocked()).isPresent();
+        } catch (DeliveryException e) {
+            // Teams did not confirm the email now: the post retries (and confirms) later
+            return conversations.byEmail(person.email()).filter(r -> !r.blocked()).isPresent();
+        }
     }
 
     @Override
@@ -86,9 +93,24 @@ public final class TeamsChatChannel implements ChatChannel {
         connector.update(conversation.serviceUrl(), ref.conversationId(), ref.messageId(), TeamsCards.render(n), summary(n));
     }
 
-    private Optional<TeamsConversations.Reference> reference(Person person) {
-        return person.chatIdentity(NAME).flatMap(conversations::byAadObjectId)
-                .or(() -> conversations.byEmail(person.email()));
+    private Optional<TeamsConversations.Reference> reference(Person person) throws DeliveryException {
+        Optional<TeamsConversations.Reference> declared = person.chatIdentity(NAME).flatMap(conversations::byAadObjectId);
+        if (declared.isPresent()) {
+            return declared; // the policy file pins this person to an object id
+        }
+        // NB: a stored email older than the refresh period is confirmed before a message for that person goes there;
+        // a conversation whose email turns out different is updated, and the next one with this email is tried
+        for (int tries = 0; tries < 5; tries++) {
+            Optional<TeamsConversations.Reference> byEmail = conversations.byEmail(person.email());
+            if (byEmail.isEmpty()) {
+                return byEmail;
+            }
+            TeamsConversations.Reference confirmed = identities.confirmed(byEmail.get());
+            if (person.email().value().equalsIgnoreCase(confirmed.email())) {
+                return Optional.of(confirmed);
+            }
+        }
+        return Optional.empty();
     }
 
     private static String summary(Notification n) {

@@ -34,17 +34,35 @@ public final class TeamsConnector {
     static final int PER_SECOND = 7;
     static final String BLOCKED = "the user blocked or uninstalled the bot (MessageWritesBlocked)";
     private static final long TIMEOUT_SECONDS = 30;
+    /** The member lookup's attributes that may serve as a person's email ({@code TEAMS_EMAIL_ATTRIBUTE}). */
+    public static final List<String> EMAIL_ATTRIBUTES = List.of("userPrincipalName", "email");
     private final MicrosoftAppCredentials credentials;
     private final Clock clock;
+    private final String emailAttribute;
     private final Map<String, RestConnectorClient> clients = new ConcurrentHashMap<>();
     private final Map<String, Deque<Instant>> recentSends = new ConcurrentHashMap<>();
 
     public TeamsConnector(MicrosoftAppCredentials credentials, Clock clock) {
-        this.credentials = credentials;
-        this.clock = clock;
+        this(credentials, clock, "userPrincipalName");
     }
 
-    public record Member(String email, String name) {
+    /**
+     * @param emailAttribute which attribute of a member is their email: {@code userPrincipalName} (unique in the
+     *                       tenant, on a verified domain) or {@code email} (Entra's {@code mail}, which an administrator
+     *                       can set to anything)
+     */
+    public TeamsConnector(MicrosoftAppCredentials credentials, Clock clock, String emailAttribute) {
+        if (!EMAIL_ATTRIBUTES.contains(emailAttribute)) {
+            throw new IllegalArgumentException("TEAMS_EMAIL_ATTRIBUTE must be one of " + EMAIL_ATTRIBUTES + ", was '"
+                    + emailAttribute + "'");
+        }
+        this.credentials = credentials;
+        this.clock = clock;
+        this.emailAttribute = emailAttribute;
+    }
+
+    /** @param objectId the member's Entra object id, when the lookup gives it */
+    public record Member(String objectId, String email, String name) {
     }
 
     /** Sends a card to a conversation; returns the activity id to update it later. */
@@ -64,15 +82,19 @@ public final class TeamsConnector {
                 .get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
     }
 
-    /** {@code GET {serviceUrl}/v3/conversations/{id}/members/{userId}}: where Teams gives the user's email. */
+    /**
+     * {@code GET {serviceUrl}/v3/conversations/{id}/members/{userId}}: where Teams gives the user's email (the configured
+     * attribute only: no fallback to the other one).
+     */
     public Optional<Member> member(String serviceUrl, String conversationId, String userId) throws DeliveryException {
         ChannelAccount account = await("member lookup", () -> client(serviceUrl).getConversations()
                 .getConversationMember(userId, conversationId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         if (account == null) {
             return Optional.empty();
         }
-        String email = text(account, "email").or(() -> text(account, "userPrincipalName")).orElse(null);
-        return email == null ? Optional.empty() : Optional.of(new Member(email, account.getName()));
+        String email = text(account, emailAttribute).orElse(null);
+        String objectId = text(account, "objectId").orElse(account.getAadObjectId());
+        return email == null ? Optional.empty() : Optional.of(new Member(objectId, email, account.getName()));
     }
 
     /** Everyone in the conversation (for a channel: its team) with their Teams user id, by lower-case email. */
@@ -81,7 +103,7 @@ public final class TeamsConnector {
                 .getConversationMembers(conversationId).get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
         Map<String, String> ids = new java.util.LinkedHashMap<>();
         for (ChannelAccount account : accounts == null ? List.<ChannelAccount>of() : accounts) {
-            text(account, "email").or(() -> text(account, "userPrincipalName"))
+            text(account, emailAttribute)
                     .ifPresent(email -> ids.putIfAbsent(email.toLowerCase(java.util.Locale.ROOT), account.getId()));
         }
         return ids;

@@ -2,6 +2,7 @@ package dev.clearance.adapters.teams;
 
 import dev.clearance.core.model.UserEmail;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -12,17 +13,26 @@ public interface TeamsConversations {
     /**
      * @param userId         the Teams user id ({@code 29:…}) in that conversation
      * @param conversationId the personal conversation ({@code a:…})
-     * @param email          from the connector's member lookup; null until known
+     * @param email          from the connector's member lookup (the configured attribute); null until known
+     * @param emailCheckedAt when that lookup last confirmed the email; null: never (looked up at the next activity)
      * @param blocked        the user blocked or uninstalled the bot (403 MessageWritesBlocked)
      */
     record Reference(String aadObjectId, String tenantId, String userId, String userName, String conversationId,
-                     String serviceUrl, String botId, String email, boolean blocked) {
-        public Reference withEmail(String e) {
-            return new Reference(aadObjectId, tenantId, userId, userName, conversationId, serviceUrl, botId, e, blocked);
+                     String serviceUrl, String botId, String email, Instant emailCheckedAt, boolean blocked) {
+        public Reference withEmail(String e, Instant checkedAt) {
+            return new Reference(aadObjectId, tenantId, userId, userName, conversationId, serviceUrl, botId, e, checkedAt,
+                    blocked);
         }
 
         public Reference withBlocked(boolean b) {
-            return new Reference(aadObjectId, tenantId, userId, userName, conversationId, serviceUrl, botId, email, b);
+            return new Reference(aadObjectId, tenantId, userId, userName, conversationId, serviceUrl, botId, email,
+                    emailCheckedAt, b);
+        }
+
+        /** The email, if a lookup confirmed it less than {@code ttl} before {@code now}. */
+        public Optional<String> freshEmail(Instant now, java.time.Duration ttl) {
+            return email != null && emailCheckedAt != null && now.isBefore(emailCheckedAt.plus(ttl))
+                    ? Optional.of(email) : Optional.empty();
         }
     }
 

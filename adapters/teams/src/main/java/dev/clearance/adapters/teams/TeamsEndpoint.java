@@ -8,6 +8,7 @@ import com.microsoft.bot.schema.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -21,10 +22,12 @@ public final class TeamsEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(TeamsEndpoint.class);
     private final BotFrameworkHttpAdapter adapter;
     private final TeamsBot bot;
+    private final TeamsGate gate;
 
-    public TeamsEndpoint(BotFrameworkHttpAdapter adapter, TeamsBot bot) {
+    public TeamsEndpoint(BotFrameworkHttpAdapter adapter, TeamsBot bot, TeamsGate gate) {
         this.adapter = adapter;
         this.bot = bot;
+        this.gate = gate;
         adapter.setOnTurnError((turnContext, error) -> {
             LOG.error("Teams turn failed for activity {}", turnContext.getActivity().getType(), error);
             return java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -43,6 +46,12 @@ public final class TeamsEndpoint {
         }
         if (activity == null || activity.getType() == null) {
             return new Reply(400, "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"the activity has no type\"}");
+        }
+        Optional<String> refused = gate.serviceUrlRefusal(activity);
+        if (refused.isPresent()) {
+            LOG.warn("refused a Teams activity with serviceUrl {}: {}", safe(activity.getServiceUrl()), refused.get());
+            return new Reply(403, "{\"title\":\"Forbidden\",\"status\":403,\"detail\":"
+                    + com.fasterxml.jackson.databind.node.TextNode.valueOf(refused.get()) + "}");
         }
         try {
             InvokeResponse response = adapter.processIncomingActivity(authorization == null ? "" : authorization, activity, bot)
@@ -69,6 +78,16 @@ public final class TeamsEndpoint {
             return new Reply(504, "");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             return new Reply(500, "");
+        }
+    }
+
+    /** A URL for the log: scheme, host and port only (no user info, path or query), and no line breaks. */
+    private static String safe(String url) {
+        try {
+            java.net.URI u = java.net.URI.create(String.valueOf(url).strip());
+            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
+        } catch (IllegalArgumentException e) {
+            return "(not a URL)";
         }
     }
 
