@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
 /**
  * The web page without a browser: each persona signs in once through the OpenID Connect code flow (mock-oauth2-server
  * plays the identity provider; the JDK HttpClient follows the redirects and keeps the cookies), reads the page's CSRF
- * token, and POSTs the request page's forms. {@code see} is GET {@code /requests/{id}}. Allowed: the post-redirect-get
- * back to the request page with its notice (a 200 page for a read). Refused: a 403 page saying why, no redirect.
+ * token, and POSTs the request page's forms (whether or not the page offers them, as a crafted post would; what the
+ * page offers must match what the post may do). {@code see} is GET {@code /requests/{id}}. Allowed: the
+ * post-redirect-get back to the request page with its notice (a 200 page for a read). Refused: a 403 page saying why.
  */
 final class WebDriver implements ChannelDriver {
     static final String CLIENT_ID = "clearance-web";
@@ -49,12 +50,12 @@ final class WebDriver implements ChannelDriver {
         String page = "/requests/" + id;
         return switch (action) {
             case SEE -> read(s.get(page));
-            case JUSTIFY -> act(s.post(page + "/justify", Map.of("justification", "INC-4711: the matrix", "duration", "1h")), page);
-            case APPROVE_AT_STEP1, APPROVE_AT_STEP2 -> act(s.post(page + "/decide",
-                    Map.of("decision", "approve", "reason", "checked", "duration", "")), page);
-            case DENY_AT_STEP1, DENY_AT_STEP2 -> act(s.post(page + "/decide", Map.of("decision", "deny", "reason", "not needed")), page);
-            case CANCEL_PENDING, CANCEL_APPROVED -> act(s.post(page + "/cancel", Map.of()), page);
-            case REVOKE -> act(s.post(page + "/revoke", Map.of("reason", "incident closed")), page);
+            case JUSTIFY -> act(s, page, "/justify", Map.of("justification", "INC-4711: the matrix", "duration", "1h"));
+            case APPROVE_AT_STEP1, APPROVE_AT_STEP2 -> act(s, page, "/decide",
+                    Map.of("decision", "approve", "reason", "checked", "duration", ""));
+            case DENY_AT_STEP1, DENY_AT_STEP2 -> act(s, page, "/decide", Map.of("decision", "deny", "reason", "not needed"));
+            case CANCEL_PENDING, CANCEL_APPROVED -> act(s, page, "/cancel", Map.of());
+            case REVOKE -> act(s, page, "/revoke", Map.of("reason", "incident closed"));
             case ABANDON, EXTEND -> throw new IllegalArgumentException(Channel.WEB.missing.get(action));
         };
     }
@@ -70,7 +71,22 @@ final class WebDriver implements ChannelDriver {
         throw new AssertionError("neither the request page nor a 403 page: " + evidence);
     }
 
-    private static Answer act(HttpResponse<String> r, String page) {
+    /**
+     * Looks at the request page first (does it offer this form?), then posts the form whatever the page offered, as a
+     * crafted post would; what the page offers must be what the post is allowed to do.
+     */
+    private static Answer act(Session s, String page, String form, Map<String, String> fields) {
+        HttpResponse<String> shown = s.get(page);
+        boolean offered = shown.statusCode() == 200 && shown.body().contains("action=\"" + page + form + "\"");
+        Answer answer = post(s.post(page + form, fields), page);
+        if (offered != answer.allowed()) {
+            throw new AssertionError("the page " + (offered ? "offers" : "does not offer") + " the form " + form
+                    + " but posting it was " + (answer.allowed() ? "allowed" : "refused") + ": " + answer.evidence());
+        }
+        return answer;
+    }
+
+    private static Answer post(HttpResponse<String> r, String page) {
         String evidence = "POST -> " + r.previousResponse().map(p -> "HTTP " + p.statusCode() + " to " + r.uri().getPath() + ", ")
                 .orElse("") + "HTTP " + r.statusCode() + " " + text(r.body());
         if (r.previousResponse().filter(p -> p.statusCode() == 302).isPresent() && r.statusCode() == 200
