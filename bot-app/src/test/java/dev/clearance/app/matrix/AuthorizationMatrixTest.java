@@ -273,6 +273,12 @@ class AuthorizationMatrixTest extends TimedAppTest {
                 .allSatisfy(e -> assertThat(e.path("channel").asString()).isEqualTo(channel.auditChannel));
         assertThat(added).as(what + ": the person acted").anySatisfy(e -> assertThat(e.path("actor").asString())
                 .isEqualTo(persona.email()));
+        String principal = channel.principalOf(persona);
+        if (principal != null) {
+            assertThat(added.stream().filter(e -> e.path("actor").asString().equals(persona.email())))
+                    .as(what + ": the principal is what " + channel + " proved").allSatisfy(e -> assertThat(
+                            e.path("principal").asString()).startsWith(principal));
+        }
         switch (action) {
             case APPROVE_AT_STEP1 -> {
                 assertThat(after.get("currentStep").asInt()).as(what + ": on to step 2").isEqualTo(2);

@@ -25,6 +25,19 @@ enum Channel {
             ABANDON, "the web page has no \"No thanks\": a requester abandons in chat or lets the justification window close",
             EXTEND, "the web page has no Extend form: extensions are asked for in Slack, Teams or the REST API"));
 
+    /**
+     * What an allowed action's audit event must record as its principal (what the channel proved), as a prefix; null
+     * where it is not asserted (REST: the token's name, which depends on how tokens are declared).
+     */
+    String principalOf(Persona p) {
+        return switch (this) {
+            case REST -> null;
+            case SLACK -> p.slackId(); // user id, then "@" and the workspace of the signed payload
+            case TEAMS -> "aad-" + p.teamsName(); // the Entra object id FakeTeams gives the person
+            case WEB -> p.name; // the identity provider's subject (mock-oauth2-server signs people in as their name)
+        };
+    }
+
     final String auditChannel;
     final Set<Action> offers;
     final Map<Action, String> missing;
