@@ -10,14 +10,22 @@ interface ChannelDriver {
      */
     Answer attempt(Action action, Persona persona, String id);
 
-    /** @param evidence what the channel answered, for the failure message */
-    record Answer(boolean allowed, String evidence) {
+    /**
+     * @param evidence what the channel answered, for the failure message
+     * @param mismatch when what the channel offers (a button, a form, a card action) disagrees with what it allowed,
+     *                 why; asserted after the answer and the stored state, so that such a cell still proves both
+     */
+    record Answer(boolean allowed, String evidence, String mismatch) {
         static Answer allowed(String evidence) {
-            return new Answer(true, evidence);
+            return new Answer(true, evidence, null);
         }
 
         static Answer refused(String evidence) {
-            return new Answer(false, evidence);
+            return new Answer(false, evidence, null);
+        }
+
+        Answer withMismatch(String why) {
+            return new Answer(allowed, evidence, why + ": " + evidence);
         }
     }
 }

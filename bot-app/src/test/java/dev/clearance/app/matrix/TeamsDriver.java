@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Teams, as a person uses it: the bot commands {@code show}, {@code cancel} and {@code revoke} in the personal chat, and
  * Action.Execute invokes with the card's inputs for the rest. Allowed: the command's answer, or a card without a
- * warning. Refused: a reply or card that starts its notice with "⚠".
+ * warning. Refused: a reply or card with a "⚠" notice, and (for a card) without the button that was just refused.
  */
 final class TeamsDriver implements ChannelDriver {
     private static final String WARNING = "⚠";
@@ -63,6 +63,13 @@ final class TeamsDriver implements ChannelDriver {
         if (r.status() / 100 != 2 || r.card() == null || r.card().isBlank() || "null".equals(r.card())) {
             throw new AssertionError("no card in the invoke response: " + evidence);
         }
-        return r.card().contains(WARNING) ? Answer.refused(evidence) : Answer.allowed(evidence);
+        if (!r.card().contains(WARNING)) {
+            return Answer.allowed(evidence);
+        }
+        // NB: a refused card never offers again what was just refused (what is offered must be what is allowed)
+        if (r.card().contains("\"verb\":\"" + verb + "\"")) {
+            return Answer.refused(evidence).withMismatch("the refusal's card offers " + verb + " again");
+        }
+        return Answer.refused(evidence);
     }
 }

@@ -80,8 +80,8 @@ final class WebDriver implements ChannelDriver {
         boolean offered = shown.statusCode() == 200 && shown.body().contains("action=\"" + page + form + "\"");
         Answer answer = post(s.post(page + form, fields), page);
         if (offered != answer.allowed()) {
-            throw new AssertionError("the page " + (offered ? "offers" : "does not offer") + " the form " + form
-                    + " but posting it was " + (answer.allowed() ? "allowed" : "refused") + ": " + answer.evidence());
+            return answer.withMismatch("the page " + (offered ? "offers" : "does not offer") + " the form " + form
+                    + " but posting it was " + (answer.allowed() ? "allowed" : "refused"));
         }
         return answer;
     }
