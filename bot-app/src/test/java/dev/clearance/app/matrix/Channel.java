@@ -14,7 +14,7 @@ enum Channel {
     /** JSON with a bearer token; the person is the body's actor or approver. */
     REST("api", EnumSet.complementOf(EnumSet.of(SEE)), Map.of(
             SEE, "GET /api/v1/requests/{id} names no person: the token holder reads every request (with scoped tokens, "
-                    + "the `read` permission decides; see restReadNeedsTheReadPermission)")),
+                    + "the `read` permission decides; see AuthorizationMatrixTest.readingThroughRestNeedsTheReadPermission)")),
     /** Signed payloads through the Bolt app: /access show|cancel|revoke, the buttons and the modals they open. */
     SLACK("slack", EnumSet.allOf(Action.class), Map.of()),
     /** Activities at /api/messages: show, cancel and revoke as bot commands, the rest as Action.Execute invokes. */
