@@ -30,10 +30,10 @@ import org.springframework.web.util.HtmlUtils;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Who may reach what over HTTP. Machines keep their own authentication: the REST API its bearer tokens
- * ({@code ApiTokenFilter}), Slack its request signatures, Teams its Bot Framework tokens; none of them uses cookies, so
- * they need no CSRF token and get no session. Everything else is the web page, signed in through OpenID Connect,
- * or, without an identity provider configured, a single page saying how to turn it on.
+ * Who may reach the web page over HTTP. The machine endpoints have chains of their own, ordered before this one: the
+ * REST API and the actuator ({@code dev.clearance.app.security.ApiSecurityConfiguration}, bearer tokens), Slack
+ * ({@code SlackWiring}, request signatures). Everything else is the web page, signed in through OpenID Connect, or,
+ * without an identity provider configured, a single page saying how to turn it on.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -46,19 +46,6 @@ public class WebSecurityConfiguration {
     /** No scripts at all; styles and images from this application only; never framed. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-    @Bean
-    @Order(1)
-    SecurityFilterChain machines(HttpSecurity http) throws Exception {
-        http.securityMatcher("/api/**", "/slack/**", "/actuator/**", "/v3/api-docs/**")
-                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                // NB: these endpoints authenticate every request by a header or signature, never by a cookie, so a
-                // forged cross-site request carries nothing that would let it act
-                .csrf(c -> c.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(c -> c.disable());
-        return http.build();
-    }
 
     /** The web page, on when an OpenID Connect issuer is configured. */
     @Configuration(proxyBeanMethods = false)
