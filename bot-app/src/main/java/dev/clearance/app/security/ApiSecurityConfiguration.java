@@ -53,7 +53,11 @@ public class ApiSecurityConfiguration {
 
     @Bean
     ApiTokens apiTokens(ClearanceProperties properties) {
-        ClearanceProperties.Api api = properties.api();
+        return load(properties.api());
+    }
+
+    /** Reads the tokens from the environment and the file, and says at startup what each may do (never a secret). */
+    static ApiTokens load(ClearanceProperties.Api api) {
         String file = null;
         if (api.tokensFile() != null && !api.tokensFile().isBlank()) {
             try {
