@@ -118,6 +118,20 @@ class RouteSpellingTest extends TimedAppTest {
                 null).status()).isEqualTo(200);
     }
 
+    /** Spring Security's StrictHttpFirewall is on: ambiguous spellings are refused even with a valid token. */
+    @Test
+    void ambiguousSpellingsAreRefusedEvenWithAValidToken() {
+        Map<String, String> token = Map.of("Authorization", "Bearer " + ApiClient.TOKEN);
+        for (String target : new String[]{"/api/v1/requests;x", "/api;x/v1/requests", "/api/v1/requests;jsessionid=x",
+                "/api//v1/requests", "//api/v1/requests", "/api%2Fv1/requests", "/api%2fv1/requests", "/x/../api/v1/requests",
+                "/api/v1/./requests", "/api/v1/%2e/requests", "/x/%2e%2e/api/v1/requests", "/api/v1/requests%00",
+                "/api/v%2531/requests", "/api%5Cv1/requests", "/api/v1/requests/%2e%2e/requests"}) {
+            int status = RawHttp.send(port, "GET", target, token, null).status();
+            assertThat(status).as(target).isEqualTo(400);
+        }
+        assertThat(RawHttp.send(port, "GET", "/api/v1/requests", token, null).status()).isEqualTo(200);
+    }
+
     @Test
     void noSpellingOfAnyRouteIsServedWithoutAValidCredentialAndNothingChanges() {
         String id = intake("zoe@example.com", "ec2:DescribeVolumes", "123456789012");
