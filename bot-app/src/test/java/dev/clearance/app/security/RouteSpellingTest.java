@@ -47,7 +47,7 @@ class RouteSpellingTest extends TimedAppTest {
     private static final List<Map<String, String>> WRONG_CREDENTIALS = List.of(Map.of(),
             Map.of("Authorization", "Bearer wrong-token-0123456789abcdef",
                     "X-Slack-Request-Timestamp", Long.toString(IntegrationTestClock.START),
-                    "X-Slack-Signature", "v0=" + "0".repeat(64)));
+                    "X-Slack-Signature", "v0=" + "0".repeat(64), "Cookie", "clearance_session=0123456789ABCDEF0123456789ABCDEF"));
 
     @Autowired
     ApplicationContext context;
