@@ -41,6 +41,24 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return p;
     }
 
+    /** A query parameter of the wrong type ({@code page=abc}, a page past int): 400 naming the parameter. */
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(org.springframework.beans.TypeMismatchException e, HttpHeaders headers,
+                                                        org.springframework.http.HttpStatusCode status,
+                                                        org.springframework.web.context.request.WebRequest request) {
+        String field = e instanceof org.springframework.web.method.annotation.MethodArgumentTypeMismatchException m
+                ? m.getName() : e.getPropertyName();
+        Class<?> type = e.getRequiredType();
+        boolean number = type == int.class || type == Integer.class || type == long.class || type == Long.class;
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, field + " must be "
+                + (number ? "a whole number within range" : "a valid " + (type == null ? "value" : type.getSimpleName())));
+        p.setTitle("Invalid " + field);
+        if (field != null) {
+            p.setProperty("field", field);
+        }
+        return handleExceptionInternal(e, p, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
     @ExceptionHandler(ForbiddenException.class)
     ProblemDetail forbidden(ForbiddenException e) {
         return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());

@@ -82,10 +82,22 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
      * The requests web page, on when {@code oidc.issuerUri} is set: people sign in through OpenID Connect. (Its session
      * cookie's flags are Spring Boot's own {@code server.servlet.session.cookie.*}, see application.yml.)
      *
-     * @param oidc the identity provider: {@code CLEARANCE_OIDC_ISSUER_URI}, {@code CLEARANCE_OIDC_CLIENT_ID},
-     *             {@code CLEARANCE_OIDC_CLIENT_SECRET} (or {@code ...client-secret-file})
+     * @param oidc                the identity provider: {@code CLEARANCE_OIDC_ISSUER_URI}, {@code CLEARANCE_OIDC_CLIENT_ID},
+     *                            {@code CLEARANCE_OIDC_CLIENT_SECRET} (or {@code ...client-secret-file})
+     * @param allowedEmailDomains {@code CLEARANCE_WEB_ALLOWED_EMAIL_DOMAINS}: who may sign in (empty: any verified email
+     *                            of the issuer, with a startup warning)
+     * @param sessionLifetime     {@code CLEARANCE_WEB_SESSION_LIFETIME} (8h): a sign-in ends this long after it began,
+     *                            however busy; it also ends when the identity provider's ID token expires
      */
-    public record Web(Oidc oidc) {
+    public record Web(Oidc oidc, List<String> allowedEmailDomains, Duration sessionLifetime) {
+        public Web {
+            allowedEmailDomains = allowedEmailDomains == null ? List.of() : List.copyOf(allowedEmailDomains);
+            sessionLifetime = sessionLifetime == null ? Duration.ofHours(8) : sessionLifetime;
+            if (sessionLifetime.isNegative() || sessionLifetime.isZero()) {
+                throw new IllegalArgumentException("clearance.web.session-lifetime (CLEARANCE_WEB_SESSION_LIFETIME) must be "
+                        + "positive, was " + sessionLifetime);
+            }
+        }
     }
 
     public record Oidc(String issuerUri, String clientId, String clientSecret, String clientSecretFile) {

@@ -7,6 +7,7 @@ import com.slack.api.bolt.AppConfig;
 import com.slack.api.bolt.jakarta_servlet.SlackAppServlet;
 import com.slack.api.bolt.socket_mode.SocketModeApp;
 import com.slack.api.socket_mode.SocketModeClient;
+import jakarta.servlet.Filter;
 import dev.clearance.adapters.slack.SlackApi;
 import dev.clearance.adapters.slack.SlackChatChannel;
 import dev.clearance.adapters.slack.SlackIdentities;
@@ -22,12 +23,21 @@ import dev.clearance.core.service.RequestViews;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
-import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.preauth.PreAuthenticatedAuthenticationToken;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -37,6 +47,8 @@ import java.time.Duration;
 @ConditionalOnExpression("!'${clearance.slack.bot-token:}'.isBlank()")
 class SlackWiring {
     private static final Logger LOG = LoggerFactory.getLogger(SlackWiring.class);
+    /** The name of Bolt's servlet registration: whatever the container maps to it is verified. */
+    static final String SLACK_SERVLET = "slackEvents";
 
     @Bean
     Slack slack(ClearanceProperties properties) {
@@ -109,17 +121,38 @@ class SlackWiring {
     @Bean
     @ConditionalOnExpression("!'${clearance.slack.signing-secret:}'.isBlank()")
     ServletRegistrationBean<SlackAppServlet> slackEvents(App app) {
-        return new ServletRegistrationBean<>(new SlackAppServlet(app), "/slack/events");
+        ServletRegistrationBean<SlackAppServlet> registration = new ServletRegistrationBean<>(new SlackAppServlet(app), "/slack/events");
+        registration.setName(SLACK_SERVLET);
+        return registration;
     }
 
+    /**
+     * Slack's requests in Spring Security: every request that reaches Bolt's servlet (by its path, or by the servlet
+     * the container mapped it to, however it was spelled) passes {@link SlackSignatureFilter} first, and only a signed,
+     * fresh one is let through as "slack".
+     */
     @Bean
+    @Order(0)
     @ConditionalOnExpression("!'${clearance.slack.signing-secret:}'.isBlank()")
-    FilterRegistrationBean<SlackSignatureFilter> slackSignatureFilter(ClearanceProperties properties, Clock clock) {
-        FilterRegistrationBean<SlackSignatureFilter> registration = new FilterRegistrationBean<>(
-                new SlackSignatureFilter(properties.slack().signingSecret().strip(), clock));
-        registration.addUrlPatterns("/slack/events");
-        registration.setOrder(0);
-        return registration;
+    SecurityFilterChain slackRequests(HttpSecurity http, ClearanceProperties properties, Clock clock) throws Exception {
+        SlackSignatureFilter signature = new SlackSignatureFilter(properties.slack().signingSecret().strip(), clock);
+        RequestMatcher toBolt = new OrRequestMatcher(PathPatternRequestMatcher.pathPattern("/slack/**"),
+                request -> request.getHttpServletMapping() != null
+                        && SLACK_SERVLET.equals(request.getHttpServletMapping().getServletName()));
+        // NB: only a request whose signature verified is authenticated; the chain admits nothing else
+        Filter verified = (request, response, chain) -> signature.doFilter(request, response, (req, res) -> {
+            SecurityContextHolder.getContext().setAuthentication(new PreAuthenticatedAuthenticationToken("slack", "signature",
+                    AuthorityUtils.createAuthorityList("slack")));
+            chain.doFilter(req, res);
+        });
+        http.securityMatcher(toBolt)
+                .addFilterBefore(verified, AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                // NB: Slack signs each request; no cookie is involved, so there is nothing for CSRF to forge
+                .csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(c -> c.disable());
+        return http.build();
     }
 
     @Bean

@@ -2,6 +2,8 @@ package dev.clearance.app.web;
 
 import dev.clearance.app.config.ClearanceProperties;
 import dev.clearance.app.config.Secrets;
+import dev.clearance.app.security.EmailDomains;
+import dev.clearance.app.security.WebSessionLifetimeFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -24,16 +26,18 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.util.HtmlUtils;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 
 /**
- * Who may reach what over HTTP. Machines keep their own authentication: the REST API its bearer tokens
- * ({@code ApiTokenFilter}), Slack its request signatures, Teams its Bot Framework tokens; none of them uses cookies, so
- * they need no CSRF token and get no session. Everything else is the web page, signed in through OpenID Connect,
- * or, without an identity provider configured, a single page saying how to turn it on.
+ * Who may reach the web page over HTTP. The machine endpoints have chains of their own, ordered before this one: the
+ * REST API and the actuator ({@code dev.clearance.app.security.ApiSecurityConfiguration}, bearer tokens), Slack
+ * ({@code SlackWiring}, request signatures). Everything else is the web page, signed in through OpenID Connect, or,
+ * without an identity provider configured, a single page saying how to turn it on.
  */
 @Configuration(proxyBeanMethods = false)
 @EnableWebSecurity
@@ -46,19 +50,6 @@ public class WebSecurityConfiguration {
     /** No scripts at all; styles and images from this application only; never framed. */
     static final String CONTENT_SECURITY_POLICY = "default-src 'none'; style-src 'self'; img-src 'self'; "
             + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
-    @Bean
-    @Order(1)
-    SecurityFilterChain machines(HttpSecurity http) throws Exception {
-        http.securityMatcher("/api/**", "/slack/**", "/actuator/**", "/v3/api-docs/**")
-                .authorizeHttpRequests(a -> a.anyRequest().permitAll())
-                // NB: these endpoints authenticate every request by a header or signature, never by a cookie, so a
-                // forged cross-site request carries nothing that would let it act
-                .csrf(c -> c.disable())
-                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(c -> c.disable());
-        return http.build();
-    }
 
     /** The web page, on when an OpenID Connect issuer is configured. */
     @Configuration(proxyBeanMethods = false)
@@ -86,12 +77,14 @@ public class WebSecurityConfiguration {
             ClientRegistration registration = discovered.registrationId(REGISTRATION).clientId(clientId.strip())
                     .clientSecret(secret).scope("openid", "email", "profile").userNameAttributeName("email").build();
             LOG.info("web page on: sign-in through {} as client {}", oidc.issuerUri().strip(), clientId.strip());
+            EmailDomains.of(properties.web().allowedEmailDomains()).announce(oidc.issuerUri().strip());
             return new InMemoryClientRegistrationRepository(registration);
         }
 
         @Bean
         @Order(2)
-        SecurityFilterChain web(HttpSecurity http) throws Exception {
+        SecurityFilterChain web(HttpSecurity http, ClearanceProperties properties, Clock clock) throws Exception {
+            EmailDomains domains = EmailDomains.of(properties.web().allowedEmailDomains());
             // after signing in, back to exactly the page that was asked for (an emailed link), without "?continue"
             org.springframework.security.web.savedrequest.HttpSessionRequestCache requestCache =
                     new org.springframework.security.web.savedrequest.HttpSessionRequestCache();
@@ -102,7 +95,7 @@ public class WebSecurityConfiguration {
                             .anyRequest().authenticated())
                     .oauth2Login(o -> o
                             .loginPage("/oauth2/authorization/" + REGISTRATION)
-                            .userInfoEndpoint(u -> u.oidcUserService(verifiedEmailOnly()))
+                            .userInfoEndpoint(u -> u.oidcUserService(verifiedEmailOnly(domains)))
                             .failureHandler((request, response, e) -> {
                                 // a page of its own: a redirect to the sign-in would send the person straight back
                                 response.setStatus(HttpStatus.FORBIDDEN.value());
@@ -114,6 +107,9 @@ public class WebSecurityConfiguration {
                                         + "</p><p><a href=\"/\">Try again</a></p></main></body></html>").getBytes(StandardCharsets.UTF_8));
                             }))
                     .logout(l -> l.logoutUrl("/logout").logoutSuccessUrl("/signed-out"))
+                    // NB: a sign-in ends at its absolute lifetime and when its ID token expires, however busy the tab
+                    .addFilterBefore(new WebSessionLifetimeFilter(clock, properties.web().sessionLifetime()),
+                            AnonymousAuthenticationFilter.class)
                     .headers(h -> h
                             .contentSecurityPolicy(c -> c.policyDirectives(CONTENT_SECURITY_POLICY))
                             .frameOptions(f -> f.deny())
@@ -121,8 +117,11 @@ public class WebSecurityConfiguration {
             return http.build();
         }
 
-        /** NB: the person is the identity provider's email claim, and only if the provider says it verified it. */
-        static OAuth2UserService<OidcUserRequest, OidcUser> verifiedEmailOnly() {
+        /**
+         * NB: the person is the identity provider's email claim, only if the provider says it verified it, and only at
+         * an allowed domain.
+         */
+        static OAuth2UserService<OidcUserRequest, OidcUser> verifiedEmailOnly(EmailDomains domains) {
             OidcUserService delegate = new OidcUserService();
             return request -> {
                 OidcUser user = delegate.loadUser(request);
@@ -138,6 +137,10 @@ public class WebSecurityConfiguration {
                     dev.clearance.core.model.UserEmail.parse("email", email);
                 } catch (RuntimeException e) {
                     throw refused("the email " + email + " is not one Clearance can use: " + e.getMessage());
+                }
+                if (!domains.allows(email)) {
+                    throw refused("the email " + email + " is not at a domain this Clearance admits; ask an admin to add "
+                            + "it to CLEARANCE_WEB_ALLOWED_EMAIL_DOMAINS if it should be");
                 }
                 return new DefaultOidcUser(user.getAuthorities(), user.getIdToken(), user.getUserInfo(), "email");
             };

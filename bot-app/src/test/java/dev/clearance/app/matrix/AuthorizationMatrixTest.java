@@ -9,7 +9,6 @@ import no.nav.security.mock.oauth2.MockOAuth2Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DynamicNode;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,12 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
         "clearance.slack.signing-secret=" + SlackProbe.SIGNING_SECRET,
         "clearance.teams.allow-unauthenticated=true",
         "clearance.web.oidc.client-id=" + WebDriver.CLIENT_ID,
-        "clearance.web.oidc.client-secret=web-test-client-secret"})
+        "clearance.web.oidc.client-secret=web-test-client-secret",
+        // named tokens with only the permissions each use needs (the base class's bare test token stays, unused here)
+        "clearance.api.tokens=" + ApiClient.TOKEN + ",matrix-intake:intake:matrix-intake-secret-0123456789,"
+                + "matrix-decide:decide:matrix-decide-secret-0123456789,matrix-admin:admin:matrix-admin-secret-0123456789,"
+                + "matrix-read:read:matrix-read-secret-0123456789abc,"
+                + "matrix-setup:intake+decide+read:matrix-setup-secret-0123456789"})
 class AuthorizationMatrixTest extends TimedAppTest {
     private static final MockOAuth2Server IDP = startedIdp();
 
@@ -78,16 +82,32 @@ class AuthorizationMatrixTest extends TimedAppTest {
     }
 
     /**
-     * THE HOOK FOR SCOPED API TOKENS (issue 19). Returns the bearer token whose holder has exactly these permissions
-     * ({@code intake}, {@code read}, {@code decide}, {@code admin}, {@code metrics}). Today every token may do everything,
-     * so it is the one test token. Once tokens are named and scoped: declare one token per set used here in this class's
-     * {@code @TestPropertySource} (for example a "matrix-intake" token with [intake], a "matrix-decide" token with
-     * [decide], a "matrix-admin" token with [admin], a "matrix-setup" token with [intake, decide, read]), return the one
-     * matching {@code permissions}, and remove the {@code @Disabled} of {@link #anIntakeOnlyTokenIsRefusedAndChangesNothing}
-     * and {@link #readingThroughRestNeedsTheReadPermission}.
+     * The bearer token whose holder has exactly these permissions ({@code intake}, {@code read}, {@code decide},
+     * {@code admin}), one of the named tokens declared above: a call is tried with no more power than it needs.
      */
     static String tokenWith(String... permissions) {
-        return ApiClient.TOKEN;
+        java.util.Set<String> wanted = java.util.Set.of(permissions);
+        if (wanted.equals(java.util.Set.of("intake"))) {
+            return "matrix-intake-secret-0123456789";
+        }
+        if (wanted.equals(java.util.Set.of("decide"))) {
+            return "matrix-decide-secret-0123456789";
+        }
+        if (wanted.equals(java.util.Set.of("admin"))) {
+            return "matrix-admin-secret-0123456789";
+        }
+        if (wanted.equals(java.util.Set.of("read"))) {
+            return "matrix-read-secret-0123456789abc";
+        }
+        if (wanted.equals(java.util.Set.of("intake", "decide", "read")) || wanted.equals(java.util.Set.of("read", "decide"))) {
+            return "matrix-setup-secret-0123456789";
+        }
+        throw new IllegalArgumentException("no matrix token declared with exactly " + wanted);
+    }
+
+    /** The name of the token {@link #tokenWith} returns for an action: what the audit trail records as the principal. */
+    static String tokenNameFor(Action action) {
+        return action == Action.REVOKE ? "matrix-admin" : "matrix-decide";
     }
 
     /** The permission a REST action needs besides the person's own right: an admin's revoke needs admin, the rest decide. */
@@ -154,7 +174,6 @@ class AuthorizationMatrixTest extends TimedAppTest {
      * The second REST dimension: every cell the table allows, tried with an intake-only token, is refused with a 403
      * problem and changes nothing (a detector's leaked token is no master key).
      */
-    @Disabled("needs scoped tokens: make tokenWith(\"intake\") return an intake-only token, then enable")
     @TestFactory
     Stream<DynamicNode> anIntakeOnlyTokenIsRefusedAndChangesNothing() {
         RestDriver intakeOnly = new RestDriver(rest, action -> tokenWith("intake"));
@@ -174,7 +193,6 @@ class AuthorizationMatrixTest extends TimedAppTest {
     }
 
     /** Reading a request through REST needs the read permission: an intake-only token gets 403. */
-    @Disabled("needs scoped tokens: make tokenWith(\"intake\") return an intake-only token, then enable")
     @Test
     void readingThroughRestNeedsTheReadPermission() {
         String id = setup.fresh(Channel.REST, Action.State.PENDING_STEP1);
@@ -274,7 +292,8 @@ class AuthorizationMatrixTest extends TimedAppTest {
                 .allSatisfy(e -> assertThat(e.path("channel").asString()).isEqualTo(channel.auditChannel));
         assertThat(added).as(what + ": the person acted").anySatisfy(e -> assertThat(e.path("actor").asString())
                 .isEqualTo(persona.email()));
-        String principal = channel.principalOf(persona);
+        // REST: the name of the token the call authenticated with (the body names the person, the token the caller)
+        String principal = channel == Channel.REST ? tokenNameFor(action) : channel.principalOf(persona);
         if (principal != null) {
             assertThat(added.stream().filter(e -> e.path("actor").asString().equals(persona.email())))
                     .as(what + ": the principal is what " + channel + " proved").allSatisfy(e -> assertThat(

@@ -27,7 +27,7 @@ enum Channel {
 
     /**
      * What an allowed action's audit event must record as its principal (what the channel proved), as a prefix; null
-     * where it is not asserted (REST: the token's name, which depends on how tokens are declared).
+     * where the test asserts it itself (REST: the name of the token the action was tried with).
      */
     String principalOf(Persona p) {
         return switch (this) {

@@ -29,6 +29,8 @@ import java.util.Set;
 /** Reads: one request, listings, and the policy dry run. */
 public final class RequestQueries {
     public static final int MAX_PAGE_SIZE = 100;
+    /** How far into a listing a page may start (page × size): past it, narrow the filters instead. */
+    public static final long MAX_OFFSET = 1_000_000;
     private final LifecycleContext ctx;
 
     private final Optional<AccessProvider> provider;
@@ -280,6 +282,11 @@ public final class RequestQueries {
         }
         if (size < 1 || size > MAX_PAGE_SIZE) {
             throw new InvalidInputException("size", "size must be between 1 and " + MAX_PAGE_SIZE);
+        }
+        // NB: page × size is an offset into the store; unchecked, a large page overflowed int (a 500)
+        if ((long) page * size > MAX_OFFSET) {
+            throw new InvalidInputException("page", "page is too far into the listing (page × size must be at most "
+                    + MAX_OFFSET + "); narrow the filters instead");
         }
     }
 
