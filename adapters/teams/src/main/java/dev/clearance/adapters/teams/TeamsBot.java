@@ -395,12 +395,25 @@ public final class TeamsBot extends ActivityHandler {
             // NB: a refusal shows the request only to someone who may see it (RequestQueries.getFor): a crafted or
             // replayed click by anyone else gets the reason alone, never the requester, resource or justification.
             if (requestId != null && kind != null && who != null) {
-                return TeamsCards.withNotice(render(kind, queries.getFor(who, requestId), who), text);
+                AccessRequest r = queries.getFor(who, requestId);
+                // NB: the card sent back offers only what the rule lets this person do now: the requester's own card
+                // (justify, extend) goes back only to someone who may still use it, anyone else sees the status.
+                return TeamsCards.withNotice(mayUse(kind, queries.permissionsFor(who, r))
+                        ? render(kind, r, who) : TeamsCards.status(views.of(queries.get(r.id().value()))), text);
             }
         } catch (ClearanceException unknown) {
             LOG.debug("card action on unknown request {}", requestId);
         }
         return TeamsCards.message(text);
+    }
+
+    /** Whether the card of {@code kind} offers this person an action the rule allows now. */
+    private static boolean mayUse(NotificationKind kind, RequestPermissions may) {
+        return switch (kind) {
+            case JUSTIFICATION_PROMPT -> may.allows(RequestPermissions.Action.JUSTIFY) || may.allows(RequestPermissions.Action.ABANDON);
+            case EXPIRY_NOTICE -> may.allows(RequestPermissions.Action.EXTEND);
+            default -> true;
+        };
     }
 
     private Map<String, Object> render(NotificationKind kind, AccessRequest r, UserEmail forWhom) {
