@@ -15,7 +15,6 @@ import dev.clearance.adapters.slack.SlackInteractions;
 import dev.clearance.adapters.slack.SlackMembership;
 import dev.clearance.adapters.slack.SlackSignatureFilter;
 import dev.clearance.app.config.ClearanceProperties;
-import dev.clearance.app.config.FilePolicySource;
 import dev.clearance.core.port.Directory;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.RequestQueries;
@@ -94,8 +93,7 @@ class SlackWiring {
 
     @Bean
     App slackApp(Slack slack, ClearanceProperties properties, AccessRequestService service, RequestQueries queries,
-                 RequestViews views, SlackIdentities identities, SlackApi api, FilePolicySource policies,
-                 SlackAfterAck afterAck) {
+                 RequestViews views, SlackIdentities identities, SlackApi api, SlackAfterAck afterAck) {
         ClearanceProperties.Slack s = properties.slack();
         boolean socketMode = s.appToken() != null && !s.appToken().isBlank();
         boolean http = s.signingSecret() != null && !s.signingSecret().isBlank();
@@ -111,7 +109,7 @@ class SlackWiring {
                 .requestVerificationEnabled(false)
                 .sslCheckEnabled(false)
                 .build());
-        new SlackInteractions(service, queries, views, identities, api, () -> policies.current().tree().paths(), afterAck)
+        new SlackInteractions(service, queries, views, identities, api, afterAck)
                 .register(app);
         LOG.info("Slack adapter on ({}{}{})", http ? "HTTP at /slack/events" : "", http && socketMode ? ", " : "",
                 socketMode ? "Socket Mode" : "");

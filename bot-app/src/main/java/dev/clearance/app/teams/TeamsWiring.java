@@ -13,7 +13,6 @@ import dev.clearance.adapters.teams.TeamsGate;
 import dev.clearance.adapters.teams.TeamsIdentities;
 import dev.clearance.core.port.Directory;
 import dev.clearance.app.config.ClearanceProperties;
-import dev.clearance.app.config.FilePolicySource;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.RequestQueries;
 import dev.clearance.core.service.RequestViews;
@@ -73,7 +72,7 @@ class TeamsWiring {
     @Bean
     TeamsEndpoint teamsEndpoint(ClearanceProperties properties, AccessRequestService service, RequestQueries queries,
                                 RequestViews views, TeamsConversations conversations, TeamsConnector connector,
-                                FilePolicySource policies, TeamsIdentities identities) {
+                                TeamsIdentities identities) {
         ClearanceProperties.Teams t = properties.teams();
         if (t.authenticated() && (t.appPassword() == null || t.appPassword().isBlank())) {
             throw new IllegalStateException("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD (clearance.teams.app-password) is not");
@@ -104,8 +103,7 @@ class TeamsWiring {
                         t.authenticated() ? t.appPassword().strip() : null),
                 new SimpleChannelProvider());
         TeamsGate gate = new TeamsGate(t.tenantIds(), !t.authenticated());
-        TeamsBot bot = new TeamsBot(service, queries, views, conversations, connector, identities, gate,
-                () -> policies.current().tree().paths());
+        TeamsBot bot = new TeamsBot(service, queries, views, conversations, connector, identities, gate);
         return new TeamsEndpoint(adapter, bot, gate);
     }
 }

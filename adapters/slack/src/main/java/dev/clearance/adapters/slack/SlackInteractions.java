@@ -15,7 +15,6 @@ import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.Origin;
-import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.RequestView;
@@ -35,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * Every Slack interaction, in one place: the {@code /access} command, the buttons and the modal submissions. Each
@@ -55,11 +53,10 @@ public final class SlackInteractions {
     private final RequestViews views;
     private final SlackIdentities identities;
     private final SlackApi api;
-    private final Supplier<List<ScopePath>> scopes;
     private final java.util.concurrent.Executor afterAck;
 
     public SlackInteractions(AccessRequestService service, RequestQueries queries, RequestViews views,
-                             SlackIdentities identities, SlackApi api, Supplier<List<ScopePath>> scopes,
+                             SlackIdentities identities, SlackApi api,
                              java.util.concurrent.Executor afterAck) {
         this.afterAck = afterAck;
         this.service = service;
@@ -67,7 +64,6 @@ public final class SlackInteractions {
         this.views = views;
         this.identities = identities;
         this.api = api;
-        this.scopes = scopes;
     }
 
     public void register(App app) {

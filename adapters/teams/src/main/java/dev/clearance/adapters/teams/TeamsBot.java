@@ -13,7 +13,6 @@ import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.Origin;
-import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.Notification;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * Every Teams interaction, in one place: installs and messages (conversation references, bot commands) and
@@ -67,13 +65,12 @@ public final class TeamsBot extends ActivityHandler {
     private final RequestViews views;
     private final TeamsConversations conversations;
     private final TeamsConnector connector;
-    private final Supplier<List<ScopePath>> scopes;
     private final TeamsDeciders deciders;
     private final TeamsIdentities identities;
     private final TeamsGate gate;
 
     public TeamsBot(AccessRequestService service, RequestQueries queries, RequestViews views, TeamsConversations conversations,
-                    TeamsConnector connector, TeamsIdentities identities, TeamsGate gate, Supplier<List<ScopePath>> scopes) {
+                    TeamsConnector connector, TeamsIdentities identities, TeamsGate gate) {
         this.identities = identities;
         this.gate = gate;
         this.service = service;
@@ -81,7 +78,6 @@ public final class TeamsBot extends ActivityHandler {
         this.views = views;
         this.conversations = conversations;
         this.connector = connector;
-        this.scopes = scopes;
         this.deciders = new TeamsDeciders(connector, conversations);
     }
 
