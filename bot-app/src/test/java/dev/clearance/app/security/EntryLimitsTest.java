@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestPropertySource(properties = {
         "clearance.slack.bot-token=xoxb-limits-test", "clearance.slack.signing-secret=limits-test-signing-secret-0123",
         "clearance.slack.api-url=http://127.0.0.1:9/api/",
-        "clearance.teams.app-id=11111111-2222-3333-4444-555555555555", "clearance.teams.app-password=not-a-real-password"})
+        "clearance.teams.app-id=11111111-2222-3333-4444-555555555555", "clearance.teams.app-password=not-a-real-password",
+        "clearance.teams.tenant-id=72f988bf-86f1-41af-91ab-2d7cd011db47"})
 class EntryLimitsTest extends TimedAppTest {
     private static final long HUGE = 400L * 1024 * 1024;
     private static final Map<String, String> TOKEN = Map.of("Authorization", "Bearer " + ApiClient.TOKEN,

@@ -39,6 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "clearance.slack.bot-token=xoxb-spelling-test", "clearance.slack.signing-secret=spelling-test-signing-secret-0123",
         "clearance.slack.api-url=http://127.0.0.1:9/api/",
         "clearance.teams.app-id=11111111-2222-3333-4444-555555555555", "clearance.teams.app-password=not-a-real-password",
+        "clearance.teams.tenant-id=72f988bf-86f1-41af-91ab-2d7cd011db47",
         "springdoc.api-docs.enabled=true"})
 class RouteSpellingTest extends TimedAppTest {
     private static final MockOAuth2Server IDP = startedIdp();
