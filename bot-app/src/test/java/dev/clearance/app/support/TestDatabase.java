@@ -62,6 +62,10 @@ public final class TestDatabase implements EnvironmentPostProcessor, Ordered {
             pinned.put("CLEARANCE_DB_URL", server.createDatabase("t_" + dataDir));
             pinned.put("CLEARANCE_DB_USER", server.user());
             pinned.put("CLEARANCE_DB_PASSWORD", server.password());
+            // Spring's test context cache keeps every application a test class started; at 20 connections held each,
+            // forty classes with settings of their own exhaust the server ("too many clients"). An idle pool keeps one.
+            pinned.put("spring.datasource.hikari.minimum-idle", "1");
+            pinned.put("spring.datasource.hikari.idle-timeout", "10000");
         }
         environment.getPropertySources().addFirst(new MapPropertySource("clearance-test-pinned", pinned));
     }
