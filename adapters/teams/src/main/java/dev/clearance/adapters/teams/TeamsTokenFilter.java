@@ -118,10 +118,18 @@ public final class TeamsTokenFilter implements Filter {
             refuse(response, new IllegalStateException("no identity"));
             return;
         }
-        Map<String, String> claims = identity.claims() == null ? Map.of() : Map.copyOf(identity.claims());
+        // botbuilder keeps only string claims as text (a number such as exp is null): those are left out
+        Map<String, String> claims = new java.util.TreeMap<>();
+        if (identity.claims() != null) {
+            identity.claims().forEach((k, v) -> {
+                if (k != null && v != null) {
+                    claims.put(k, v);
+                }
+            });
+        }
         boolean anonymous = !identity.isAuthenticated() || claims.isEmpty();
         String appId = anonymous ? null : claims.get("aud");
-        onAuthenticated.accept(new Caller(appId, anonymous, claims));
+        onAuthenticated.accept(new Caller(appId, anonymous, java.util.Collections.unmodifiableMap(claims)));
         chain.doFilter(new CachedBody(request, body), response);
     }
 
