@@ -41,8 +41,9 @@ import static dev.clearance.app.security.ApiPermission.READ;
 
 /**
  * Who may call the machine endpoints: the REST API ({@code /api/v1}) and the actuator with a named API token whose
- * permissions cover the call, the health probes by anyone, Teams ({@code /api/messages}) by its Bot Framework token
- * (checked by the Teams adapter). The paths are matched as Spring MVC routes them (decoded, one segment at a time),
+ * permissions cover the call, the health probes by anyone. Teams ({@code POST /api/messages}) has its own chain, ahead
+ * of this one, that checks its Bot Framework token ({@code TeamsWiring.teamsRequests}); with Teams off this chain
+ * refuses it like any call no rule names. The paths are matched as Spring MVC routes them (decoded, one segment at a time),
  * after Spring Security's {@code StrictHttpFirewall} refused every ambiguous spelling.
  */
 @Configuration(proxyBeanMethods = false)
@@ -98,8 +99,6 @@ public class ApiSecurityConfiguration {
         http.securityMatcher("/api/**", "/actuator/**", "/v3/api-docs", "/v3/api-docs/**")
                 .addFilterBefore(bearer, AnonymousAuthenticationFilter.class)
                 .authorizeHttpRequests(a -> a
-                        // NB: Teams authenticates each activity by its Bot Framework JWT, in the Teams adapter
-                        .requestMatchers(HttpMethod.POST, "/api/messages").permitAll()
                         // NB: only the probes are public; metrics and info need a token
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/actuator/prometheus").access(needs(METRICS))

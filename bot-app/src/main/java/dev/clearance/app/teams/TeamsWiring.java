@@ -1,5 +1,7 @@
 package dev.clearance.app.teams;
 
+import com.microsoft.bot.connector.authentication.ChannelProvider;
+import com.microsoft.bot.connector.authentication.CredentialProvider;
 import com.microsoft.bot.connector.authentication.MicrosoftAppCredentials;
 import com.microsoft.bot.connector.authentication.SimpleChannelProvider;
 import com.microsoft.bot.connector.authentication.SimpleCredentialProvider;
@@ -11,6 +13,7 @@ import dev.clearance.adapters.teams.TeamsConversations;
 import dev.clearance.adapters.teams.TeamsEndpoint;
 import dev.clearance.adapters.teams.TeamsGate;
 import dev.clearance.adapters.teams.TeamsIdentities;
+import dev.clearance.adapters.teams.TeamsTokenFilter;
 import dev.clearance.core.port.Directory;
 import dev.clearance.app.config.ClearanceProperties;
 import dev.clearance.core.service.AccessRequestService;
@@ -22,15 +25,25 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.preauth.PreAuthenticatedAuthenticationToken;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.time.Clock;
 
 /**
- * Microsoft Teams, when {@code TEAMS_APP_ID} is set (every request's Bot Framework JWT is then validated), or when
- * {@code TEAMS_ALLOW_UNAUTHENTICATED=true} for Microsoft's local Teams client, which talks to a bot without an app id.
+ * Microsoft Teams, when {@code TEAMS_APP_ID} is set (every request's Bot Framework JWT is then validated, in the
+ * {@link #teamsRequests} security chain), or when {@code TEAMS_ALLOW_UNAUTHENTICATED=true} for Microsoft's local Teams
+ * client, which talks to a bot without an app id.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnExpression("!'${clearance.teams.app-id:}'.isBlank() or '${clearance.teams.allow-unauthenticated:false}' == 'true'")
@@ -69,10 +82,54 @@ class TeamsWiring {
         return new TeamsChatChannel(connector, conversations, identities);
     }
 
+    /** The bot's app id and password (none in development mode: botbuilder then lets unauthenticated calls in). */
+    @Bean
+    CredentialProvider teamsCredentials(ClearanceProperties properties) {
+        ClearanceProperties.Teams t = properties.teams();
+        return new SimpleCredentialProvider(t.authenticated() ? t.appId().strip() : null,
+                t.authenticated() && t.appPassword() != null ? t.appPassword().strip() : null);
+    }
+
+    @Bean
+    ChannelProvider teamsChannels() {
+        return new SimpleChannelProvider();
+    }
+
+    @Bean
+    TeamsGate teamsGate(ClearanceProperties properties) {
+        ClearanceProperties.Teams t = properties.teams();
+        return new TeamsGate(t.tenantIds(), !t.authenticated());
+    }
+
+    /**
+     * {@code POST /api/messages} is admitted only with a Bot Framework token botbuilder validates (or, in development
+     * mode, with none and a loopback serviceUrl), before the Teams controller or anything else reads the activity.
+     */
+    @Bean
+    @Order(0)
+    SecurityFilterChain teamsRequests(HttpSecurity http, CredentialProvider teamsCredentials, ChannelProvider teamsChannels,
+                                      TeamsGate teamsGate) throws Exception {
+        // NB: only a request whose token verified (or a development-mode call botbuilder admits) is authenticated
+        TeamsTokenFilter token = new TeamsTokenFilter(teamsCredentials, teamsChannels, teamsGate, caller ->
+                SecurityContextHolder.getContext().setAuthentication(new PreAuthenticatedAuthenticationToken(
+                        caller.anonymous() ? "teams:unauthenticated" : "teams:" + caller.appId(), caller.claims(),
+                        AuthorityUtils.createAuthorityList("teams"))));
+        http.securityMatcher(PathPatternRequestMatcher.pathPattern(HttpMethod.POST, "/api/messages"))
+                .addFilterBefore(token, AnonymousAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a.anyRequest().authenticated())
+                .exceptionHandling(e -> e.authenticationEntryPoint((request, response, ex) -> TeamsTokenFilter.unauthorized(response)))
+                // NB: the Bot Framework token comes in a header, never a cookie: there is nothing for CSRF to forge
+                .csrf(c -> c.disable())
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(c -> c.disable());
+        return http.build();
+    }
+
     @Bean
     TeamsEndpoint teamsEndpoint(ClearanceProperties properties, AccessRequestService service, RequestQueries queries,
                                 RequestViews views, TeamsConversations conversations, TeamsConnector connector,
-                                TeamsIdentities identities) {
+                                TeamsIdentities identities, CredentialProvider teamsCredentials,
+                                ChannelProvider teamsChannels, TeamsGate gate) {
         ClearanceProperties.Teams t = properties.teams();
         if (t.authenticated() && (t.appPassword() == null || t.appPassword().isBlank())) {
             throw new IllegalStateException("TEAMS_APP_ID is set but TEAMS_APP_PASSWORD (clearance.teams.app-password) is not");
@@ -97,12 +154,8 @@ class TeamsWiring {
             LOG.info("Teams adapter on for app {} and tenant(s) {} (Bot Framework tokens validated on /api/messages)",
                     t.appId(), t.tenantIds());
         }
-        // NB: with an app id, the adapter validates every incoming Bot Framework JWT; without one it accepts anything.
-        BotFrameworkHttpAdapter adapter = new BotFrameworkHttpAdapter(
-                new SimpleCredentialProvider(t.authenticated() ? t.appId().strip() : null,
-                        t.authenticated() ? t.appPassword().strip() : null),
-                new SimpleChannelProvider());
-        TeamsGate gate = new TeamsGate(t.tenantIds(), !t.authenticated());
+        // NB: the security chain (teamsRequests) validated the token; with an app id the adapter validates it again
+        BotFrameworkHttpAdapter adapter = new BotFrameworkHttpAdapter(teamsCredentials, teamsChannels);
         TeamsBot bot = new TeamsBot(service, queries, views, conversations, connector, identities, gate);
         return new TeamsEndpoint(adapter, bot, gate);
     }

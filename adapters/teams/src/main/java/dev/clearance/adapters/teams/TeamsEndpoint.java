@@ -15,8 +15,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code POST /api/messages}, without botbuilder types leaking out: the raw body is parsed with the SDK's own
- * (Jackson 2) serialization, the Bot Framework JWT is validated by the adapter when an app id is configured, and the
- * invoke response comes back as a status and a JSON string.
+ * (Jackson 2) serialization, the activity handed to the adapter (which validates the Bot Framework JWT again, after
+ * {@link TeamsTokenFilter} did in the application's security chain), and the invoke response comes back as a status
+ * and a JSON string.
  */
 public final class TeamsEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(TeamsEndpoint.class);
@@ -37,21 +38,29 @@ public final class TeamsEndpoint {
     public record Reply(int status, String body) {
     }
 
+    static final String NOT_AN_ACTIVITY = "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"not a Bot Framework activity\"}";
+    static final String NO_TYPE = "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"the activity has no type\"}";
+    static final String UNAUTHORIZED = "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"a valid Bot Framework token is required\"}";
+
+    static String forbidden(String detail) {
+        return "{\"title\":\"Forbidden\",\"status\":403,\"detail\":"
+                + com.fasterxml.jackson.databind.node.TextNode.valueOf(detail) + "}";
+    }
+
     public Reply handle(String body, String authorization) {
         Activity activity;
         try {
             activity = Serialization.getAs(Serialization.jsonToTree(body), Activity.class);
         } catch (Exception e) {
-            return new Reply(400, "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"not a Bot Framework activity\"}");
+            return new Reply(400, NOT_AN_ACTIVITY);
         }
         if (activity == null || activity.getType() == null) {
-            return new Reply(400, "{\"title\":\"Bad Request\",\"status\":400,\"detail\":\"the activity has no type\"}");
+            return new Reply(400, NO_TYPE);
         }
         Optional<String> refused = gate.serviceUrlRefusal(activity);
         if (refused.isPresent()) {
             LOG.warn("refused a Teams activity with serviceUrl {}: {}", safe(activity.getServiceUrl()), refused.get());
-            return new Reply(403, "{\"title\":\"Forbidden\",\"status\":403,\"detail\":"
-                    + com.fasterxml.jackson.databind.node.TextNode.valueOf(refused.get()) + "}");
+            return new Reply(403, forbidden(refused.get()));
         }
         try {
             InvokeResponse response = adapter.processIncomingActivity(authorization == null ? "" : authorization, activity, bot)
@@ -82,7 +91,7 @@ public final class TeamsEndpoint {
     }
 
     /** A URL for the log: scheme, host and port only (no user info, path or query), and no line breaks. */
-    private static String safe(String url) {
+    static String safe(String url) {
         try {
             java.net.URI u = java.net.URI.create(String.valueOf(url).strip());
             return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
@@ -103,6 +112,6 @@ public final class TeamsEndpoint {
 
     private static Reply unauthorized(Throwable e) {
         LOG.warn("rejected a Teams request without a valid Bot Framework token: {}", e.getMessage());
-        return new Reply(401, "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"a valid Bot Framework token is required\"}");
+        return new Reply(401, UNAUTHORIZED);
     }
 }
