@@ -1,5 +1,7 @@
 package dev.clearance.app.api;
 
+import dev.clearance.app.security.ApiPermission;
+import dev.clearance.app.security.ApiPrincipal;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.port.Page;
 import dev.clearance.core.service.AccessRequestService;
@@ -37,13 +39,24 @@ class RequestController {
     record PageJson(List<RequestJson> items, int page, int size, long total) {
     }
 
+    /** What an intake that created nothing tells a token that may not read requests: which request it is, no more. */
+    record ExistingJson(String id, boolean created) {
+    }
+
     @PostMapping
-    ResponseEntity<RequestJson> intake(@RequestBody ApiBodies.Intake body,
+    ResponseEntity<Object> intake(@RequestBody ApiBodies.Intake body,
                                        @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
         AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(body.requester(), body.resource(),
                 body.account(), Optional.ofNullable(body.scope()), Optional.ofNullable(body.duration()),
                 Optional.ofNullable(body.justification()), Optional.ofNullable(body.source()),
                 Optional.ofNullable(idempotencyKey), ApiOrigin.current()));
+        if (!result.created() && !ApiPrincipal.has(ApiPermission.READ)) {
+            // NB: an intake answered with an existing request (same requester, resource and account, or a replayed
+            // Idempotency-Key) would otherwise show an intake-only token what it may not read: another caller's
+            // request, its justification, votes and audit trail, and whether a person holds an access now
+            return ResponseEntity.ok().header("Location", "/api/v1/requests/" + result.request().id())
+                    .body(new ExistingJson(result.request().id().value(), false));
+        }
         // A new request is answered from what the transaction wrote (times are kept to the store's precision); reading
         // it back cost a sixth of an intake (issue 10's profile). An existing one is the stored state already.
         return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)

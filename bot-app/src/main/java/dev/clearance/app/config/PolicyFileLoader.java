@@ -307,7 +307,8 @@ public final class PolicyFileLoader {
                     String account = scalar(a, key + ".accounts");
                     AccountNames.problem(account).ifPresent(p -> problem(a, key + ".accounts",
                             "'" + account + "' can never be requested: " + p));
-                    ScopePath owner = accountOwners.putIfAbsent(account, path);
+                    // NB: accounts are matched ignoring case (ApproverTree.declaringScope), so declared so too
+                    ScopePath owner = accountOwners.putIfAbsent(account.toLowerCase(Locale.ROOT), path);
                     if (owner != null && !owner.equals(path)) {
                         problem(a, key + ".accounts", "account " + account + " is already declared in scope " + owner);
                     }

@@ -16,6 +16,14 @@ public final class ApiPrincipal {
         return a instanceof ApiTokenAuthentication t && t.isAuthenticated() ? Optional.of(t.getName()) : Optional.empty();
     }
 
+    /** Whether the current call's token carries this permission. */
+    public static boolean has(ApiPermission permission) {
+        Authentication a = SecurityContextHolder.getContext().getAuthentication();
+        String authority = permission.authority().getAuthority();
+        return a instanceof ApiTokenAuthentication t && t.isAuthenticated()
+                && t.getAuthorities().stream().anyMatch(g -> authority.equals(g.getAuthority()));
+    }
+
     /** The token name of the current API call; the security chain admits no API call without one. */
     public static String name() {
         return current().orElseThrow(() -> new IllegalStateException("no API token authenticated this call"));

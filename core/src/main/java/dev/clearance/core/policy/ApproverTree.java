@@ -46,10 +46,14 @@ public final class ApproverTree {
         return declaringScope(account).orElse(root);
     }
 
-    /** The scope that declares this account, if one does. */
+    /**
+     * The scope that declares this account, if one does. NB: compared ignoring ASCII case, as the policies' account
+     * globs and the denial cooldown compare it: {@code PROD-MAIN} must not leave the scope that declares
+     * {@code prod-main} for the root, past that scope's approvers and admins, while the same policies apply.
+     */
     public Optional<ScopePath> declaringScope(String account) {
         return scopes.values().stream()
-                .filter(s -> s.accounts().contains(account))
+                .filter(s -> account != null && s.accounts().stream().anyMatch(account::equalsIgnoreCase))
                 .map(Scope::path)
                 .max(java.util.Comparator.comparingInt(ScopePath::depth));
     }

@@ -45,6 +45,12 @@ public final class AccessRequestService {
     private final Messages messages;
     private final Extensions extensions;
     private final IntakeLimits limits;
+    /**
+     * NB: one person's intakes are counted against the limits and created one at a time (on this instance): counted
+     * outside the creating transaction, intakes sent at once all passed the limits. Striped, so that different people
+     * rarely wait for each other and nothing grows with the number of people.
+     */
+    private final Object[] intakeStripes = java.util.stream.Stream.generate(Object::new).limit(64).toArray();
 
     private final Optional<AccessProvider> provider;
 
@@ -77,6 +83,16 @@ public final class AccessRequestService {
         ScopePath scope = RequestScopes.of(config, account, cmd.scope());
         Policy policy = config.match(resource, account);
         AccessDuration duration = Inputs.requesterDuration("duration", cmd.duration(), policy);
+        synchronized (intakeStripes[Math.floorMod(requester.hashCode(), intakeStripes.length)]) {
+            return limitedOrCreated(cmd, requester, resource, account, justification, source, idempotencyKey, scope,
+                    policy, duration);
+        }
+    }
+
+    private IntakeResult limitedOrCreated(Commands.Intake cmd, UserEmail requester, String resource, String account,
+                                          Optional<String> justification, Optional<String> source,
+                                          Optional<String> idempotencyKey, ScopePath scope, Policy policy,
+                                          AccessDuration duration) {
         Optional<RateLimitedException> limited = limits.refusal(requester, resource, account);
         if (limited.isPresent()) {
             // NB: a replay, or an access already being requested, is answered with what exists: nothing new is made.

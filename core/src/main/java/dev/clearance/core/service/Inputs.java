@@ -63,7 +63,44 @@ final class Inputs {
                         + "e.g. s3:GetObject rather than s3:*");
             }
         }
+        lookAlike(resource).ifPresent(why -> {
+            throw new InvalidInputException("resource", "resource must be one exact action or name, written as the "
+                    + "policies write it: " + why);
+        });
         return resource;
+    }
+
+    /**
+     * NB: policies match the resource's exact text, while approvers read it and a receiver may trim or normalise it: an
+     * invisible character (U+200B before {@code s3:DeleteBucket}), a compatibility form (U+FF1A, a full-width colon)
+     * or a letter of another script (U+0455, a Cyrillic s) looks like {@code s3:DeleteBucket} on the card yet escapes
+     * {@code s3:Delete*} to a laxer policy. Why this resource could be such a look-alike, if it could.
+     */
+    static Optional<String> lookAlike(String resource) {
+        java.util.Set<Character.UnicodeScript> scripts = java.util.EnumSet.noneOf(Character.UnicodeScript.class);
+        for (int i = 0; i < resource.length(); ) {
+            int c = resource.codePointAt(i);
+            int type = Character.getType(c);
+            if (type == Character.FORMAT || type == Character.CONTROL || type == Character.UNASSIGNED
+                    || type == Character.PRIVATE_USE || (type == Character.SPACE_SEPARATOR && c != ' ')) {
+                return Optional.of(String.format("it contains the invisible or control character U+%04X at position %d; "
+                        + "remove it", c, i));
+            }
+            Character.UnicodeScript script = Character.UnicodeScript.of(c);
+            if (script != Character.UnicodeScript.COMMON && script != Character.UnicodeScript.INHERITED) {
+                scripts.add(script);
+            }
+            i += Character.charCount(c);
+        }
+        if (!java.text.Normalizer.isNormalized(resource, java.text.Normalizer.Form.NFKC)) {
+            return Optional.of("it contains a compatibility form (a full-width or styled character, such as U+FF1A for "
+                    + "':'); write it with plain characters");
+        }
+        if (scripts.size() > 1) {
+            return Optional.of("it mixes letters of several scripts (" + scripts.stream().map(Enum::name).sorted()
+                    .collect(Collectors.joining(", ")) + "), which can look like another resource");
+        }
+        return Optional.empty();
     }
 
     /** NB: an account is an id or name on one line: no spaces, patterns or line breaks that would mislead approvers. */

@@ -28,7 +28,9 @@ final class IntakeLimits {
 
     /**
      * Why this person may not create a new request for this access now, if a limit says so. Counts are read outside the
-     * intake's transaction: two intakes racing may both pass a limit by one, which a limit against fatigue can afford.
+     * intake's transaction, so the service runs one person's intakes one at a time on an instance; two instances
+     * taking the same person's intakes at the same moment may each pass a limit by one, which a limit against fatigue
+     * can afford.
      */
     Optional<RateLimitedException> refusal(UserEmail requester, String resource, String account) {
         Limits limits = ctx.config().limits();

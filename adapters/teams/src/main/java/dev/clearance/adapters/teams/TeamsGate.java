@@ -85,7 +85,9 @@ public final class TeamsGate {
         }
         URI uri;
         try {
-            uri = URI.create(url.strip());
+            // NB: the URL exactly as botbuilder will use it: stripped here, " http://127.0.0.1/" passed and then failed
+            // inside the SDK as a 500
+            uri = URI.create(url);
         } catch (IllegalArgumentException e) {
             return false;
         }
