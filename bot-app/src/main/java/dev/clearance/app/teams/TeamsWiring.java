@@ -157,6 +157,6 @@ class TeamsWiring {
         // NB: the security chain (teamsRequests) validated the token; with an app id the adapter validates it again
         BotFrameworkHttpAdapter adapter = new BotFrameworkHttpAdapter(teamsCredentials, teamsChannels);
         TeamsBot bot = new TeamsBot(service, queries, views, conversations, connector, identities, gate);
-        return new TeamsEndpoint(adapter, bot, gate);
+        return new TeamsEndpoint(adapter, bot);
     }
 }

@@ -2,33 +2,34 @@ package dev.clearance.adapters.teams;
 
 import com.microsoft.bot.builder.InvokeResponse;
 import com.microsoft.bot.connector.authentication.AuthenticationException;
+import com.microsoft.bot.connector.authentication.ClaimsIdentity;
 import com.microsoft.bot.integration.BotFrameworkHttpAdapter;
 import com.microsoft.bot.schema.Activity;
 import com.microsoft.bot.schema.Serialization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@code POST /api/messages}, without botbuilder types leaking out: the raw body is parsed with the SDK's own
- * (Jackson 2) serialization, the activity handed to the adapter (which validates the Bot Framework JWT again, after
- * {@link TeamsTokenFilter} did in the application's security chain), and the invoke response comes back as a status
- * and a JSON string.
+ * {@code POST /api/messages}, without botbuilder types leaking out: the activity {@link TeamsTokenFilter} parsed and
+ * authenticated in the application's security chain is handed to the adapter with its proven identity, and the invoke
+ * response comes back as a status and a JSON string.
  */
 public final class TeamsEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(TeamsEndpoint.class);
     private final BotFrameworkHttpAdapter adapter;
     private final TeamsBot bot;
-    private final TeamsGate gate;
 
-    public TeamsEndpoint(BotFrameworkHttpAdapter adapter, TeamsBot bot, TeamsGate gate) {
+    /** An activity and the identity its Bot Framework token proved, as {@link TeamsTokenFilter} leaves them. */
+    record Authenticated(Activity activity, ClaimsIdentity identity) {
+    }
+
+    public TeamsEndpoint(BotFrameworkHttpAdapter adapter, TeamsBot bot) {
         this.adapter = adapter;
         this.bot = bot;
-        this.gate = gate;
         adapter.setOnTurnError((turnContext, error) -> {
             LOG.error("Teams turn failed for activity {}", turnContext.getActivity().getType(), error);
             return java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -47,24 +48,19 @@ public final class TeamsEndpoint {
                 + com.fasterxml.jackson.databind.node.TextNode.valueOf(detail) + "}";
     }
 
-    public Reply handle(String body, String authorization) {
-        Activity activity;
+    /**
+     * Runs the activity that {@link TeamsTokenFilter} authenticated ({@code request.getAttribute(}{@link
+     * TeamsTokenFilter#AUTHENTICATED}{@code )}). NB: without one nothing runs: a request that did not pass the filter is
+     * refused, whatever reached this endpoint.
+     */
+    public Reply handle(Object authenticated) {
+        if (!(authenticated instanceof Authenticated proven)) {
+            LOG.warn("refused a Teams request that the security chain did not authenticate");
+            return new Reply(401, UNAUTHORIZED);
+        }
+        Activity activity = proven.activity();
         try {
-            activity = Serialization.getAs(Serialization.jsonToTree(body), Activity.class);
-        } catch (Exception e) {
-            return new Reply(400, NOT_AN_ACTIVITY);
-        }
-        if (activity == null || activity.getType() == null) {
-            return new Reply(400, NO_TYPE);
-        }
-        Optional<String> refused = gate.serviceUrlRefusal(activity);
-        if (refused.isPresent()) {
-            LOG.warn("refused a Teams activity with serviceUrl {}: {}", safe(activity.getServiceUrl()), refused.get());
-            return new Reply(403, forbidden(refused.get()));
-        }
-        try {
-            InvokeResponse response = adapter.processIncomingActivity(authorization == null ? "" : authorization, activity, bot)
-                    .get(60, TimeUnit.SECONDS);
+            InvokeResponse response = adapter.processActivity(proven.identity(), activity, bot::onTurn).get(60, TimeUnit.SECONDS);
             if (response == null) {
                 return new Reply(200, "");
             }

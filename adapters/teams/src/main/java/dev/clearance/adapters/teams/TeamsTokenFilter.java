@@ -9,21 +9,15 @@ import com.microsoft.bot.schema.Activity;
 import com.microsoft.bot.schema.Serialization;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +31,8 @@ import java.util.function.Consumer;
  * parsed as an activity, its {@code Authorization} header validated by botbuilder's own {@code JwtTokenValidation},
  * with the same credential and channel providers as the adapter. A failure is answered (401, or 400 for a body that
  * is not an activity, 403 for a development-mode serviceUrl off this machine) and goes no further; a success hands
- * the proven {@link Caller} to the callback and passes on the request with its body readable again.
+ * the proven {@link Caller} to the callback and passes on the request carrying the parsed activity and its
+ * identity ({@link #AUTHENTICATED}), so nothing parses or validates it again.
  */
 public final class TeamsTokenFilter implements Filter {
     private static final Logger LOG = LoggerFactory.getLogger(TeamsTokenFilter.class);
@@ -47,6 +42,8 @@ public final class TeamsTokenFilter implements Filter {
     private final AuthenticationConfiguration configuration = new AuthenticationConfiguration();
     private final TeamsGate gate;
     private final Consumer<Caller> onAuthenticated;
+    /** The request attribute holding the authenticated activity, for {@link TeamsEndpoint#handle(Object)}. */
+    public static final String AUTHENTICATED = TeamsTokenFilter.class.getName() + ".authenticated";
 
     /**
      * Who the Bot Framework proved sent a request.
@@ -130,7 +127,10 @@ public final class TeamsTokenFilter implements Filter {
         boolean anonymous = !identity.isAuthenticated() || claims.isEmpty();
         String appId = anonymous ? null : claims.get("aud");
         onAuthenticated.accept(new Caller(appId, anonymous, java.util.Collections.unmodifiableMap(claims)));
-        chain.doFilter(new CachedBody(request, body), response);
+        // NB: what was proven travels with the request; the endpoint acts on exactly this activity and identity, never
+        // on a body parsed again
+        request.setAttribute(AUTHENTICATED, new TeamsEndpoint.Authenticated(activity, identity));
+        chain.doFilter(request, response);
     }
 
     private static void refuse(HttpServletResponse response, Throwable e) throws IOException {
@@ -148,61 +148,5 @@ public final class TeamsTokenFilter implements Filter {
         response.setContentType(PROBLEM);
         response.setCharacterEncoding(StandardCharsets.UTF_8.name());
         response.getOutputStream().write(json.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** The request with its body readable again, byte for byte as received. */
-    private static final class CachedBody extends HttpServletRequestWrapper {
-        private final byte[] body;
-
-        CachedBody(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            ByteArrayInputStream in = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public boolean isFinished() {
-                    return in.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new IllegalStateException("synchronous reads only");
-                }
-
-                @Override
-                public int read() {
-                    return in.read();
-                }
-
-                @Override
-                public int read(byte[] b, int off, int len) {
-                    return in.read(b, off, len);
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            return new BufferedReader(new InputStreamReader(getInputStream(), StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
     }
 }
