@@ -22,7 +22,8 @@ public final class Titles {
         return switch (v.status()) {
             case REQUESTED -> "Waiting for justification";
             case PENDING -> "Submitted, waiting for approvers";
-            case APPROVED -> "Approved";
+            // An end was asked for (a revoke, a give-back) and the provider has not confirmed it yet.
+            case APPROVED -> v.grantState() == dev.clearance.core.model.GrantState.REVOKING ? "Approved; access ending" : "Approved";
             case DENIED -> "Denied";
             case EXPIRED -> "Expired without a decision";
             case ABANDONED -> "Abandoned";

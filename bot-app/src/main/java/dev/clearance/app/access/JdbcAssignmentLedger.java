@@ -116,6 +116,27 @@ public class JdbcAssignmentLedger implements AssignmentLedger {
         return keys.stream().findFirst();
     }
 
+    @Override
+    public List<Assignment> madeByClearance() {
+        List<Assignment> made = jdbc.sql("SELECT * FROM aws_assignment WHERE origin = 'CLEARANCE' AND state <> 'ABSENT'"
+                        + " ORDER BY assignment_key")
+                .query((rs, n) -> new Assignment(new AssignmentKey(rs.getString("instance_arn"), rs.getString("account_id"),
+                        rs.getString("permission_set_arn"), rs.getString("principal_id")),
+                        Assignment.Origin.valueOf(rs.getString("origin")), Assignment.State.valueOf(rs.getString("state")),
+                        rs.getString("creation_request_id"), rs.getString("deletion_request_id"), rs.getString("released_by"),
+                        rs.getObject("updated_at", OffsetDateTime.class).toInstant(), Set.of()))
+                .list();
+        List<Assignment> withHolders = new java.util.ArrayList<>();
+        for (Assignment a : made) {
+            Set<String> holders = new LinkedHashSet<>(jdbc.sql("SELECT request_id FROM aws_assignment_holder"
+                            + " WHERE assignment_key = ? AND holding = TRUE ORDER BY since, request_id")
+                    .param(a.key().value()).query(String.class).list());
+            withHolders.add(new Assignment(a.key(), a.origin(), a.state(), a.creationRequestId(), a.deletionRequestId(),
+                    a.releasedBy(), a.updatedAt(), holders));
+        }
+        return withHolders;
+    }
+
     private static OffsetDateTime bind(Instant i) {
         return OffsetDateTime.ofInstant(i, ZoneOffset.UTC);
     }

@@ -45,8 +45,11 @@ public record ClearanceProperties(String config, String dataDir, Api api, Access
     public record Aws(String instanceArn, String identityStoreId, String userAttribute, Duration pollInterval, Integer polls) {
     }
 
-    /** @param secret HMAC key ({@code CLEARANCE_WEBHOOK_SECRET}); or {@code secretFile} */
-    public record Webhook(URI url, String secret, String secretFile, Duration timeout) {
+    /**
+     * @param secret    HMAC key ({@code CLEARANCE_WEBHOOK_SECRET}); or {@code secretFile}
+     * @param reconcile {@code CLEARANCE_WEBHOOK_RECONCILE}: the receiver answers the {@code reconcile} call
+     */
+    public record Webhook(URI url, String secret, String secretFile, Duration timeout, boolean reconcile) {
     }
 
     /**

@@ -100,6 +100,11 @@ public class ClearanceWiring {
     }
 
     @Bean
+    dev.clearance.core.service.Reconciliation reconciliation(LifecycleContext ctx, AccessProvider provider) {
+        return new dev.clearance.core.service.Reconciliation(ctx, provider);
+    }
+
+    @Bean
     RequestQueries requestQueries(LifecycleContext ctx, AccessProvider provider) {
         return new RequestQueries(ctx, provider);
     }
@@ -149,9 +154,11 @@ public class ClearanceWiring {
                 if (secret.length() < 16) {
                     throw new IllegalStateException("clearance.access-provider.webhook.secret must be at least 16 characters");
                 }
-                LOG.info("access provider: webhook to {}", WebhookAccessProvider.describe(w.url()));
+                LOG.info("access provider: webhook to {}{}", WebhookAccessProvider.describe(w.url()), w.reconcile()
+                        ? ", reconciled with its reconcile call"
+                        : " (no reconcile call: what a failed call leaves at the receiver is revoked blind, never listed)");
                 return new WebhookAccessProvider(w.url(), secret.getBytes(StandardCharsets.UTF_8), clock,
-                        w.timeout() == null ? Duration.ofSeconds(10) : w.timeout());
+                        w.timeout() == null ? Duration.ofSeconds(10) : w.timeout(), w.reconcile());
             }
             case IdentityCenterAccessProvider.NAME -> {
                 requirePermissionSets(policies);

@@ -43,4 +43,9 @@ public class MicrometerLifecycleMetrics implements LifecycleMetrics {
     public void providerFailure(String action) {
         registry.counter("clearance.provider.failures", "action", action).increment();
     }
+
+    @Override
+    public void reconciled(String outcome) {
+        registry.counter("clearance.reconcile.held", "outcome", outcome).increment();
+    }
 }

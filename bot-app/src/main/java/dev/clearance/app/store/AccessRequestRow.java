@@ -35,6 +35,7 @@ class AccessRequestRow {
     String decisionReason;
     String grantState;
     int providerAttempts;
+    Instant grantAttemptSince;
     Instant grantedAt;
     Instant expiresAt;
     String revocationReason;

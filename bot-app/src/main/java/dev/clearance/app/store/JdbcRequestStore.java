@@ -292,6 +292,7 @@ public class JdbcRequestStore implements RequestStore {
         row.decisionReason = r.decisionReason().orElse(null);
         row.grantState = r.grantState().name();
         row.providerAttempts = r.providerAttempts();
+        row.grantAttemptSince = r.grantAttemptInFlightSince().orElse(null);
         row.grantedAt = r.grantedAt().orElse(null);
         row.expiresAt = r.expiresAt().orElse(null);
         row.revocationReason = r.revocationReason().orElse(null);
@@ -322,7 +323,7 @@ public class JdbcRequestStore implements RequestStore {
                 .createdAt(row.createdAt).justificationDeadline(row.justificationDeadline).pendingSince(row.pendingSince)
                 .pendingDeadline(row.pendingDeadline).decidedBy(row.decidedBy).decidedAt(row.decidedAt)
                 .decisionReason(row.decisionReason).grantState(GrantState.valueOf(row.grantState))
-                .providerAttempts(row.providerAttempts).grantedAt(row.grantedAt).expiresAt(row.expiresAt)
+                .providerAttempts(row.providerAttempts).grantAttemptSince(row.grantAttemptSince).grantedAt(row.grantedAt).expiresAt(row.expiresAt)
                 .revocationReason(row.revocationReason).providerReference(row.providerReference).idempotencyKey(row.idempotencyKey)
                 .extensionOf(row.extensionOf == null ? null : new RequestId(row.extensionOf))
                 .votes(voteList).history(history)

@@ -74,7 +74,9 @@ public final class MailRenderer {
             case ACCESS_GRANTED -> "Access granted";
             case ACCESS_ENDED -> "Access ended";
             case EXPIRY_NOTICE -> "Your access ends soon";
-            case ADMIN_GRANT_FAILED -> "ALERT: access could not be granted";
+            case ADMIN_GRANT_FAILED -> "ALERT: access could not be granted (it may have been; reconciliation will remove it)";
+            case ADMIN_GRANT_FAILED_CONFIRMED -> "Confirmed: nothing was left granted";
+            case ADMIN_LEFTOVER_REMOVED -> "ALERT: leftover access found and removed";
             case ADMIN_REVOKE_FAILING -> "ALERT: revocation keeps failing";
             case ADMIN_DELIVERY_FAILED -> "ALERT: a message could not be delivered";
             default -> Titles.of(v);

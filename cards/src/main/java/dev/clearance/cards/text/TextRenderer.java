@@ -77,7 +77,15 @@ public final class TextRenderer {
                     + " (" + v.id() + "). Need more time? Ask for an extension."
                     : headline(v);
             case ADMIN_GRANT_FAILED -> "ALERT: access for " + v.id() + " (" + v.requesterEmail() + ", " + v.resource()
-                    + ") could not be granted: " + n.param("error");
+                    + ") could not be granted: " + n.param("error") + ". It may have been granted anyway;"
+                    + " reconciliation will remove it and report back.";
+            case ADMIN_GRANT_FAILED_CONFIRMED -> "Reconciliation confirmed that provider '" + n.param("provider")
+                    + "' holds no access for " + v.id() + " (" + v.requesterEmail() + ", " + v.resource()
+                    + "), whose grant failed: nothing was left granted.";
+            case ADMIN_LEFTOVER_REMOVED -> "ALERT: reconciliation found access at provider '" + n.param("provider")
+                    + "' for " + v.id() + " (" + v.requesterEmail() + ", " + v.resource() + " in " + v.account()
+                    + ") although the request has ended (" + n.param("what") + "); it was removed. The request's"
+                    + " audit trail says what was found.";
             case ADMIN_REVOKE_FAILING -> "ALERT: revoking access for " + v.id() + " (" + v.requesterEmail() + ", " + v.resource()
                     + ") keeps failing; retrying until it succeeds: " + n.param("error");
             case ADMIN_DELIVERY_FAILED -> "ALERT: " + v.id() + ": " + n.param("error");

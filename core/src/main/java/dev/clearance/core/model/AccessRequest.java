@@ -40,6 +40,8 @@ public final class AccessRequest {
     private String decisionReason;
     private GrantState grantState;
     private int providerAttempts;
+    /** When the grant attempt now in flight was claimed; null when no attempt is waiting for the provider's answer. */
+    private Instant grantAttemptSince;
     private Instant grantedAt;
     private Instant expiresAt;
     private String revocationReason;
@@ -78,6 +80,7 @@ public final class AccessRequest {
         this.decisionReason = b.decisionReason;
         this.grantState = b.grantState == null ? GrantState.NONE : b.grantState;
         this.providerAttempts = b.providerAttempts;
+        this.grantAttemptSince = b.grantAttemptSince;
         this.grantedAt = b.grantedAt;
         this.expiresAt = b.expiresAt;
         this.revocationReason = b.revocationReason;
@@ -184,8 +187,27 @@ public final class AccessRequest {
         return ++providerAttempts;
     }
 
+    /**
+     * A grant attempt is claimed: the provider is about to be asked. Until {@link #grantAttemptAnswered()} records its
+     * outcome, a revocation waits (it must never reach the provider before the grant it would undo).
+     */
+    public void grantAttemptStarted(Instant at) {
+        this.grantAttemptSince = Objects.requireNonNull(at);
+    }
+
+    /** The grant attempt in flight has answered (or was found lost): a revocation may now go to the provider. */
+    public void grantAttemptAnswered() {
+        this.grantAttemptSince = null;
+    }
+
+    /** When the grant attempt now in flight was claimed; empty when none is. */
+    public Optional<Instant> grantAttemptInFlightSince() {
+        return Optional.ofNullable(grantAttemptSince);
+    }
+
     public void granted(Instant at, Instant expiresAt) {
         this.grantState = GrantState.ACTIVE;
+        this.grantAttemptSince = null;
         this.providerAttempts = 0;
         this.grantedAt = at;
         this.expiresAt = expiresAt;
@@ -307,6 +329,7 @@ public final class AccessRequest {
         private String decisionReason;
         private GrantState grantState;
         private int providerAttempts;
+        private Instant grantAttemptSince;
         private Instant grantedAt;
         private Instant expiresAt;
         private String revocationReason;
@@ -339,6 +362,7 @@ public final class AccessRequest {
         public Builder decisionReason(String v) { decisionReason = v; return this; }
         public Builder grantState(GrantState v) { grantState = v; return this; }
         public Builder providerAttempts(int v) { providerAttempts = v; return this; }
+        public Builder grantAttemptSince(Instant v) { grantAttemptSince = v; return this; }
         public Builder grantedAt(Instant v) { grantedAt = v; return this; }
         public Builder expiresAt(Instant v) { expiresAt = v; return this; }
         public Builder revocationReason(String v) { revocationReason = v; return this; }

@@ -24,8 +24,15 @@ public enum NotificationKind {
     CANNOT_GRANT(false),
     /** To admins: the same refusal, so that they fix the directory or the policy. No request. */
     ADMIN_CANNOT_GRANT(false),
-    /** To admins: the provider did not confirm a grant; the request ended without access. */
+    /**
+     * To admins: the provider did not confirm a grant; the request ended. The access may still have been granted (a
+     * call that failed after it acted): reconciliation looks, removes it and reports back.
+     */
     ADMIN_GRANT_FAILED(false),
+    /** To admins: reconciliation confirmed that the provider holds nothing for a grant declared failed. */
+    ADMIN_GRANT_FAILED_CONFIRMED(false),
+    /** To admins: reconciliation found access at the provider that no active request explains, and removed it. */
+    ADMIN_LEFTOVER_REMOVED(false),
     /** To admins: revocation keeps failing and is being retried. */
     ADMIN_REVOKE_FAILING(false),
     /** To admins: a message could not be delivered (unknown user, blocked bot, …). */

@@ -1,5 +1,6 @@
 package dev.clearance.core.port;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Grants and revokes the actual permission. One attempt per call; retries are the caller's (durable) business. */
@@ -25,6 +26,15 @@ public interface AccessProvider {
      * and answered from the provider's own directory, so it may call out.
      */
     default Optional<GrantObstacle> whyCannotGrant(AccessGrant grant) {
+        return Optional.empty();
+    }
+
+    /**
+     * What the provider holds now that Clearance granted, asked of the provider itself: reconciliation removes any of
+     * it that no active request explains. Empty when the provider cannot tell (a webhook receiver without the
+     * {@code reconcile} call); standing access Clearance did not make is never listed.
+     */
+    default Optional<List<HeldAccess>> held() throws AccessProviderException {
         return Optional.empty();
     }
 

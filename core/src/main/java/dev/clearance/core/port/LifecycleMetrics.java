@@ -13,6 +13,14 @@ public interface LifecycleMetrics {
     /** A provider call failed (it will be retried, or the grant is declared failed). */
     void providerFailure(String action);
 
+    /**
+     * What reconciliation with the provider found for one piece of held access: {@code explained} (an active request
+     * holds it), {@code removed}, {@code released} (another active request still holds it), {@code unknown} (no such
+     * request), {@code failed} (the removal failed; the next round tries again).
+     */
+    default void reconciled(String outcome) {
+    }
+
     LifecycleMetrics NONE = new LifecycleMetrics() {
         @Override
         public void decided(String outcome, Duration latency) {

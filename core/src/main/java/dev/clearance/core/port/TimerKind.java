@@ -15,5 +15,12 @@ public enum TimerKind {
     /** Shortly before the grant ends: tell the requester when, with a way to ask for an extension. */
     EXPIRY_NOTICE,
     /** Tell the access provider the new end of an extended grant (retried with backoff). */
-    EXTEND
+    EXTEND,
+    /**
+     * After a grant declared failed (or a late grant answer on an ended request): ask the provider what it holds for
+     * the request and remove it; then once more after a delay, to confirm.
+     */
+    RECONCILE,
+    /** The delayed second look of {@link #RECONCILE}: removes what is found, or confirms that nothing was granted. */
+    RECONCILE_CONFIRM
 }

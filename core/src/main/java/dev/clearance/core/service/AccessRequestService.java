@@ -426,9 +426,20 @@ public final class AccessRequestService {
             return;
         }
         r.requestRevocation(reason);
+        if (r.grantAttemptInFlightSince().isPresent()) {
+            // NB: a grant attempt is in flight: the end is recorded now, but the provider hears of the revoke only
+            // after that attempt's outcome is recorded (ProviderTimers), which then schedules it at once. Sent now, it
+            // could reach the provider before the grant and leave the access on for good.
+            r.record(actor.value(), now, reason + "; ending once the grant attempt in flight has answered");
+            ctx.store().update(r);
+            ctx.timers().schedule(r.id(), TimerKind.REVOKE, now.plus(ProviderTimers.RECHECK));
+            messages.refreshCopies(r, "ending");
+            return;
+        }
         r.record(actor.value(), now, reason);
         ctx.store().update(r);
         ctx.timers().schedule(r.id(), TimerKind.REVOKE, now);
+        messages.refreshCopies(r, "ending");
     }
 
     /** A notice only: the service is disabled in that account, so no request is created. */

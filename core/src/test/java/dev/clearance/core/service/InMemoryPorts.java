@@ -48,6 +48,7 @@ final class InMemoryPorts {
     final LifecycleContext ctx;
     final AccessRequestService service;
     final LifecycleTimers lifecycleTimers;
+    final Reconciliation reconciliation;
 
     InMemoryPorts(ClearanceConfig config) {
         Outbox box = new Outbox() {
@@ -108,6 +109,7 @@ final class InMemoryPorts {
                 LifecycleMetrics.NONE);
         service = new AccessRequestService(ctx);
         lifecycleTimers = new LifecycleTimers(ctx, provider);
+        reconciliation = new Reconciliation(ctx, provider);
     }
 
     /** Walks the clock forward, firing each timer at its due time, in due order, as the scheduler would. */
@@ -322,15 +324,25 @@ final class InMemoryPorts {
                     .pendingSince(r.pendingSince().orElse(null)).pendingDeadline(r.pendingDeadline().orElse(null))
                     .decidedBy(r.decidedBy().orElse(null)).decidedAt(r.decidedAt().orElse(null))
                     .decisionReason(r.decisionReason().orElse(null)).grantState(r.grantState())
-                    .providerAttempts(r.providerAttempts()).grantedAt(r.grantedAt().orElse(null))
+                    .providerAttempts(r.providerAttempts()).grantAttemptSince(r.grantAttemptInFlightSince().orElse(null))
+                    .grantedAt(r.grantedAt().orElse(null))
                     .expiresAt(r.expiresAt().orElse(null)).revocationReason(r.revocationReason().orElse(null))
                     .providerReference(r.providerReference().orElse(null))
                     .votes(new ArrayList<>(r.votes())).history(new ArrayList<>(r.history()));
         }
     }
 
+    /**
+     * A stateful fake provider: what it holds for each request (a grant adds, a revoke removes), and whether it can list
+     * that for reconciliation.
+     */
     static final class RecordingProvider implements AccessProvider {
         final List<String> calls = new ArrayList<>();
+        final java.util.Set<RequestId> holding = new java.util.LinkedHashSet<>();
+        /** Whether {@code held()} answers (a webhook receiver with the reconcile call); else it cannot tell. */
+        boolean canList;
+        /** A failing grant call still grants (the provider acted, then the answer was lost). */
+        boolean grantsEvenWhenFailing;
         int failuresLeft;
         /** Runs as each call reaches the provider, to look at what was stored by then. */
         java.util.function.Consumer<AccessGrant> onCall = g -> { };
@@ -351,7 +363,11 @@ final class InMemoryPorts {
         @Override
         public dev.clearance.core.port.ProviderResult grant(AccessGrant g) throws AccessProviderException {
             onCall.accept(g);
+            if (grantsEvenWhenFailing) {
+                holding.add(g.requestId());
+            }
             call("grant " + g.requestId());
+            holding.add(g.requestId());
             return dev.clearance.core.port.ProviderResult.of("grant-" + g.requestId(), null);
         }
 
@@ -359,6 +375,7 @@ final class InMemoryPorts {
         public dev.clearance.core.port.ProviderResult revoke(AccessGrant g) throws AccessProviderException {
             onCall.accept(g);
             call("revoke " + g.requestId());
+            holding.remove(g.requestId());
             return dev.clearance.core.port.ProviderResult.of(null, revokeNote);
         }
 
@@ -366,6 +383,12 @@ final class InMemoryPorts {
         public void extend(AccessGrant g) throws AccessProviderException {
             onCall.accept(g);
             call("extend " + g.requestId() + " until " + g.expiresAt().orElseThrow());
+        }
+
+        @Override
+        public Optional<List<dev.clearance.core.port.HeldAccess>> held() {
+            return canList ? Optional.of(holding.stream().map(id -> new dev.clearance.core.port.HeldAccess(id,
+                    "access for " + id)).toList()) : Optional.empty();
         }
 
         private void call(String what) throws AccessProviderException {

@@ -23,4 +23,10 @@ public final class NoneAccessProvider implements AccessProvider {
     public ProviderResult revoke(AccessGrant grant) {
         return ProviderResult.done(); // nothing to call: the store records the revocation
     }
+
+    /** Nothing is ever granted outside the store, so nothing is held. */
+    @Override
+    public java.util.Optional<java.util.List<dev.clearance.core.port.HeldAccess>> held() {
+        return java.util.Optional.of(java.util.List.of());
+    }
 }

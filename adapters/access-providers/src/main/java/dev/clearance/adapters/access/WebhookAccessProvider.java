@@ -1,8 +1,12 @@
 package dev.clearance.adapters.access;
 
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.port.AccessGrant;
 import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.port.HeldAccess;
 import dev.clearance.core.port.ProviderResult;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import javax.crypto.Mac;
@@ -16,7 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -37,8 +44,17 @@ public final class WebhookAccessProvider implements AccessProvider {
     private final HttpClient http;
     private final Duration timeout;
     private final JsonMapper json = JsonMapper.builder().build();
+    private final boolean reconcile;
 
     public WebhookAccessProvider(URI url, byte[] secret, Clock clock, Duration timeout) {
+        this(url, secret, clock, timeout, false);
+    }
+
+    /**
+     * @param reconcile whether the receiver answers the {@code reconcile} call (it lists what it holds for Clearance);
+     *                  without it, what a failed or late call left behind cannot be found, only revoked blind
+     */
+    public WebhookAccessProvider(URI url, byte[] secret, Clock clock, Duration timeout, boolean reconcile) {
         if (secret == null || secret.length < 16) {
             throw new IllegalArgumentException("the webhook signing secret must be at least 16 bytes");
         }
@@ -47,6 +63,7 @@ public final class WebhookAccessProvider implements AccessProvider {
         this.clock = clock;
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.reconcile = reconcile;
     }
 
     @Override
@@ -72,6 +89,42 @@ public final class WebhookAccessProvider implements AccessProvider {
         send("extend", grant);
     }
 
+    /**
+     * The {@code reconcile} call, when the receiver supports it: {@code {"action":"reconcile"}} answered with
+     * {@code {"held":[{"requestId":"…","description":"…"}, …]}}, every access the receiver holds now that Clearance
+     * granted (never access it gave by other means). An answer that is not that shape fails the call.
+     */
+    @Override
+    public Optional<List<HeldAccess>> held() throws AccessProviderException {
+        if (!reconcile) {
+            return Optional.empty();
+        }
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("action", "reconcile");
+        payload.put("idempotencyKey", "reconcile:" + clock.instant().toEpochMilli());
+        String body = post("reconcile", payload, (String) payload.get("idempotencyKey"));
+        List<HeldAccess> held = new ArrayList<>();
+        try {
+            JsonNode list = json.readTree(body).get("held");
+            if (list == null || !list.isArray()) {
+                throw new AccessProviderException("reconcile webhook answered without a \"held\" list");
+            }
+            for (JsonNode item : list) {
+                JsonNode id = item.get("requestId");
+                if (id == null || !id.isString()) {
+                    throw new AccessProviderException("reconcile webhook answered an item without a requestId");
+                }
+                JsonNode description = item.get("description");
+                held.add(new HeldAccess(new RequestId(id.asString()), description != null && description.isString()
+                        ? description.asString() : "access for " + id.asString() + " at the webhook receiver"));
+            }
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new AccessProviderException("reconcile webhook answered something that is not a held list: "
+                    + e.getMessage(), e);
+        }
+        return Optional.of(held);
+    }
+
     private void send(String action, AccessGrant g) throws AccessProviderException {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("action", action);
@@ -82,6 +135,11 @@ public final class WebhookAccessProvider implements AccessProvider {
         payload.put("scope", g.scope().value());
         payload.put("expiresAt", g.expiresAt().map(Object::toString).orElse(null));
         payload.put("idempotencyKey", g.idempotencyKey());
+        post(action, payload, g.idempotencyKey());
+    }
+
+    /** Signs and POSTs the payload; answers the response body of a 2xx, else fails. */
+    private String post(String action, Map<String, Object> payload, String idempotencyKey) throws AccessProviderException {
         String body = json.writeValueAsString(payload);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(url)
@@ -89,7 +147,7 @@ public final class WebhookAccessProvider implements AccessProvider {
                 .header("Content-Type", "application/json")
                 .header(TIMESTAMP_HEADER, timestamp)
                 .header(SIGNATURE_HEADER, "v1=" + sign(secret, timestamp, body))
-                .header(IDEMPOTENCY_HEADER, g.idempotencyKey())
+                .header(IDEMPOTENCY_HEADER, idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
         HttpResponse<String> response;
@@ -110,6 +168,7 @@ public final class WebhookAccessProvider implements AccessProvider {
             throw new AccessProviderException(action + " webhook answered HTTP " + response.statusCode()
                     + (excerpt.isEmpty() ? "" : ": " + excerpt));
         }
+        return response.body() == null ? "" : response.body();
     }
 
     /**

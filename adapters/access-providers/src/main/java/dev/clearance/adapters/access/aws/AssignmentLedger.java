@@ -2,6 +2,7 @@ package dev.clearance.adapters.access.aws;
 
 import dev.clearance.core.model.RequestId;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -19,4 +20,10 @@ public interface AssignmentLedger {
 
     /** The assignment this request holds or held, if it was ever granted through the ledger. */
     Optional<AssignmentKey> keyOf(RequestId request);
+
+    /**
+     * Every assignment Clearance created (or started to create, or is deleting), with the requests holding it now:
+     * what reconciliation checks against AWS. Standing access (origin STANDING) and absent ones are left out.
+     */
+    List<Assignment> madeByClearance();
 }

@@ -2,7 +2,9 @@ package dev.clearance.adapters.access.aws;
 
 import dev.clearance.core.port.AccessGrant;
 import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.port.GrantObstacle;
+import dev.clearance.core.port.HeldAccess;
 import dev.clearance.core.port.ProviderResult;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.document.Document;
@@ -22,7 +24,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -88,6 +95,11 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
             @Override
             public Optional<AssignmentKey> keyOf(dev.clearance.core.model.RequestId request) {
                 return Optional.empty();
+            }
+
+            @Override
+            public List<Assignment> madeByClearance() {
+                return List.of();
             }
         };
         return fromEnvironment(none, settings, Clock.systemUTC());
@@ -358,6 +370,63 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
                 throw new AccessProviderException("interrupted while polling assignment " + what + " " + requestId, e);
             }
         }
+    }
+
+    // ------------------------------------------------------------------ reconciliation
+
+    /**
+     * The assignments Clearance made that AWS has now (or may have: a creation still in progress, or one whose call
+     * never answered), each with the requests that hold it. The ledger says which Clearance made; AWS is asked whether
+     * each is there. NB: standing access (there before Clearance's first grant of it) is never listed, so never removed.
+     */
+    @Override
+    public Optional<List<HeldAccess>> held() throws AccessProviderException {
+        try {
+            List<HeldAccess> held = new ArrayList<>();
+            Map<String, Set<String>> assignedByTarget = new HashMap<>();
+            for (Assignment a : ledger.madeByClearance()) {
+                if (!mayBeAtAws(a, assignedByTarget)) {
+                    continue;
+                }
+                Set<String> holders = new LinkedHashSet<>(a.holders());
+                if (a.state() == Assignment.State.DELETING && a.releasedBy() != null) {
+                    holders.add(a.releasedBy());
+                }
+                for (String holder : holders) {
+                    held.add(new HeldAccess(new RequestId(holder), "assignment of " + a.key() + " (made by Clearance)"));
+                }
+            }
+            return Optional.of(held);
+        } catch (SdkException e) {
+            throw new AccessProviderException("IAM Identity Center: " + describe(e), e);
+        }
+    }
+
+    /** Whether AWS has (or may soon have) this assignment: asked, never assumed from the ledger. */
+    private boolean mayBeAtAws(Assignment a, Map<String, Set<String>> assignedByTarget) {
+        if (a.state() == Assignment.State.CREATING) {
+            if (a.creationRequestId() == null) {
+                return true; // the creation call never answered: it may have been made
+            }
+            StatusValues status = ssoAdmin.describeAccountAssignmentCreationStatus(b -> b.instanceArn(a.key().instanceArn())
+                    .accountAssignmentCreationRequestId(a.creationRequestId())).accountAssignmentCreationStatus().status();
+            if (status == StatusValues.IN_PROGRESS) {
+                return true;
+            }
+            if (status == StatusValues.FAILED) {
+                return false;
+            }
+        }
+        AssignmentKey k = a.key();
+        Set<String> principals = assignedByTarget.computeIfAbsent(k.instanceArn() + "|" + k.accountId() + "|"
+                + k.permissionSetArn(), t -> {
+                    Set<String> users = new HashSet<>();
+                    ssoAdmin.listAccountAssignmentsPaginator(b -> b.instanceArn(k.instanceArn()).accountId(k.accountId())
+                                    .permissionSetArn(k.permissionSetArn())).accountAssignments().stream()
+                            .filter(x -> x.principalType() == PrincipalType.USER).forEach(x -> users.add(x.principalId()));
+                    return users;
+                });
+        return principals.contains(k.principalId());
     }
 
     // ------------------------------------------------------------------ revoke

@@ -32,6 +32,12 @@ final class InMemoryAssignmentLedger implements AssignmentLedger {
         return Optional.ofNullable(heldBy.get(request.value()));
     }
 
+    @Override
+    public synchronized java.util.List<Assignment> madeByClearance() {
+        return records.values().stream().filter(a -> a.origin() == Assignment.Origin.CLEARANCE
+                && a.state() != Assignment.State.ABSENT).map(InMemoryAssignmentLedger::copy).toList();
+    }
+
     synchronized Assignment get(AssignmentKey key) {
         return records.get(key.value());
     }

@@ -1,0 +1,296 @@
+package dev.clearance.core.service;
+
+import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.AuditEvent;
+import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.Status;
+import dev.clearance.core.notify.NotificationKind;
+import dev.clearance.core.port.AccessProvider;
+import dev.clearance.core.port.ProviderResult;
+import dev.clearance.core.port.TimerKind;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The timers that call the access provider: GRANT, REVOKE and EXTEND. Each asks the provider outside any transaction,
+ * then records the answer by compare-and-swap on the request as it is stored by then.
+ * <p>
+ * NB: a revocation never overtakes its grant. While a grant attempt is in flight (claimed, not yet answered), an end
+ * is recorded at once (REVOKING) but the provider is asked to revoke only once that attempt's outcome is recorded;
+ * whatever that outcome, the revoke follows, since a failed call may still have reached the provider.
+ */
+final class ProviderTimers {
+    /**
+     * A grant attempt claimed longer ago than this without an answer is taken as lost (its instance died and Quartz's
+     * recovery did not re-run it): a revocation waiting on it goes ahead. Far longer than any provider call's timeout.
+     */
+    static final Duration LOST_GRANT_ATTEMPT = Duration.ofMinutes(15);
+    /** How soon a revocation waiting on a grant in flight looks again, should that grant's answer never be recorded. */
+    static final Duration RECHECK = Duration.ofMinutes(1);
+
+    private final LifecycleContext ctx;
+    private final ProviderCalls calls;
+    private final Messages messages;
+    private final Extensions extensions;
+
+    ProviderTimers(LifecycleContext ctx, AccessProvider provider, Messages messages, Extensions extensions) {
+        this.ctx = ctx;
+        this.calls = new ProviderCalls(ctx, provider);
+        this.messages = messages;
+        this.extensions = extensions;
+    }
+
+    // ------------------------------------------------------------------ grant
+
+    void grant(RequestId id) {
+        // NB: before the provider is asked, the attempt (marked in flight) and the REVOKE timer for its expiry are
+        // committed: a crash right after the provider call can leave access live, but never without a recorded
+        // approval and a timer that takes it away.
+        Instant attemptAt = ctx.now();
+        Optional<AccessRequest> claimed = calls.changed(id, found -> found.flatMap(r -> claimGrantAttempt(r, attemptAt)));
+        if (claimed.isEmpty()) {
+            return;
+        }
+        AccessRequest r = claimed.get();
+        Optional<Instant> expiry = expiryFrom(r, attemptAt);
+        ProviderCalls.Outcome outcome = calls.call(() -> calls.provider().grant(calls.toGrant(r, "grant", expiry)));
+        calls.change(id, fresh -> recordGrantOutcome(fresh, attemptAt, expiry, outcome));
+    }
+
+    /**
+     * Claims a grant attempt by compare-and-swap and schedules the REVOKE timer for the expiry that attempt would have,
+     * in one transaction. Empty when the request moved on (the requester cancelled first, say).
+     */
+    private Optional<AccessRequest> claimGrantAttempt(AccessRequest r, Instant attemptAt) {
+        if (r.status() != Status.APPROVED) {
+            return Optional.empty();
+        }
+        if (r.grantState() == GrantState.REVOKING && r.grantAttemptInFlightSince().isPresent()) {
+            // NB: the GRANT timer runs again while its last attempt is still marked in flight: that attempt's instance
+            // died (Quartz recovers the job) or failed to record its answer. The end asked for meanwhile must not wait
+            // for an answer that will never come, and the lost call may have granted: revoke now.
+            r.grantAttemptAnswered();
+            r.record(AuditEvent.SYSTEM, attemptAt, "the grant attempt in flight never answered; revoking in case it"
+                    + " reached provider '" + calls.provider().name() + "'");
+            ctx.store().update(r);
+            ctx.timers().schedule(r.id(), TimerKind.REVOKE, attemptAt);
+            return Optional.empty();
+        }
+        if (r.grantState() != GrantState.GRANTING) {
+            return Optional.empty();
+        }
+        r.nextProviderAttempt();
+        r.grantAttemptStarted(attemptAt);
+        ctx.store().update(r);
+        expiryFrom(r, attemptAt).ifPresent(e -> ctx.timers().schedule(r.id(), TimerKind.REVOKE, e));
+        return Optional.of(r);
+    }
+
+    private void recordGrantOutcome(AccessRequest fresh, Instant attemptAt, Optional<Instant> expiry,
+                                    ProviderCalls.Outcome outcome) {
+        Instant now = ctx.now();
+        String provider = calls.provider().name();
+        if (fresh.status() != Status.APPROVED) {
+            // Only an attempt lost and given up on can find its request ended; what it may have granted is looked for.
+            if (outcome.failure().isEmpty()) {
+                fresh.record(AuditEvent.SYSTEM, now, "a late grant attempt answered after the request ended; "
+                        + "reconciling with provider '" + provider + "'");
+                ctx.store().update(fresh);
+                ctx.timers().schedule(fresh.id(), TimerKind.RECONCILE, now);
+            }
+            return;
+        }
+        if (fresh.grantState() == GrantState.REVOKING) {
+            // NB: ended while the provider was being asked. The revoke was held back until now; it goes whether the
+            // grant succeeded or failed, since a failed call (a timeout, say) may still have granted.
+            fresh.grantAttemptAnswered();
+            outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("grant", ref));
+            fresh.record(AuditEvent.SYSTEM, now, (outcome.failure().isEmpty()
+                    ? "the grant attempt in flight succeeded" + outcome.noteSuffix()
+                    : "the grant attempt in flight failed (" + outcome.failure().get() + ")")
+                    + " after the end was asked; revoking now");
+            ctx.store().update(fresh);
+            ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, now);
+            return;
+        }
+        if (fresh.grantState() != GrantState.GRANTING) {
+            return;
+        }
+        fresh.grantAttemptAnswered();
+        if (outcome.failure().isEmpty()) {
+            fresh.granted(attemptAt, expiry.orElse(null));
+            fresh.record(AuditEvent.SYSTEM, now, "access granted by provider '" + provider + "'"
+                    + expiry.map(e -> " until " + e).orElse(" until revoked") + outcome.noteSuffix());
+            outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("grant", ref));
+            ctx.store().update(fresh);
+            // The timer is already stored; scheduling it again covers a grant confirmed after its expiry.
+            expiry.ifPresent(e -> ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, e));
+            Extensions.scheduleExpiryNotice(ctx, fresh, now);
+            messages.toRequester(fresh, NotificationKind.ACCESS_GRANTED);
+            messages.refreshCopies(fresh, "granted");
+            return;
+        }
+        String failure = outcome.failure().get();
+        ctx.metrics().providerFailure("grant");
+        int attempt = fresh.providerAttempts();
+        int maxAttempts = ctx.config().intervals().grantAttempts();
+        if (attempt < maxAttempts) {
+            Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
+            fresh.record(AuditEvent.SYSTEM, now, "grant attempt " + attempt + " of " + maxAttempts + " failed: "
+                    + failure + "; retrying at " + retryAt);
+            ctx.store().update(fresh);
+            ctx.timers().schedule(fresh.id(), TimerKind.GRANT, retryAt);
+            return;
+        }
+        // NB: never show access that was not granted: the request ends and admins are told. A failed call may still
+        // have granted (a creation that finished after its polls, a webhook that acted and then timed out), so the
+        // provider is asked, now and once more later, and whatever it holds for this request is removed.
+        fresh.grantState(GrantState.FAILED);
+        fresh.transition(Status.ENDED, AuditEvent.SYSTEM, now, "access could not be granted after " + attempt
+                + " attempts: " + failure + "; reconciling with provider '" + provider + "' in case it was granted");
+        ctx.store().update(fresh);
+        ctx.timers().cancel(fresh.id(), TimerKind.REVOKE);
+        ctx.timers().schedule(fresh.id(), TimerKind.RECONCILE, now);
+        messages.toRequester(fresh, NotificationKind.ACCESS_ENDED, Map.of("reason", "access could not be granted"));
+        messages.toAdmins(fresh, ctx.approvers().admins(fresh.scope()), NotificationKind.ADMIN_GRANT_FAILED,
+                "failed", Map.of("error", failure));
+        messages.refreshCopies(fresh, "grant-failed");
+    }
+
+    // ------------------------------------------------------------------ revoke
+
+    void revoke(RequestId id, Instant dueAt) {
+        Optional<AccessRequest> before = ctx.store().find(id);
+        // NB: due as of the timer's own time (see LifecycleTimers#fire): an early trigger must not skip a grant's end.
+        if (before.isEmpty() || before.get().status() != Status.APPROVED
+                || !revocationDue(before.get(), later(ctx.now(), dueAt))) {
+            return;
+        }
+        if (waitsForGrantInFlight(before.get())) {
+            // NB: the grant attempt's outcome schedules this revoke at once; this re-check only covers an answer
+            // that is never recorded.
+            ctx.timers().schedule(id, TimerKind.REVOKE, ctx.now().plus(RECHECK));
+            return;
+        }
+        AccessRequest r = before.get();
+        ProviderCalls.Outcome outcome = calls.call(() -> calls.provider().revoke(calls.toGrant(r, "revoke", r.expiresAt())));
+        calls.change(id, fresh -> recordRevokeOutcome(fresh, later(ctx.now(), dueAt), outcome));
+    }
+
+    /** A grant attempt is in flight and not yet taken as lost: the provider must not hear of the revoke before it. */
+    private boolean waitsForGrantInFlight(AccessRequest r) {
+        return r.grantAttemptInFlightSince()
+                .filter(since -> ctx.now().isBefore(since.plus(LOST_GRANT_ATTEMPT)))
+                .isPresent();
+    }
+
+    private void recordRevokeOutcome(AccessRequest fresh, Instant now, ProviderCalls.Outcome outcome) {
+        if (fresh.status() != Status.APPROVED || !revocationDue(fresh, now)) {
+            return;
+        }
+        String provider = calls.provider().name();
+        if (outcome.failure().isEmpty()) {
+            String reason = fresh.revocationReason().orElse("timebox of " + fresh.approvedDuration()
+                    .map(AccessDuration::toString).orElse("?") + " over");
+            fresh.grantAttemptAnswered();
+            fresh.grantState(GrantState.REVOKED);
+            fresh.transition(Status.ENDED, AuditEvent.SYSTEM, now, "access revoked by provider '" + provider
+                    + "': " + reason + outcome.noteSuffix());
+            outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("revoke", ref));
+            ctx.store().update(fresh);
+            ctx.timers().cancel(fresh.id(), TimerKind.GRANT);
+            ctx.timers().cancel(fresh.id(), TimerKind.EXPIRY_NOTICE);
+            ctx.timers().cancel(fresh.id(), TimerKind.EXTEND);
+            extensions.closeAll(fresh, now);
+            messages.toRequester(fresh, NotificationKind.ACCESS_ENDED, Map.of("reason", reason));
+            messages.refreshCopies(fresh, "ended");
+            return;
+        }
+        ctx.metrics().providerFailure("revoke");
+        if (fresh.grantState() != GrantState.REVOKING) {
+            fresh.requestRevocation(null);
+        }
+        int attempt = fresh.nextProviderAttempt();
+        Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
+        // NB: a revoke is retried until it succeeds; it stays visible on the request and admins hear of it.
+        fresh.record(AuditEvent.SYSTEM, now, "revoke attempt " + attempt + " failed: " + outcome.failure().get()
+                + "; retrying at " + retryAt);
+        ctx.store().update(fresh);
+        ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, retryAt);
+        if (attempt == 1) {
+            messages.toAdmins(fresh, ctx.approvers().admins(fresh.scope()), NotificationKind.ADMIN_REVOKE_FAILING,
+                    "first", Map.of("error", outcome.failure().get()));
+        }
+    }
+
+    /** Revocation is due once asked for, or when the timebox is over. */
+    private static boolean revocationDue(AccessRequest r, Instant now) {
+        return switch (r.grantState()) {
+            case REVOKING -> true;
+            case ACTIVE -> r.expiresAt().map(e -> !now.isBefore(e)).orElse(false);
+            default -> false;
+        };
+    }
+
+    // ------------------------------------------------------------------ extend
+
+    /** An approved extension moved the end: a provider whose grants carry their own end is told the new one. */
+    void tellProviderOfExtension(RequestId id) {
+        Optional<AccessRequest> before = ctx.store().find(id);
+        if (before.isEmpty() || before.get().status() != Status.APPROVED || before.get().grantState() != GrantState.ACTIVE
+                || before.get().expiresAt().isEmpty()) {
+            return;
+        }
+        Instant end = before.get().expiresAt().get();
+        Optional<String> failure = calls.call(() -> {
+            calls.provider().extend(calls.toGrant(before.get(), "extend:" + end.getEpochSecond(), Optional.of(end)));
+            return ProviderResult.done();
+        }).failure();
+        String provider = calls.provider().name();
+        calls.change(id, fresh -> {
+            if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.ACTIVE
+                    || !fresh.expiresAt().equals(Optional.of(end))) {
+                return;
+            }
+            Instant now = ctx.now();
+            if (failure.isEmpty()) {
+                if (fresh.providerAttempts() > 0) {
+                    fresh.grantState(GrantState.ACTIVE);
+                    fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' now has the new end " + end);
+                    ctx.store().update(fresh);
+                }
+                return;
+            }
+            ctx.metrics().providerFailure("extend");
+            int attempt = fresh.nextProviderAttempt();
+            int maxAttempts = ctx.config().intervals().grantAttempts();
+            if (attempt < maxAttempts) {
+                Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
+                fresh.record(AuditEvent.SYSTEM, now, "telling provider '" + provider + "' of the new end failed ("
+                        + attempt + " of " + maxAttempts + "): " + failure.get() + "; retrying at " + retryAt);
+                ctx.timers().schedule(fresh.id(), TimerKind.EXTEND, retryAt);
+            } else {
+                fresh.grantState(GrantState.ACTIVE);
+                fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' was not told the new end after "
+                        + attempt + " attempts: " + failure.get() + "; Clearance still revokes at " + end);
+            }
+            ctx.store().update(fresh);
+        });
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static Optional<Instant> expiryFrom(AccessRequest r, Instant grantedAt) {
+        AccessDuration d = r.approvedDuration().orElse(r.requestedDuration());
+        return d.duration().map(grantedAt::plus);
+    }
+
+    static Instant later(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+}
