@@ -50,6 +50,10 @@ class AwsIdentityCenterTest extends AppTestBase {
     JdbcClient jdbc;
     @Autowired
     PlatformTransactionManager transactions;
+    @Autowired
+    dev.clearance.core.service.LifecycleTimers timers;
+    @Autowired
+    dev.clearance.core.service.Reconciliation reconciliation;
 
     @DynamicPropertySource
     static void identityCenter(DynamicPropertyRegistry registry) {
@@ -196,5 +200,99 @@ class AwsIdentityCenterTest extends AppTestBase {
         } finally {
             AWS.inProgressPolls(1);
         }
+    }
+
+    /**
+     * The issue's first finding: a give-back while the grant is still looking the user up. The revoke waits for the
+     * grant's outcome (it used to find no ledger entry, end the request, and let the grant create an assignment that
+     * nothing ever deleted).
+     */
+    @Test
+    void aGiveBackWhileTheGrantLooksUpTheUserRemovesTheAssignmentTheGrantThenMakes() throws Exception {
+        AWS.user("gina@example.com", "user-gina");
+        String id = intake("gina@example.com", "ec2:GetConsoleOutput", SANDBOX);
+        assertThat(justify(id, "gina@example.com", "1h").status()).isEqualTo(200);
+        assertThat(decide(id, "olga@example.com", "approve").status()).isEqualTo(200);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AWS.holdUserLookups(release);
+        java.util.concurrent.Future<?> granting;
+        try {
+            granting = java.util.concurrent.Executors.newSingleThreadExecutor().submit(() -> dueTimers.fireDue());
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (AWS.lookupsWaiting() == 0) {
+                assertThat(System.nanoTime()).as("the grant is looking the user up").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            assertThat(api.post("/api/v1/requests/" + id + "/cancel", "{\"actor\":\"gina@example.com\"}").status()).isEqualTo(200);
+            assertThat(get(id).body().at("/grant/state").asString()).isEqualTo("REVOKING");
+            clock.set(clock.instant().plus(Duration.ofMinutes(2)));
+            timers.fire(new RequestId(id), dev.clearance.core.port.TimerKind.REVOKE, clock.instant());
+            assertThat(deletes("user-gina")).isZero();
+            assertThat(status(id)).as("not ended while the grant is in flight").isEqualTo("APPROVED");
+        } finally {
+            AWS.holdUserLookups(null);
+            release.countDown();
+        }
+        granting.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        settle();
+
+        assertThat(creates("user-gina")).isEqualTo(1);
+        assertThat(deletes("user-gina")).isEqualTo(1);
+        assertThat(AWS.assigned(SANDBOX, PS_DEFAULT, "user-gina")).isFalse();
+        assertThat(status(id)).isEqualTo("ENDED");
+    }
+
+    /**
+     * The issue's second finding: a creation still IN_PROGRESS after every attempt's polls, declared failed, that
+     * completes afterwards. Reconciliation asks AWS, waits for the creation, and deletes it; the admins are told.
+     */
+    @Test
+    void aCreationThatCompletesAfterTheGrantWasDeclaredFailedIsDeletedByReconciliation() {
+        AWS.user("fred@example.com", "user-fred");
+        AWS.inProgressPolls(100_000);
+        String id;
+        try {
+            id = approved("fred@example.com", "ec2:GetPasswordData", "1h");
+            for (int i = 0; i < 60 && !status(id).equals("ENDED"); i++) {
+                advance(Duration.ofMinutes(1));
+            }
+            JsonNode failed = get(id).body();
+            assertThat(failed.at("/grant/state").asString()).isEqualTo("FAILED");
+            assertThat(chat.to("root@example.com", id)).filteredOn(m -> m.kind() == NotificationKind.ADMIN_GRANT_FAILED)
+                    .singleElement().satisfies(m -> assertThat(m.text()).contains("may have been granted anyway"));
+            assertThat(AWS.assigned(SANDBOX, PS_DEFAULT, "user-fred")).isFalse();
+        } finally {
+            AWS.inProgressPolls(1);
+        }
+        AWS.finishAll(); // the slow creation finally succeeds
+        advance(Duration.ofMinutes(6));
+
+        assertThat(AWS.assigned(SANDBOX, PS_DEFAULT, "user-fred")).isFalse();
+        assertThat(creates("user-fred")).isEqualTo(1);
+        assertThat(deletes("user-fred")).isEqualTo(1);
+        assertThat(get(id).body().get("audit").toString()).contains("reconciliation found assignment of " + PS_DEFAULT
+                + " on " + SANDBOX + " for user user-fred (made by Clearance) at provider 'aws-identity-center' although"
+                + " the request is ended, its grant declared failed; removed");
+        assertThat(chat.to("root@example.com", id)).extracting(m -> m.kind()).contains(NotificationKind.ADMIN_LEFTOVER_REMOVED);
+    }
+
+    @Test
+    void reconcilingEverythingLeavesActiveAndStandingAssignmentsAlone() throws Exception {
+        AWS.user("vera@example.com", "user-vera");
+        AWS.user("sid@example.com", "user-sid");
+        AWS.assign(SANDBOX, PS_DEFAULT, "user-sid"); // standing access
+        String active = approved("vera@example.com", "ec2:DescribeVolumes", "4h");
+        String standing = approved("sid@example.com", "ec2:DescribeVolumes", "4h");
+        int deletesBefore = AWS.deletes().size();
+
+        dev.clearance.core.service.Reconciliation.Report report = reconciliation.reconcileAll();
+
+        assertThat(report.removed()).isZero();
+        assertThat(AWS.deletes()).hasSize(deletesBefore);
+        assertThat(AWS.assigned(SANDBOX, PS_DEFAULT, "user-vera")).isTrue();
+        assertThat(AWS.assigned(SANDBOX, PS_DEFAULT, "user-sid")).isTrue();
+        withdraw(active, "vera@example.com");
+        withdraw(standing, "sid@example.com");
+        assertThat(AWS.assigned(SANDBOX, PS_DEFAULT, "user-sid")).as("standing access is never removed").isTrue();
     }
 }

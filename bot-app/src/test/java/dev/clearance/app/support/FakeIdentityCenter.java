@@ -45,6 +45,9 @@ public final class FakeIdentityCenter implements ResponseDefinitionTransformerV2
     private final List<JsonNode> creates = new ArrayList<>();
     private final List<JsonNode> deletes = new ArrayList<>();
     private volatile int inProgressPolls = 1;
+    /** While set, every user lookup (GetUserId) waits for it: a grant held in flight at its first AWS call. */
+    private volatile java.util.concurrent.CountDownLatch userLookups;
+    private final java.util.concurrent.atomic.AtomicInteger lookupsWaiting = new java.util.concurrent.atomic.AtomicInteger();
     private int creationPolls;
 
     private static final class Operation {
@@ -89,6 +92,15 @@ public final class FakeIdentityCenter implements ResponseDefinitionTransformerV2
         return assignments.contains(account + "|" + permissionSet + "|" + userId);
     }
 
+    /** Holds every user lookup until {@code release} opens; {@link #lookupsWaiting()} counts those held now. */
+    public void holdUserLookups(java.util.concurrent.CountDownLatch release) {
+        userLookups = release;
+    }
+
+    public int lookupsWaiting() {
+        return lookupsWaiting.get();
+    }
+
     public void inProgressPolls(int polls) {
         inProgressPolls = polls;
     }
@@ -118,7 +130,22 @@ public final class FakeIdentityCenter implements ResponseDefinitionTransformerV2
     }
 
     @Override
-    public synchronized ResponseDefinition transform(ServeEvent event) {
+    public ResponseDefinition transform(ServeEvent event) {
+        java.util.concurrent.CountDownLatch hold = userLookups;
+        if (hold != null && "AWSIdentityStore.GetUserId".equals(event.getRequest().getHeader("X-Amz-Target"))) {
+            lookupsWaiting.incrementAndGet();
+            try {
+                hold.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                lookupsWaiting.decrementAndGet();
+            }
+        }
+        return answer(event);
+    }
+
+    private synchronized ResponseDefinition answer(ServeEvent event) {
         Request r = event.getRequest();
         String target = r.getHeader("X-Amz-Target");
         if (!"application/x-amz-json-1.1".equals(r.getHeader("Content-Type"))) {
