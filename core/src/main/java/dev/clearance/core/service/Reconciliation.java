@@ -182,7 +182,10 @@ public final class Reconciliation {
      * ended; nobody needs telling) or "failed".
      */
     private String remove(AccessRequest r, String what, boolean alsoHeldByActive, String finding) {
-        ProviderCalls.Outcome outcome = calls.call(() -> calls.provider().revoke(calls.toGrant(r, "reconcile", r.expiresAt())));
+        // A key of its own for each round: a receiver that remembers keys must act on a second removal, not answer it
+        // as already done.
+        String key = "reconcile:" + ctx.now().getEpochSecond();
+        ProviderCalls.Outcome outcome = calls.call(() -> calls.provider().revoke(calls.toGrant(r, key, r.expiresAt())));
         String provider = calls.provider().name();
         Instant now = ctx.now();
         if (outcome.failure().isPresent()) {
