@@ -15,14 +15,22 @@ import java.util.Set;
  *
  * @param unknownAccounts what intake does with an account no scope declares
  * @param limits          the per-requester limits on new requests
+ * @param detection       which denied AWS calls open a request or send a notice
  */
 public record ClearanceConfig(Map<UserEmail, Person> users, Map<String, Set<UserEmail>> groups,
                              ApproverTree tree, List<Policy> policies, Policy defaultPolicy, Intervals intervals,
-                             UnknownAccounts unknownAccounts, Limits limits) {
+                             UnknownAccounts unknownAccounts, Limits limits, Detection detection) {
     public ClearanceConfig {
         users = Map.copyOf(users);
         groups = Map.copyOf(new LinkedHashMap<>(groups));
         policies = List.copyOf(policies);
+    }
+
+    /** Without a detection section: every detected attempt is ignored. */
+    public ClearanceConfig(Map<UserEmail, Person> users, Map<String, Set<UserEmail>> groups, ApproverTree tree,
+                           List<Policy> policies, Policy defaultPolicy, Intervals intervals,
+                           UnknownAccounts unknownAccounts, Limits limits) {
+        this(users, groups, tree, policies, defaultPolicy, intervals, unknownAccounts, limits, Detection.none());
     }
 
     /** With the defaults: undeclared accounts belong to the root scope, and the default limits. */

@@ -31,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -446,10 +445,14 @@ public final class AccessRequestService {
     public void notifyServiceDisabled(Commands.DisabledService cmd) {
         UserEmail user = UserEmail.parse("user", cmd.user());
         String service = Inputs.singleLine("service", Inputs.requireText("service", cmd.service(), 256));
-        String account = Inputs.singleLine("account", Inputs.requireText("account", cmd.account(), 128));
+        String account = Inputs.requireAccount(cmd.account());
+        String day = java.time.LocalDate.ofInstant(ctx.now(), java.time.ZoneOffset.UTC).toString();
         ctx.transactions().inTransaction(() -> {
+            // NB: at most one notice a day per person, service and account: a script retrying a denied call (or a
+            // caller of this API) cannot flood a person's chat.
             ctx.outbox().enqueue(new OutboundMessage(NotificationKind.SERVICE_DISABLED, Optional.empty(),
-                    Optional.of(user), "disabled:" + UUID.randomUUID(), Map.of("service", service, "account", account)));
+                    Optional.of(user), "disabled:" + user + ":" + service.toLowerCase(Locale.ROOT) + ":" + account + ":" + day,
+                    Map.of("service", service, "account", account)));
             return null;
         });
     }
