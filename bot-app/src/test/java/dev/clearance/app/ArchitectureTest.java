@@ -37,9 +37,10 @@ class ArchitectureTest {
 
     @Test
     void awsSdkTypesStayInTheirAdapter() {
-        noClasses().that().resideOutsideOfPackage("dev.clearance.adapters.access.aws..")
+        noClasses().that().resideOutsideOfPackages("dev.clearance.adapters.access.aws..", "dev.clearance.adapters.detection..")
                 .should().dependOnClassesThat().resideInAPackage("software.amazon..")
-                .because("the AWS SDK is one access provider's business; the rest sees the AccessProvider port")
+                .because("the AWS SDK is the business of the Identity Center provider and of the CloudTrail detection"
+                        + " adapter; the rest sees the AccessProvider port and the detector's DeniedCall")
                 .check(CLEARANCE);
     }
 

@@ -100,6 +100,13 @@ public class ClearanceWiring {
     }
 
     @Bean
+    dev.clearance.core.service.AttemptDetector attemptDetector(LifecycleContext ctx, AccessRequestService service,
+                                                               RequestQueries queries,
+                                                               dev.clearance.core.port.DetectedEvents events) {
+        return new dev.clearance.core.service.AttemptDetector(ctx, service, queries, events);
+    }
+
+    @Bean
     dev.clearance.core.service.Reconciliation reconciliation(LifecycleContext ctx, AccessProvider provider) {
         return new dev.clearance.core.service.Reconciliation(ctx, provider);
     }
