@@ -116,6 +116,24 @@ public final class SqsAttemptConsumer implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * With an SQS client from the AWS SDK's default chains: region, credentials and endpoint
+     * ({@code AWS_REGION}, {@code AWS_ENDPOINT_URL_SQS}, …).
+     */
+    public static SqsAttemptConsumer fromEnvironment(Settings settings, CallReader reader, Handler handler, Metrics metrics,
+                                                     Clock clock) {
+        SqsClient sqs;
+        try {
+            sqs = SqsClient.builder().httpClientBuilder(
+                    software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.builder()
+                            .socketTimeout(settings.waitTime().plusSeconds(10))).build();
+        } catch (SdkException e) {
+            throw new IllegalStateException("detection: the AWS SDK could not be set up for SQS (" + e.getMessage()
+                    + "); set AWS_REGION (or a profile with a region, AWS_PROFILE) and credentials", e);
+        }
+        return new SqsAttemptConsumer(sqs, settings, reader, handler, metrics, clock);
+    }
+
     public void start() {
         if (!running.compareAndSet(false, true)) {
             return;
