@@ -125,7 +125,8 @@ public final class TeamsCards {
                 + v.expiresAt().map(Texts::time).orElse("?") + "**. Need more time? Ask for an extension; the approvers of "
                 + "policy **" + v.policy() + "** decide, and if they do not in time, access ends as planned.", "Default", false));
         List<AccessDuration> choices = Texts.extensionChoices(v);
-        body.add(durationInput("How much longer?", choices, choices.isEmpty() ? AccessDuration.UNTIL_REVOKED : choices.get(0)));
+        // only rendered when some length fits (RequestView.mayExtend); never "until revoked"
+        body.add(durationInput("How much longer?", choices, choices.isEmpty() ? AccessDuration.MENU_WITH_END.get(0) : choices.get(0)));
         body.add(obj("type", "Input.Text", "id", INPUT_JUSTIFICATION, "label", "Why do you need more time?",
                 "isMultiline", true, "isRequired", true, "maxLength", 3000,
                 "errorMessage", "Say why you need more time (at most 3000 characters)"));
