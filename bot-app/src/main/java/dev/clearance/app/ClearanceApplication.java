@@ -84,9 +84,11 @@ public class ClearanceApplication {
         int failures = 0;
         for (String file : files) {
             try {
-                ClearanceConfig c = PolicyFileLoader.load(Path.of(file));
+                PolicyFileLoader.Loaded loaded = PolicyFileLoader.read(Path.of(file));
+                ClearanceConfig c = loaded.config();
                 out.println("OK " + file + ": " + c.policies().size() + " policies, " + c.tree().paths().size()
                         + " scopes, " + c.groups().size() + " groups, " + c.users().size() + " users");
+                loaded.warnings().forEach(w -> err.println("WARN " + w));
                 out.println("   " + file + ": accounts no scope declares: " + (c.unknownAccounts() == UnknownAccounts.REFUSE
                         ? "refused" : "root scope " + c.root()) + "; limits: " + describe(c.limits()));
                 if (checkAws) {

@@ -121,6 +121,63 @@ class ExtensionApiTest extends AppTestBase {
         assertThat(extend(id, "alice@example.com", "1h").status()).as("given back: nothing to extend").isEqualTo(409);
     }
 
+    @Test
+    void absurdDurationsAre400NamingDurationOnIntakeDecisionAndExtensionAndChangeNothing() {
+        String grant = activeGrantForAnHour("ec2:ModifyInstanceAttribute");
+        String pending = intake("zoe@example.com", "ec2:CreateSnapshot", "123456789012");
+        assertThat(justify(pending, "zoe@example.com", "1h").status()).isEqualTo(200);
+        settle();
+        JsonNode pendingBefore = get(pending).body();
+        JsonNode grantBefore = get(grant).body();
+        for (String huge : List.of("PT9223372036854775807S", "999999d", "P9999999999999D", "367d")) {
+            ApiClient.Response intake = api.post("/api/v1/requests", "{\"requester\":\"zoe@example.com\",\"resource\":"
+                    + "\"ec2:CreateImage\",\"account\":\"123456789012\",\"duration\":\"" + huge + "\"}");
+            assertThat(intake.status()).as("intake " + huge).isEqualTo(400);
+            assertThat(intake.text("field")).isEqualTo("duration");
+            assertThat(intake.text("detail")).as(huge).containsAnyOf("at most 366 days", "is not a duration");
+
+            ApiClient.Response decision = api.post("/api/v1/requests/" + pending + "/decisions", "{\"approver\":"
+                    + "\"pat@example.com\",\"decision\":\"approve\",\"reason\":\"ok\",\"duration\":\"" + huge + "\"}");
+            assertThat(decision.status()).as("decision " + huge).isEqualTo(400);
+            assertThat(decision.text("field")).isEqualTo("duration");
+
+            ApiClient.Response extension = extend(grant, "alice@example.com", huge);
+            assertThat(extension.status()).as("extension " + huge).isEqualTo(400);
+            assertThat(extension.text("field")).isEqualTo("duration");
+        }
+        settle();
+        assertThat(get(pending).body()).isEqualTo(pendingBefore);
+        assertThat(get(grant).body()).isEqualTo(grantBefore);
+        assertThat(api.get("/api/v1/requests?requester=zoe@example.com").body().get("total").asInt()).isEqualTo(1);
+        withdraw(pending, "zoe@example.com");
+        withdraw(grant, "alice@example.com");
+    }
+
+    @Test
+    void theRemainingTotalIsInTheRequestAndExtensionsPastItAreRefused() {
+        // the default policy: 1 d at a time, 2 d in total; granted for 1 h, so 47 h are left
+        String id = activeGrantForAnHour("ec2:CreateVolume");
+        JsonNode json = get(id).body();
+        assertThat(json.get("maxDuration").asString()).isEqualTo("1d");
+        assertThat(json.get("maxTotalDuration").asString()).isEqualTo("2d");
+        assertThat(json.get("remainingTotal").asString()).isEqualTo("PT47H");
+        String ext = extend(id, "alice@example.com", "1d").text("id");
+        settle();
+        assertThat(get(ext).body().get("remainingTotal").asString()).as("on the extension: the grant's").isEqualTo("PT47H");
+        assertThat(decide(ext, "pat@example.com", "approve").status()).isEqualTo(200);
+        settle();
+        assertThat(get(id).body().get("remainingTotal").asString()).isEqualTo("PT23H");
+        ApiClient.Response past = extend(id, "alice@example.com", "1d");
+        assertThat(past.status()).isEqualTo(400);
+        assertThat(past.text("field")).isEqualTo("duration");
+        assertThat(past.text("detail")).contains("at most 23 hours");
+        ApiClient.Response untilRevoked = extend(id, "alice@example.com", "until-revoked");
+        assertThat(untilRevoked.status()).isEqualTo(400);
+        assertThat(untilRevoked.text("field")).isEqualTo("duration");
+        withdraw(id, "alice@example.com");
+        assertThat(get(id).body().has("remainingTotal")).as("only while the grant is active").isFalse();
+    }
+
     private static List<String> audit(JsonNode request) {
         List<String> reasons = new ArrayList<>();
         request.get("audit").forEach(a -> reasons.add(a.path("reason").asString()));

@@ -213,6 +213,7 @@ class LifecycleApiTest extends AppTestBase {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.text("policy")).isEqualTo("prod-destructive");
         assertThat(r.text("maxDuration")).isEqualTo("8h");
+        assertThat(r.text("maxTotalDuration")).as("stated in the policy file").isEqualTo("16h");
         assertThat(r.body().get("justificationRequired").asBoolean()).isTrue();
         assertThat(r.body().at("/steps/0/required").asInt()).isEqualTo(2);
         List<String> approvers = new ArrayList<>();

@@ -16,9 +16,9 @@ public final class Texts {
         return TIME.format(instant);
     }
 
-    /** What an extension may ask for: the policy's menu, less "until revoked". */
+    /** What an extension may ask for: the policy's menu, less "until revoked", within what is left of its total. */
     public static java.util.List<dev.clearance.core.model.AccessDuration> extensionChoices(dev.clearance.core.notify.RequestView v) {
-        return v.durationChoices().stream().filter(d -> d.duration().isPresent()).toList();
+        return v.extensionChoices();
     }
 
     /** "extension of REQ-…, active until …" for approvers of an extension request. */

@@ -77,6 +77,18 @@ public final class Views {
                 grant == GrantState.ACTIVE ? Optional.of(T0.plusSeconds(3700 + 7200))
                         : extensionOf.isPresent() ? Optional.of(T0.plusSeconds(3 * 3600)) : Optional.empty(), audit,
                 status == Status.PENDING ? List.of("pat@example.com", "pia@example.com") : List.of(), extensionOf,
-                grant == GrantState.ACTIVE ? Optional.of("grant: assignment creation 1ce4f56b-7d2a-4c3e-9f10-2b3c4d5e6f70") : Optional.empty());
+                grant == GrantState.ACTIVE ? Optional.of("grant: assignment creation 1ce4f56b-7d2a-4c3e-9f10-2b3c4d5e6f70") : Optional.empty(),
+                AccessDuration.parse("16h"), grant == GrantState.ACTIVE || extensionOf.isPresent()
+                        ? Optional.of(java.time.Duration.ofHours(14)) : Optional.empty());
+    }
+
+    /** {@code v} with {@code left} of its policy's total (16 h) still to extend by. */
+    public static RequestView withRemainingTotal(RequestView v, java.time.Duration left) {
+        return new RequestView(v.id(), v.status(), v.requesterEmail(), v.requesterName(), v.resource(), v.account(),
+                v.scope(), v.source(), v.policy(), v.steps(), v.currentStep(), v.requestedDuration(), v.approvedDuration(),
+                v.maxDuration(), v.durationChoices(), v.justification(), v.createdAt(), v.justificationDeadline(),
+                v.pendingSince(), v.pendingDeadline(), v.escalationLevel(), v.decidedBy(), v.decidedByName(), v.decidedAt(),
+                v.decisionReason(), v.grantState(), v.grantedAt(), v.expiresAt(), v.audit(), v.canDecideNow(),
+                v.extensionOf(), v.providerReference(), v.maxTotalDuration(), Optional.of(left));
     }
 }

@@ -22,9 +22,13 @@ class PolicyController {
     record StepJson(String name, int required, List<String> approvers) {
     }
 
-    /** @param cannotGrant why the access provider could not grant this access (a request for it is refused); null when it can */
+    /**
+     * @param cannotGrant      why the access provider could not grant this access (a request for it is refused); null
+     *                         when it can
+     * @param maxTotalDuration the longest a grant and all its extensions may last together
+     */
     record ResolveJson(String policy, String maxDuration, boolean justificationRequired, boolean selfApprovalAllowed,
-                       String scope, List<StepJson> steps, String cannotGrant) {
+                       String scope, List<StepJson> steps, String cannotGrant, String maxTotalDuration) {
     }
 
     /** Dry run: which policy applies to this access and who would approve it. Creates nothing. */
@@ -34,6 +38,6 @@ class PolicyController {
         PolicyPreview p = queries.resolve(requester, resource, account, Optional.ofNullable(scope));
         return new ResolveJson(p.policy(), p.maxDuration().toString(), p.justificationRequired(), p.selfApprovalAllowed(),
                 p.scope(), p.steps().stream().map(s -> new StepJson(s.name(), s.required(), s.approvers())).toList(),
-                p.cannotGrant().orElse(null));
+                p.cannotGrant().orElse(null), p.maxTotalDuration().toString());
     }
 }

@@ -15,6 +15,9 @@ import java.util.List;
 /**
  * The API's view of a request. On an extension request, {@code extensionOf} names the request whose grant it extends,
  * and {@code grant.expiresAt} is that grant's end (the current one while pending, the new one once approved).
+ * {@code maxTotalDuration}: the policy's cap on a grant and all its extensions, from when access was granted;
+ * {@code remainingTotal} (ISO-8601, e.g. {@code PT47H}): how much longer the active grant (on an extension, the grant it
+ * extends) may still be extended under that cap; absent when the grant is not active or the cap is until revoked.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record RequestJson(String id, String status, String requester, String requesterName, String resource, String account,
@@ -22,7 +25,7 @@ record RequestJson(String id, String status, String requester, String requesterN
                    String maxDuration, String justification, Integer currentStep, List<Step> steps,
                    int escalationLevel, Instant createdAt, Instant justificationDeadline, Instant pendingDeadline,
                    String decidedBy, Instant decidedAt, String decisionReason, Grant grant, List<Audit> audit,
-                   String extensionOf) {
+                   String extensionOf, String maxTotalDuration, String remainingTotal) {
 
     record Step(int number, String name, int required, List<Approval> approvals) {
     }
@@ -54,7 +57,8 @@ record RequestJson(String id, String status, String requester, String requesterN
                 new Grant(r.grantState().name(), r.grantedAt().orElse(null), r.expiresAt().orElse(null),
                         r.providerReference().orElse(null)),
                 withAudit ? r.history().stream().map(RequestJson::audit).toList() : null,
-                r.extensionOf().map(dev.clearance.core.model.RequestId::value).orElse(null));
+                r.extensionOf().map(dev.clearance.core.model.RequestId::value).orElse(null),
+                v.maxTotalDuration().toString(), v.remainingTotal().map(java.time.Duration::toString).orElse(null));
     }
 
     private static Approval approval(Vote v) {

@@ -47,9 +47,12 @@ import java.util.regex.Pattern;
 
 /**
  * Reads and validates the policy file. Collects every problem (not just the first), each as
- * {@code file:line: key: what is wrong and what to write instead}.
+ * {@code file:line: key: what is wrong and what to write instead}; and warnings, in the same form, for what is allowed
+ * but probably not meant (a policy that states no {@code max-duration}), logged at startup and printed by
+ * {@code validate-config}.
  */
 public final class PolicyFileLoader {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PolicyFileLoader.class);
     private static final Pattern GROUP_NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$");
     private static final Pattern INTERVAL = Pattern.compile("^(\\d{1,6})([smhd])$");
     private static final String SCOPE_APPROVERS = "scope-approvers";
@@ -57,12 +60,35 @@ public final class PolicyFileLoader {
 
     private final String file;
     private final List<String> problems = new ArrayList<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    /** A valid policy file, and what it would be wise to state in it. */
+    public record Loaded(ClearanceConfig config, List<String> warnings) {
+        public Loaded {
+            warnings = List.copyOf(warnings);
+        }
+    }
 
     private PolicyFileLoader(String file) {
         this.file = file;
     }
 
+    /** Loads a policy file, logging each warning. */
     public static ClearanceConfig load(Path path) {
+        return logged(read(path));
+    }
+
+    public static ClearanceConfig parse(String name, String yaml) {
+        return logged(parseWithWarnings(name, yaml));
+    }
+
+    private static ClearanceConfig logged(Loaded loaded) {
+        loaded.warnings().forEach(w -> LOG.warn("policy file: {}", w));
+        return loaded.config();
+    }
+
+    /** Loads a policy file; the warnings are the caller's to show. */
+    public static Loaded read(Path path) {
         String name = path.toString();
         if (!Files.isRegularFile(path)) {
             throw new PolicyFileException(name, List.of(name + ": file not found (set CLEARANCE_CONFIG to the policy file's path)"));
@@ -74,11 +100,11 @@ public final class PolicyFileLoader {
         }
     }
 
-    public static ClearanceConfig parse(String name, String yaml) {
+    public static Loaded parseWithWarnings(String name, String yaml) {
         return new PolicyFileLoader(name).parse(new StringReader(yaml));
     }
 
-    private ClearanceConfig parse(Reader reader) {
+    private Loaded parse(Reader reader) {
         Node root;
         try {
             LoaderOptions options = new LoaderOptions();
@@ -101,7 +127,7 @@ public final class PolicyFileLoader {
         Map<UserEmail, Person> users = users(sections.get("users"));
         Map<String, Set<UserEmail>> groups = groups(sections.get("groups"));
         ApproverTree tree = scopes(sections.get("scopes"), top, groups);
-        Policy defaultPolicy = defaultPolicy(sections.get("default-policy"));
+        Policy defaultPolicy = defaultPolicy(sections.get("default-policy"), top);
         List<Policy> policies = policies(sections.get("policies"), groups);
         boolean grantsPermissionSets = !defaultPolicy.grant().isEmpty() || policies.stream().anyMatch(p -> !p.grant().isEmpty());
         if (grantsPermissionSets) {
@@ -116,7 +142,8 @@ public final class PolicyFileLoader {
         if (!problems.isEmpty()) {
             throw new PolicyFileException(file, problems);
         }
-        return new ClearanceConfig(users, groups, tree, policies, defaultPolicy, intervals, unknownAccounts, limits);
+        return new Loaded(new ClearanceConfig(users, groups, tree, policies, defaultPolicy, intervals, unknownAccounts,
+                limits), warnings);
     }
 
     // ------------------------------------------------------------------ sections
@@ -358,13 +385,17 @@ public final class PolicyFileLoader {
         }
     }
 
-    private Policy defaultPolicy(Node node) {
+    private Policy defaultPolicy(Node node, Node top) {
         if (node == null) {
-            return Policy.defaultPolicy(AccessDuration.UNTIL_REVOKED);
+            warn(top, "default-policy", "no default-policy section: requests no policy matches may last at most "
+                    + Policy.DEFAULT_MAX_DURATION + " (" + Policy.defaultTotal(Policy.DEFAULT_MAX_DURATION)
+                    + " with extensions); state default-policy: {max-duration: ...} to choose");
+            return Policy.defaultPolicy(Policy.DEFAULT_MAX_DURATION);
         }
-        Map<String, Node> m = mapping(node, "default-policy", Set.of("max-duration", "grant"));
-        return Policy.defaultPolicy(maxDuration(m.get("max-duration"), "default-policy.max-duration"),
-                grant(m.get("grant"), "default-policy.grant"));
+        Map<String, Node> m = mapping(node, "default-policy", Set.of("max-duration", "max-total-duration", "grant"));
+        AccessDuration max = maxDuration(m.get("max-duration"), node, "default-policy");
+        return Policy.defaultPolicy(max, grant(m.get("grant"), "default-policy.grant"),
+                maxTotalDuration(m.get("max-total-duration"), max, "default-policy"));
     }
 
     private List<Policy> policies(Node node, Map<String, Set<UserEmail>> groups) {
@@ -374,7 +405,8 @@ public final class PolicyFileLoader {
         }
         Set<String> names = new HashSet<>(Set.of(Policy.DEFAULT_NAME));
         for (Node item : sequence(node, "policies")) {
-            Map<String, Node> m = mapping(item, "policies[]", Set.of("name", "match", "max-duration", "self-approval", "steps", "grant"));
+            Map<String, Node> m = mapping(item, "policies[]", Set.of("name", "match", "max-duration", "max-total-duration",
+                    "self-approval", "steps", "grant"));
             if (!m.containsKey("name")) {
                 problem(item, "policies[].name", "each policy needs a name");
                 continue;
@@ -398,7 +430,8 @@ public final class PolicyFileLoader {
                     problem(m.get("match"), key + ".match", "give at least one of resource, account");
                 }
             }
-            AccessDuration max = maxDuration(m.get("max-duration"), key + ".max-duration");
+            AccessDuration max = maxDuration(m.get("max-duration"), item, key);
+            AccessDuration total = maxTotalDuration(m.get("max-total-duration"), max, key);
             boolean selfApproval = false;
             if (m.containsKey("self-approval")) {
                 String v = scalar(m.get("self-approval"), key + ".self-approval").toLowerCase(Locale.ROOT);
@@ -416,7 +449,7 @@ public final class PolicyFileLoader {
                         .ifPresent(p -> problem(m.get("match"), key + ".match.account", p));
             }
             if (!steps.isEmpty()) {
-                policies.add(new Policy(name, resource, account, max, selfApproval, steps, grant));
+                policies.add(new Policy(name, resource, account, max, selfApproval, steps, grant, total));
             }
         }
         return policies;
@@ -532,15 +565,48 @@ public final class PolicyFileLoader {
         }
     }
 
-    private AccessDuration maxDuration(Node node, String key) {
+    /**
+     * A policy's {@code max-duration}. NB: until revoked only where the file writes it; a policy that states none gets
+     * the bounded default, with a warning naming it.
+     */
+    private AccessDuration maxDuration(Node node, Node policy, String policyKey) {
+        String key = policyKey + ".max-duration";
         if (node == null) {
-            return AccessDuration.UNTIL_REVOKED;
+            warn(policy, key, "not stated: access under this policy may last at most " + Policy.DEFAULT_MAX_DURATION
+                    + " (the default); state max-duration (until-revoked only if that is meant)");
+            return Policy.DEFAULT_MAX_DURATION;
         }
+        return duration(node, key).orElse(Policy.DEFAULT_MAX_DURATION);
+    }
+
+    /** A policy's {@code max-total-duration}: default twice {@code max}, never less, until revoked only if max is. */
+    private AccessDuration maxTotalDuration(Node node, AccessDuration max, String policyKey) {
+        String key = policyKey + ".max-total-duration";
+        if (node == null) {
+            return Policy.defaultTotal(max);
+        }
+        Optional<AccessDuration> total = duration(node, key);
+        if (total.isEmpty()) {
+            return Policy.defaultTotal(max);
+        }
+        if (total.get().isUntilRevoked() && !max.isUntilRevoked()) {
+            problem(node, key, "until-revoked is allowed only when max-duration is until-revoked (it is " + max
+                    + "); write a duration of at least " + max);
+            return Policy.defaultTotal(max);
+        }
+        if (max.exceeds(total.get())) {
+            problem(node, key, total.get() + " is shorter than max-duration (" + max + "); write at least " + max);
+            return Policy.defaultTotal(max);
+        }
+        return total.get();
+    }
+
+    private Optional<AccessDuration> duration(Node node, String key) {
         try {
-            return AccessDuration.parse(scalar(node, key));
+            return Optional.of(AccessDuration.parse(scalar(node, key)));
         } catch (IllegalArgumentException e) {
             problem(node, key, "bad duration: " + e.getMessage());
-            return AccessDuration.UNTIL_REVOKED;
+            return Optional.empty();
         }
     }
 
@@ -606,6 +672,11 @@ public final class PolicyFileLoader {
         }
         problem(node, key, "expected a single value");
         return "";
+    }
+
+    private void warn(Node node, String key, String message) {
+        int line = node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
+        warnings.add(file + (line > 0 ? ":" + line : "") + ": " + key + ": " + message);
     }
 
     private void problem(Node node, String key, String message) {

@@ -1,6 +1,8 @@
 package dev.clearance.app.config;
 
+import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.Policy;
 import dev.clearance.core.policy.Limits;
 import dev.clearance.core.policy.UnknownAccounts;
 import org.junit.jupiter.api.Test;
@@ -164,6 +166,85 @@ class PolicyFileLoaderTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(failed).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(bad + ":13: policies[x].match");
+    }
+
+    @Test
+    void aPolicyWithoutMaxDurationGetsADayAndAWarningNamingIt() {
+        PolicyFileLoader.Loaded loaded = PolicyFileLoader.parseWithWarnings("p.yml", VALID_HEAD + """
+                policies:
+                  - name: quiet
+                    match: {resource: "s3:*"}
+                    steps:
+                      - approvers: [a@example.com]
+                  - name: forever
+                    match: {resource: "iam:*"}
+                    max-duration: until-revoked
+                    steps:
+                      - approvers: [a@example.com]
+                """);
+        Policy quiet = loaded.config().policyNamed("quiet").orElseThrow();
+        assertThat(quiet.maxDuration()).as("bounded, not until revoked").isEqualTo(AccessDuration.parse("1d"));
+        assertThat(quiet.maxTotalDuration()).isEqualTo(AccessDuration.parse("2d"));
+        Policy forever = loaded.config().policyNamed("forever").orElseThrow();
+        assertThat(forever.maxDuration().isUntilRevoked()).as("written explicitly").isTrue();
+        assertThat(forever.maxTotalDuration().isUntilRevoked()).isTrue();
+        assertThat(loaded.config().defaultPolicy().maxDuration()).as("no default-policy section: bounded too")
+                .isEqualTo(AccessDuration.parse("1d"));
+        assertThat(loaded.warnings()).containsExactly(
+                "p.yml:1: default-policy: no default-policy section: requests no policy matches may last at most 1d "
+                        + "(2d with extensions); state default-policy: {max-duration: ...} to choose",
+                "p.yml:13: policies[quiet].max-duration: not stated: access under this policy may last at most 1d "
+                        + "(the default); state max-duration (until-revoked only if that is meant)");
+
+        PolicyFileLoader.Loaded section = PolicyFileLoader.parseWithWarnings("p.yml", VALID_HEAD + "default-policy: {}\n");
+        assertThat(section.warnings()).containsExactly("p.yml:12: default-policy.max-duration: not stated: access under "
+                + "this policy may last at most 1d (the default); state max-duration (until-revoked only if that is meant)");
+        assertThat(PolicyFileLoader.parseWithWarnings("p.yml", VALID_HEAD + "default-policy: {max-duration: until-revoked}\n")
+                .warnings()).isEmpty();
+        assertThat(PolicyFileLoader.read(Path.of("../config/clearance.example.yml")).warnings()).as("the example states them all").isEmpty();
+        assertThat(PolicyFileLoader.read(Path.of("../config/clearance.playground.yml")).warnings()).isEmpty();
+    }
+
+    @Test
+    void maxTotalDurationIsReadDefaultsToTwiceTheMaxAndIsNeverLess() {
+        ClearanceConfig c = PolicyFileLoader.parse("p.yml", VALID_HEAD
+                + "default-policy: {max-duration: 8h, max-total-duration: 3d}\n");
+        assertThat(c.defaultPolicy().maxTotalDuration()).isEqualTo(AccessDuration.parse("3d"));
+        assertThat(PolicyFileLoader.parse("p.yml", VALID_HEAD + "default-policy: {max-duration: 8h}\n").defaultPolicy()
+                .maxTotalDuration()).isEqualTo(AccessDuration.parse("16h"));
+        assertThat(PolicyFileLoader.parse("p.yml", VALID_HEAD + "default-policy: {max-duration: until-revoked, "
+                + "max-total-duration: until-revoked}\n").defaultPolicy().maxTotalDuration().isUntilRevoked()).isTrue();
+        assertProblem(VALID_HEAD + "default-policy: {max-duration: 8h, max-total-duration: 4h}\n",
+                "p.yml:12: default-policy.max-total-duration: 4h is shorter than max-duration (8h); write at least 8h");
+        assertProblem(VALID_HEAD + "default-policy: {max-duration: 8h, max-total-duration: until-revoked}\n",
+                "default-policy.max-total-duration: until-revoked is allowed only when max-duration is until-revoked");
+        assertProblem(VALID_HEAD + "default-policy: {max-duration: 8h, max-total-duration: later}\n",
+                "default-policy.max-total-duration: bad duration: 'later' is not a duration");
+        assertProblem(VALID_HEAD + "default-policy: {max-duration: 999999d}\n",
+                "default-policy.max-duration: bad duration: '999999d' is too long: a duration may be at most 366 days");
+        assertProblem(VALID_HEAD + "default-policy: {max-duration: PT9223372036854775807S}\n",
+                "default-policy.max-duration: bad duration: 'PT9223372036854775807S' is too long");
+        assertProblem(VALID_HEAD + """
+                policies:
+                  - name: p
+                    match: {resource: "s3:*"}
+                    max-duration: 1d
+                    max-total-duration: 12h
+                    steps:
+                      - approvers: [a@example.com]
+                """, "p.yml:16: policies[p].max-total-duration: 12h is shorter than max-duration (1d)");
+    }
+
+    @Test
+    void validateConfigPrintsTheWarnings() throws Exception {
+        Path quiet = Files.createTempFile("policy", ".yml");
+        Files.writeString(quiet, VALID_HEAD + "default-policy: {}\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int ok = dev.clearance.app.ClearanceApplicationAccess.validate(new String[]{"validate-config", quiet.toString()},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(ok).as("a warning is no failure").isZero();
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("WARN " + quiet + ":12: default-policy.max-duration: not stated");
     }
 
     private static void assertProblem(String yaml, String expected) {

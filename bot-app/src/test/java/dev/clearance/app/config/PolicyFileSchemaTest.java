@@ -104,6 +104,21 @@ class PolicyFileSchemaTest {
         broken.put("bad expiry notice", VALID.replace("expiry-notice: 10m", "expiry-notice: later"));
         broken.put("grant attempts out of range", VALID.replace("grant-attempts: 5", "grant-attempts: 0"));
         broken.put("bad max duration", VALID.replace("max-duration: 8h", "max-duration: forever"));
+        broken.put("max duration over 366 days", VALID.replace("max-duration: 8h", "max-duration: 999999d"));
+        broken.put("max duration of 367 days", VALID.replace("max-duration: 8h", "max-duration: 367d"));
+        broken.put("max duration in hours over 366 days", VALID.replace("max-duration: 8h", "max-duration: 8785h"));
+        broken.put("max duration in minutes over 366 days", VALID.replace("max-duration: 8h", "max-duration: 527041m"));
+        broken.put("bad max total duration", VALID.replace("max-duration: 8h", "max-duration: 8h\n    max-total-duration: forever"));
+        broken.put("max total duration over 366 days", VALID.replace("default-policy: {max-duration: 1d}",
+                "default-policy: {max-duration: 1d, max-total-duration: 999999d}"));
+        broken.put("unknown key beside max-total-duration", VALID.replace("default-policy: {max-duration: 1d}",
+                "default-policy: {max-duration: 1d, max-total: 2d}"));
+        for (String total : List.of("max-duration: 8h\n    max-total-duration: 3d", "max-duration: 366d\n    max-total-duration: 366d",
+                "max-duration: until-revoked\n    max-total-duration: until-revoked", "max-duration: 527040m", "max-duration: 8784h")) {
+            String yaml = VALID.replace("max-duration: 8h", total);
+            assertThat(schemaErrors(yaml)).as(total).isEmpty();
+            PolicyFileLoader.parse("total.yml", yaml);
+        }
         broken.put("bad email", VALID.replace("{email: a@example.com,", "{email: not-an-email,"));
         broken.put("unknown key in a user", VALID.replace("name: A,", "name: A, phone: 1,"));
         broken.put("unknown chat platform", VALID.replace("channels: [slack]", "channels: [pager]"));

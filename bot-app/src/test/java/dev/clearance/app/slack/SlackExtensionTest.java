@@ -103,4 +103,32 @@ class SlackExtensionTest extends SlackTestBase {
                 .filter(c -> c.get("ts").equals(notices.get(0).get("ts")) || c.get("blocks").contains(id)).toList();
         assertThat(noticeUpdates.get(noticeUpdates.size() - 1).get("blocks")).doesNotContain(Actions.EXTEND);
     }
+
+    @Test
+    void absurdOrUntilRevokedDurationsInAFormAreAnErrorOnItsDurationFieldAndChangeNothing() {
+        String id = grantedThroughSlack();
+        String body = get(id).raw();
+        for (String bad : List.of("PT9223372036854775807S", "999999d", "until-revoked")) {
+            SlackResponse r = send(viewSubmission("UALICE", SlackIds.EXTEND_MODAL, id,
+                    Map.of(SlackIds.JUSTIFICATION_BLOCK, "more"), Map.of(SlackIds.DURATION_BLOCK, bad)));
+            assertThat(r.json().get("response_action").asString()).as(bad).isEqualTo("errors");
+            assertThat(r.json().at("/errors/" + SlackIds.DURATION_BLOCK).asString()).as(bad).isNotBlank();
+        }
+        assertThat(get(id).raw()).isEqualTo(body);
+
+        String pending = intake("alice@example.com", "ec2:Other" + UUID.randomUUID().toString().substring(0, 8), "123456789012");
+        assertThat(justify(pending, "alice@example.com", "1h").status()).isEqualTo(200);
+        settle();
+        SlackResponse decided = send(viewSubmission("UPAT", SlackIds.DECIDE_MODAL, "approve:" + pending,
+                Map.of(SlackIds.REASON_BLOCK, "ok"), Map.of(SlackIds.DURATION_BLOCK, "PT9223372036854775807S")));
+        assertThat(decided.json().at("/errors/" + SlackIds.DURATION_BLOCK).asString()).contains("at most 366 days");
+        assertThat(status(pending)).isEqualTo("PENDING");
+
+        SlackResponse requested = send(viewSubmission("UALICE", SlackIds.REQUEST_MODAL, "",
+                Map.of(SlackIds.RESOURCE_BLOCK, "ec2:Huge", SlackIds.ACCOUNT_BLOCK, "123456789012",
+                        SlackIds.JUSTIFICATION_BLOCK, "INC-1"), Map.of(SlackIds.DURATION_BLOCK, "999999d")));
+        assertThat(requested.json().at("/errors/" + SlackIds.DURATION_BLOCK).asString()).contains("at most 366 days");
+        withdraw(pending, "alice@example.com");
+        withdraw(id, "alice@example.com");
+    }
 }

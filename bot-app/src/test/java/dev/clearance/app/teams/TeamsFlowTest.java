@@ -184,6 +184,33 @@ class TeamsFlowTest extends TeamsTestBase {
     }
 
     @Test
+    void absurdOrUntilRevokedDurationsOnACardAreAnsweredOnTheCardAndChangeNothing() {
+        String huge = "PT9223372036854775807S";
+        Reply request = invoke("bob", Actions.SUBMIT_REQUEST, Map.of("resource", "ec2:CreateFleet", "account", "123456789012",
+                "duration", "999999d", "justification", "fleet"));
+        assertThat(request.card()).contains("at most 366 days");
+        assertThat(api.get("/api/v1/requests?requester=bob@example.com&status=PENDING").body().get("items").toString())
+                .doesNotContain("ec2:CreateFleet");
+
+        String id = justified("alice", "ec2:CreateLaunchTemplate");
+        JsonNode before = get(id).body();
+        Reply override = invoke("pat", Actions.APPROVE, Map.of("requestId", id, "reason", "ok", "duration", huge));
+        assertThat(override.card()).contains("at most 366 days");
+        assertThat(get(id).body()).isEqualTo(before);
+
+        invoke("pat", Actions.APPROVE, Map.of("requestId", id, "reason", "ok", "duration", "1h"));
+        settle();
+        assertThat(get(id).body().at("/grant/state").asString()).isEqualTo("ACTIVE");
+        JsonNode granted = get(id).body();
+        for (String bad : java.util.List.of(huge, "until-revoked")) {
+            Reply extension = invoke("alice", Actions.EXTEND, Map.of("requestId", id, "duration", bad, "justification", "more"));
+            assertThat(extension.card()).as(bad).containsAnyOf("at most 366 days", "cannot be until revoked");
+        }
+        assertThat(get(id).body()).isEqualTo(granted);
+        withdraw(id, "alice@example.com");
+    }
+
+    @Test
     void theRequestFormCreatesARequest() {
         Reply bad = invoke("bob", Actions.SUBMIT_REQUEST, Map.of("resource", "s3:DeleteBucketTagging", "account", "123456789012",
                 "duration", "1d", "justification", "tags"));

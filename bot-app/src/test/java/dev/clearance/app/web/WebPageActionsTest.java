@@ -186,6 +186,11 @@ class WebPageActionsTest extends AppTestBase {
                 expected.retainAll(onThePage);
                 assertThat(offered).as("%s is offered, on %s", who, request.getKey()).isEqualTo(expected);
                 offered.forEach(a -> seenOffered.add(a.name()));
+                if (id.equals(granted)) {
+                    // the default policy: 1 d at a time, 2 d in total; granted for 1 h
+                    assertThat(page.body()).as("what is left of the total, to %s", who)
+                            .contains("Can still be extended by 1 day and 23 hours (2 days in total at most)");
+                }
             }
         }
         assertThat(seenOffered).as("the table offers each action somewhere").containsExactlyInAnyOrder(

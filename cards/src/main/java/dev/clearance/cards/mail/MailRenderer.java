@@ -97,6 +97,7 @@ public final class MailRenderer {
             rows.add(new String[]{"Progress", v.progress()});
         }
         v.expiresAt().ifPresent(e -> rows.add(new String[]{"Access until", Texts.time(e)}));
+        v.remainingTotalLine().ifPresent(line -> rows.add(new String[]{"Extension", line}));
         List<AuditEvent> audit = v.audit();
         if (!audit.isEmpty()) {
             rows.add(new String[]{"Last event", Texts.auditLine(audit.get(audit.size() - 1))});

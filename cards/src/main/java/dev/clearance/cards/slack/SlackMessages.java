@@ -74,7 +74,7 @@ public final class SlackMessages {
                 + v.expiresAt().map(Texts::time).orElse("?") + "*. Need more time? Ask for an extension; the approvers of policy *"
                 + esc(v.policy()) + "* decide, and if they do not in time, access ends as planned."));
         blocks.add(actions("clearance.extend", List.of(button("Extend", Actions.EXTEND, v.id(), "primary"))));
-        blocks.add(context("Request `" + v.id() + "`"));
+        blocks.add(context(v.remainingTotalLine().map(line -> line + " · ").orElse("") + "Request `" + v.id() + "`"));
         return blocks;
     }
 
@@ -130,6 +130,7 @@ public final class SlackMessages {
         if (v.escalationLevel() > 0) {
             f.add("*Escalation*\nlevel " + v.escalationLevel());
         }
+        v.remainingTotalLine().ifPresent(line -> f.add("*Extension*\n" + line));
         return f;
     }
 

@@ -75,7 +75,9 @@ public final class SlackModals {
         List<Object> blocks = new ArrayList<>();
         blocks.add(dispatchingInput(SlackIds.RESOURCE_BLOCK, SlackIds.REQUEST_RESOURCE_ACTION, "Resource (e.g. s3:DeleteBucket)", 256, resource));
         blocks.add(dispatchingInput(SlackIds.ACCOUNT_BLOCK, SlackIds.REQUEST_ACCOUNT_ACTION, "Account", 128, account));
-        List<AccessDuration> durations = preview == null ? AccessDuration.MENU : AccessDuration.menuUpTo(preview.maxDuration());
+        // NB: "until revoked" is offered only once the policy is known to allow it.
+        List<AccessDuration> durations = preview == null ? AccessDuration.MENU_WITH_END
+                : AccessDuration.menuUpTo(preview.maxDuration());
         AccessDuration initial = durations.contains(AccessDuration.parse("1h")) ? AccessDuration.parse("1h") : durations.get(0);
         blocks.add(durationSelect("For how long?", durations, initial, false));
         blocks.add(textInput(SlackIds.JUSTIFICATION_BLOCK, "Why do you need this access?", true, JUSTIFICATION_MAX,

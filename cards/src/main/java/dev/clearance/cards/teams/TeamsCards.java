@@ -125,10 +125,12 @@ public final class TeamsCards {
                 + v.expiresAt().map(Texts::time).orElse("?") + "**. Need more time? Ask for an extension; the approvers of "
                 + "policy **" + v.policy() + "** decide, and if they do not in time, access ends as planned.", "Default", false));
         List<AccessDuration> choices = Texts.extensionChoices(v);
-        body.add(durationInput("How much longer?", choices, choices.isEmpty() ? AccessDuration.UNTIL_REVOKED : choices.get(0)));
+        // only rendered when some length fits (RequestView.mayExtend); never "until revoked"
+        body.add(durationInput("How much longer?", choices, choices.isEmpty() ? AccessDuration.MENU_WITH_END.get(0) : choices.get(0)));
         body.add(obj("type", "Input.Text", "id", INPUT_JUSTIFICATION, "label", "Why do you need more time?",
                 "isMultiline", true, "isRequired", true, "maxLength", 3000,
                 "errorMessage", "Say why you need more time (at most 3000 characters)"));
+        v.remainingTotalLine().ifPresent(line -> body.add(small(line)));
         body.add(small("Request " + v.id()));
         return card(body, List.of(execute("Extend", Actions.EXTEND, v.id(), "positive", null)));
     }
@@ -244,7 +246,8 @@ public final class TeamsCards {
         body.add(obj("type", "Input.Text", "id", INPUT_ACCOUNT, "label", "Account", "isRequired", true, "maxLength", 128,
                 "errorMessage", "Name the account"));
         body.add(small("The scope, and so who approves, follows from the account: whoapproves <resource> <account> shows it."));
-        body.add(durationInput("For how long?", AccessDuration.MENU, AccessDuration.parse("1h")));
+        // NB: "until revoked" is not offered: the policy, and whether it allows that, is known only on submit.
+        body.add(durationInput("For how long?", AccessDuration.MENU_WITH_END, AccessDuration.parse("1h")));
         body.add(obj("type", "Input.Text", "id", INPUT_JUSTIFICATION, "label", "Why do you need this access?",
                 "isMultiline", true, "isRequired", true, "maxLength", 3000, "errorMessage", "Say why you need the access"));
         return card(body, List.of(obj("type", "Action.Execute", "title", "Request", "verb", Actions.SUBMIT_REQUEST,
@@ -273,6 +276,7 @@ public final class TeamsCards {
             f.add(fact("Decide before", v.pendingDeadline().map(Texts::time).orElse("—")));
         }
         f.add(fact("Escalation level", Integer.toString(v.escalationLevel())));
+        v.remainingTotalLine().ifPresent(line -> f.add(fact("Extension", line)));
         f.add(fact("Request", v.id()));
         return f;
     }

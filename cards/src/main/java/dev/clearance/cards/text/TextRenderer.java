@@ -75,6 +75,7 @@ public final class TextRenderer {
             case EXPIRY_NOTICE -> v.mayExtend()
                     ? "Your access to " + v.resource() + " in " + v.account() + " ends at " + v.expiresAt().map(Texts::time).orElse("?")
                     + " (" + v.id() + "). Need more time? Ask for an extension."
+                    + v.remainingTotalLine().map(line -> " " + line + ".").orElse("")
                     : headline(v);
             case ADMIN_GRANT_FAILED -> "ALERT: access for " + v.id() + " (" + v.requesterEmail() + ", " + v.resource()
                     + ") could not be granted: " + n.param("error") + ". It may have been granted anyway;"

@@ -40,6 +40,9 @@ class SlackPayloadsTest {
         p.put("message_expiry_notice_after_end", message(NotificationKind.EXPIRY_NOTICE, Views.denied()));
         p.put("message_approval_request_extension", message(NotificationKind.APPROVAL_REQUEST, Views.pendingExtension()));
         p.put("modal_extend", SlackModals.extension(Views.approved()));
+        p.put("modal_extend_little_left", SlackModals.extension(Views.withRemainingTotal(Views.approved(), java.time.Duration.ofHours(5))));
+        p.put("message_expiry_notice_total_used", message(NotificationKind.EXPIRY_NOTICE,
+                Views.withRemainingTotal(Views.approved(), java.time.Duration.ofMinutes(10))));
         p.put("modal_justification", SlackModals.justification(Views.requested()));
         p.put("modal_approve", SlackModals.decision(Views.pendingStep2Escalated(), true));
         p.put("modal_deny", SlackModals.decision(Views.pendingStep2Escalated(), false));

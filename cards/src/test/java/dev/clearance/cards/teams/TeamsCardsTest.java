@@ -38,6 +38,10 @@ class TeamsCardsTest {
         c.put("card_refused_click", TeamsCards.withNotice(card(NotificationKind.APPROVAL_REQUEST, Views.pendingStep2Escalated()),
                 "sam@example.com is not an approver for Account owner"));
         c.put("card_expiry_notice", card(NotificationKind.EXPIRY_NOTICE, Views.approved()));
+        c.put("card_expiry_notice_little_left", card(NotificationKind.EXPIRY_NOTICE,
+                Views.withRemainingTotal(Views.approved(), java.time.Duration.ofHours(5))));
+        c.put("card_expiry_notice_total_used", card(NotificationKind.EXPIRY_NOTICE,
+                Views.withRemainingTotal(Views.approved(), java.time.Duration.ofMinutes(10))));
         c.put("card_approval_request_extension", card(NotificationKind.APPROVAL_REQUEST, Views.pendingExtension()));
         c.put("card_channel_approval", TeamsCards.forChannel(new Notification(NotificationKind.APPROVAL_REQUEST,
                 Optional.of(Views.pendingStep2Escalated()), Map.of()), List.of("29:pat", "29:pia")));

@@ -13,11 +13,18 @@ import java.util.regex.Pattern;
  * Written {@code 15m}, {@code 1h}, {@code 1d}, {@code until-revoked}, or ISO-8601 such as {@code PT1H}.
  */
 public final class AccessDuration implements Comparable<AccessDuration> {
+    /**
+     * The longest a duration may be written (a policy's maximum, a request, an approver's override): a year and a day.
+     * NB: every duration any channel accepts is bounded, so no end computed from one can overflow an instant.
+     */
+    public static final Duration LONGEST = Duration.ofDays(366);
     public static final AccessDuration UNTIL_REVOKED = new AccessDuration(null);
     /** What a requester may choose from, before the policy's cap. */
     public static final List<AccessDuration> MENU = List.of(
             of(Duration.ofMinutes(15)), of(Duration.ofHours(1)), of(Duration.ofHours(4)), of(Duration.ofHours(8)),
             of(Duration.ofDays(1)), of(Duration.ofDays(3)), of(Duration.ofDays(7)), UNTIL_REVOKED);
+    /** The menu without "until revoked": what is offered before the policy (and whether it allows that) is known. */
+    public static final List<AccessDuration> MENU_WITH_END = MENU.stream().filter(d -> !d.isUntilRevoked()).toList();
     public static final Duration SHORTEST = Duration.ofMinutes(1);
 
     private static final Pattern SHORT = Pattern.compile("^(\\d{1,6})([mhd])$");
@@ -30,6 +37,9 @@ public final class AccessDuration implements Comparable<AccessDuration> {
     public static AccessDuration of(Duration duration) {
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("a duration must be positive");
+        }
+        if (duration.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("a duration may be at most " + LONGEST.toDays() + " days");
         }
         return new AccessDuration(duration);
     }
@@ -55,12 +65,16 @@ public final class AccessDuration implements Comparable<AccessDuration> {
         } else {
             try {
                 d = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-            } catch (DateTimeParseException e) {
+            } catch (DateTimeParseException | ArithmeticException e) {
                 throw new IllegalArgumentException("'" + text + "' is not a duration: write 15m, 1h, 4h, 8h, 1d, 3d, 7d, until-revoked or ISO-8601 such as PT1H");
             }
         }
         if (d.isNegative() || d.isZero()) {
             throw new IllegalArgumentException("'" + text + "' is not a positive duration");
+        }
+        if (d.compareTo(LONGEST) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is too long: a duration may be at most "
+                    + LONGEST.toDays() + " days (366d)");
         }
         return new AccessDuration(d);
     }
@@ -80,6 +94,11 @@ public final class AccessDuration implements Comparable<AccessDuration> {
 
     public Optional<Duration> duration() {
         return Optional.ofNullable(duration);
+    }
+
+    /** Twice this duration (until revoked stays until revoked): the default total of a grant and its extensions. */
+    public AccessDuration twice() {
+        return duration == null ? this : new AccessDuration(duration.multipliedBy(2));
     }
 
     public boolean exceeds(AccessDuration cap) {
@@ -136,6 +155,26 @@ public final class AccessDuration implements Comparable<AccessDuration> {
             return s;
         }
         return number + " " + word + (number.equals("1") ? "" : "s");
+    }
+
+    /** Any span for people, to the minute (rounded down): "2 days", "1 day, 3 hours and 5 minutes", "0 minutes". */
+    public static String words(Duration d) {
+        long minutes = Math.max(0, d.toMinutes());
+        List<String> parts = new java.util.ArrayList<>();
+        long days = minutes / 1440;
+        long hours = minutes % 1440 / 60;
+        long mins = minutes % 60;
+        if (days > 0) {
+            parts.add(days + (days == 1 ? " day" : " days"));
+        }
+        if (hours > 0) {
+            parts.add(hours + (hours == 1 ? " hour" : " hours"));
+        }
+        if (mins > 0 || parts.isEmpty()) {
+            parts.add(mins + (mins == 1 ? " minute" : " minutes"));
+        }
+        return parts.size() == 1 ? parts.get(0)
+                : String.join(", ", parts.subList(0, parts.size() - 1)) + " and " + parts.get(parts.size() - 1);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.Status;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,9 @@ import java.util.Optional;
  * not already voted). {@code extensionOf}: on an extension request, the request whose grant it extends; its
  * {@code expiresAt} is then that grant's end (the current one while pending, the new one once approved).
  * {@code providerReference}: the access provider's own ids for what it did (e.g. assignment request ids).
+ * {@code maxTotalDuration}: the policy's cap on a grant and all its extensions; {@code remainingTotal}: how much longer
+ * the grant (for an extension, the grant it extends) may still be extended under that cap, while it is active with an
+ * end and the cap is not until revoked; else empty. {@code durationChoices} on an extension holds only lengths that fit.
  * The card renderers are pure functions of this.
  */
 public record RequestView(
@@ -49,7 +53,9 @@ public record RequestView(
         List<AuditEvent> audit,
         List<String> canDecideNow,
         Optional<String> extensionOf,
-        Optional<String> providerReference) {
+        Optional<String> providerReference,
+        AccessDuration maxTotalDuration,
+        Optional<Duration> remainingTotal) {
 
     public RequestView {
         steps = List.copyOf(steps);
@@ -88,9 +94,33 @@ public record RequestView(
         return extensionOf.isPresent();
     }
 
-    /** Whether the requester can ask for more time now: the grant is live and has an end. */
+    /**
+     * Whether the requester can ask for more time now: the grant is live, has an end, and some length fits in what is
+     * left of the policy's total.
+     */
     public boolean mayExtend() {
-        return extensionOf.isEmpty() && status == Status.APPROVED && grantState == GrantState.ACTIVE && expiresAt.isPresent();
+        return extensionOf.isEmpty() && status == Status.APPROVED && grantState == GrantState.ACTIVE && expiresAt.isPresent()
+                && !extensionChoices().isEmpty();
+    }
+
+    /** What an extension may ask for: the lengths of {@code durationChoices} (never until revoked) that fit what is left. */
+    public List<AccessDuration> extensionChoices() {
+        return durationChoices.stream().filter(d -> d.duration().isPresent())
+                .filter(d -> remainingTotal.map(left -> d.duration().get().compareTo(left) <= 0).orElse(true)).toList();
+    }
+
+    /**
+     * For an active grant with an end (not an extension), how much more time the policy's total still allows, for
+     * people: "Can still be extended by 1 day and 2 hours (2 days in total at most)"; empty when there is no cap.
+     */
+    public Optional<String> remainingTotalLine() {
+        if (extensionOf.isPresent() || status != Status.APPROVED || grantState != GrantState.ACTIVE) {
+            return Optional.empty();
+        }
+        return remainingTotal.map(left -> left.compareTo(AccessDuration.SHORTEST) < 0
+                ? "Cannot be extended further: " + maxTotalDuration.describe() + " in total at most, all used"
+                : "Can still be extended by " + AccessDuration.words(left) + " (" + maxTotalDuration.describe()
+                + " in total at most)");
     }
 
     public boolean isDecided() {

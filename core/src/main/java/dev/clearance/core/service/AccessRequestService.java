@@ -316,6 +316,10 @@ public final class AccessRequestService {
 
     private void approve(AccessRequest r, Policy policy, UserEmail approver, String reason,
                          Optional<AccessDuration> override, Instant now) {
+        if (r.isExtension() && override.isPresent()) {
+            // NB: an override on an extension has an end and fits the policy's total, refused before the vote counts.
+            Extensions.requireFits("duration", override.get(), policy, extensions.original(r));
+        }
         int step = r.currentStep();
         r.addVote(new Vote(step, approver, now, reason, override.orElse(null)));
         int count = r.votesAt(step).size();
@@ -375,10 +379,7 @@ public final class AccessRequestService {
                 // request as stored now; a refusal changes nothing.
                 RequestPermissions.of(original, actor, ctx).require(RequestPermissions.Action.EXTEND);
                 Policy policy = policyOf(original);
-                AccessDuration duration = Inputs.requesterDuration("duration", Optional.of(durationText), policy);
-                if (duration.duration().isEmpty()) {
-                    throw new InvalidInputException("duration", "an extension needs a length; choose one of " + Inputs.menu(policy));
-                }
+                AccessDuration duration = Inputs.extensionDuration("duration", durationText, policy, original);
                 Instant end = original.expiresAt().orElseThrow();
                 Optional<AccessRequest> pending = extensions.pendingOf(original.id());
                 if (pending.isPresent()) {

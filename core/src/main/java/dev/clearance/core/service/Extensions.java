@@ -4,6 +4,7 @@ import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.ConflictException;
+import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
@@ -12,6 +13,7 @@ import dev.clearance.core.port.TimerKind;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +28,46 @@ final class Extensions {
     Extensions(LifecycleContext ctx, Messages messages) {
         this.ctx = ctx;
         this.messages = messages;
+    }
+
+    /**
+     * How much longer {@code original}'s grant may still be extended under {@code policy}'s total
+     * ({@code max-total-duration}, counted from when access was granted); empty when the total is until revoked or
+     * the grant has no end.
+     */
+    static Optional<Duration> room(Policy policy, AccessRequest original) {
+        if (original.expiresAt().isEmpty()) {
+            return Optional.empty();
+        }
+        // Not yet marked granted (it should be, when active): count from its creation, which leaves less, not more.
+        Instant start = original.grantedAt().orElse(original.createdAt());
+        return policy.remainingTotal(start, original.expiresAt().get());
+    }
+
+    /** What a requester may ask an extension for: the menu entries with an end, up to the policy's max and the room. */
+    static List<AccessDuration> choices(Policy policy, Optional<Duration> room) {
+        return AccessDuration.menuUpTo(policy.maxDuration()).stream()
+                .filter(d -> d.duration().isPresent())
+                .filter(d -> room.map(left -> d.duration().get().compareTo(left) <= 0).orElse(true))
+                .toList();
+    }
+
+    /**
+     * NB: an extension always has an end and, added to the grant, stays within the policy's total: until revoked,
+     * or more than is left, is refused naming {@code field}, before anything changes.
+     */
+    static void requireFits(String field, AccessDuration duration, Policy policy, AccessRequest original) {
+        if (duration.isUntilRevoked()) {
+            throw new InvalidInputException(field, "an extension cannot be until revoked: give it a length, at most "
+                    + policy.maxDuration() + " (policy '" + policy.name() + "')");
+        }
+        Optional<Duration> left = room(policy, original);
+        if (left.isPresent() && duration.duration().get().compareTo(left.get()) > 0) {
+            throw new InvalidInputException(field, duration + " is more than is left: policy '" + policy.name()
+                    + "' allows a grant and its extensions " + policy.maxTotalDuration().describe() + " in total, and "
+                    + original.id() + " can be extended by " + (left.get().compareTo(AccessDuration.SHORTEST) < 0
+                    ? "nothing more" : "at most " + AccessDuration.words(left.get())));
+        }
     }
 
     /** The end of {@code original}'s grant, if it can be extended now; else why not. */
@@ -74,6 +116,7 @@ final class Extensions {
     void approve(AccessRequest extension, UserEmail approver, String reason, AccessDuration duration, Instant now) {
         AccessRequest original = original(extension);
         Instant end = requireExtendable(original, now);
+        requireFits("duration", duration, RequestPermissions.policyOf(ctx.config(), original), original);
         Instant newEnd = end.plus(duration.duration().orElseThrow());
         extension.approveFor(duration);
         extension.decide(approver.value(), now, reason);

@@ -1,9 +1,11 @@
 package dev.clearance.core.service;
 
 import dev.clearance.core.model.AccessDuration;
+import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.policy.Policy;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -127,11 +129,13 @@ final class Inputs {
         return value.filter(v -> !v.isBlank()).map(v -> requireText(field, v, max));
     }
 
-    /** A requester's choice: one of the menu entries the policy allows; absent means "until revoked", capped. */
+    /**
+     * A requester's choice: one of the menu entries the policy allows; absent means the policy's maximum (bounded,
+     * unless the policy file says until-revoked for it explicitly).
+     */
     static AccessDuration requesterDuration(String field, Optional<String> value, Policy policy) {
         if (value.isEmpty() || value.get().isBlank()) {
-            AccessDuration wanted = AccessDuration.UNTIL_REVOKED;
-            return wanted.exceeds(policy.maxDuration()) ? policy.maxDuration() : wanted;
+            return policy.maxDuration();
         }
         AccessDuration d = AccessDuration.parse(field, value.get());
         if (!AccessDuration.MENU.contains(d) || d.exceeds(policy.maxDuration())) {
@@ -155,6 +159,23 @@ final class Inputs {
             throw new InvalidInputException(field, "a duration must be at least 1 minute");
         }
         return Optional.of(d);
+    }
+
+    /**
+     * A requester's extension of {@code original}: one of the menu entries with an end, up to the policy's max and to
+     * what is left of its total ({@link Extensions#choices}).
+     */
+    static AccessDuration extensionDuration(String field, String value, Policy policy, AccessRequest original) {
+        AccessDuration d = AccessDuration.parse(field, value);
+        List<AccessDuration> choices = Extensions.choices(policy, Extensions.room(policy, original));
+        if (!choices.contains(d)) {
+            // until revoked, or more than is left: said as such; anything else is not on the menu
+            Extensions.requireFits(field, d, policy, original);
+            throw new InvalidInputException(field, "choose one of " + choices.stream().map(AccessDuration::toString)
+                    .collect(Collectors.joining(", ")) + " (policy '" + policy.name() + "' allows at most "
+                    + policy.maxDuration() + " at a time)");
+        }
+        return d;
     }
 
     static String menu(Policy policy) {

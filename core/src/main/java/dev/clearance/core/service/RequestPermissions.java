@@ -1,5 +1,6 @@
 package dev.clearance.core.service;
 
+import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.ConflictException;
@@ -207,10 +208,12 @@ public final class RequestPermissions {
         }
         try {
             extendableUntil(original.get(), now);
-            return Optional.empty();
         } catch (ConflictException notLive) {
             return Optional.of(notLive);
         }
+        // NB: nothing left of the policy's total: no approval could extend the grant, so none is offered.
+        return Extensions.room(policy, original.get()).filter(left -> left.compareTo(AccessDuration.SHORTEST) < 0)
+                .map(left -> noRoom(original.get()));
     }
 
     private Optional<ClearanceException> cancel() {
@@ -256,10 +259,21 @@ public final class RequestPermissions {
         }
         try {
             extendableUntil(request, now);
-            return Optional.empty();
         } catch (ConflictException notLive) {
             return Optional.of(notLive);
         }
+        // NB: the policy's total (max-total-duration) caps a grant and all its extensions: when no extension the
+        // requester could choose fits in what is left, extending is refused, and so not offered.
+        return Extensions.choices(policy, Extensions.room(policy, request)).isEmpty()
+                ? Optional.of(noRoom(request)) : Optional.empty();
+    }
+
+    private ConflictException noRoom(AccessRequest grant) {
+        java.time.Duration left = Extensions.room(policy, grant).orElse(java.time.Duration.ZERO);
+        return new ConflictException("cannot extend " + grant.id() + ": policy '" + policy.name() + "' allows a grant "
+                + "and its extensions " + policy.maxTotalDuration().describe() + " in total, and "
+                + (left.compareTo(AccessDuration.SHORTEST) < 0 ? "nothing is left"
+                : "only " + AccessDuration.words(left) + " remain, less than the shortest extension"));
     }
 
     // ------------------------------------------------------------------ shared parts

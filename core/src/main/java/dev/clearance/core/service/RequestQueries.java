@@ -273,7 +273,7 @@ public final class RequestQueries {
                         resource, account, scope, Optional.empty(), "preview", policy.name(), policy.grant())))
                 .map(GrantObstacle::reason);
         return new PolicyPreview(policy.name(), policy.maxDuration(), !selfApproves, policy.selfApprovalAllowed(),
-                scope.value(), steps, cannotGrant);
+                scope.value(), steps, cannotGrant, policy.maxTotalDuration());
     }
 
     private static void requirePaging(int page, int size) {

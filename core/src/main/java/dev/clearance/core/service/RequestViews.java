@@ -13,7 +13,11 @@ import dev.clearance.core.port.Directory;
 import dev.clearance.core.port.RequestStore;
 import dev.clearance.core.policy.PolicySource;
 
+import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.Status;
+
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,15 +52,32 @@ public final class RequestViews {
             steps.add(new RequestView.StepView(policy.step(i).label(i), policy.step(i).required(),
                     r.votesAt(i).stream().map(Vote::approver).map(UserEmail::value).toList()));
         }
+        Optional<Duration> room = room(r, policy);
         return new RequestView(
                 r.id().value(), r.status(), r.requester().value(), directory.person(r.requester()).displayName(),
                 r.resource(), r.account(), r.scope().value(), r.source(), policy.name(), steps,
                 Math.min(r.currentStep(), steps.size() - 1), r.requestedDuration(), r.approvedDuration(),
-                policy.maxDuration(), AccessDuration.menuUpTo(policy.maxDuration()), r.justification(), r.createdAt(),
+                policy.maxDuration(), choices(r, policy, room), r.justification(), r.createdAt(),
                 r.justificationDeadline(), r.pendingSince(), r.pendingDeadline(), r.escalationLevel(), r.decidedBy(),
                 r.decidedBy().map(who -> displayName(who)), r.decidedAt(), r.decisionReason(), r.grantState(),
                 r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, config, policy),
-                r.extensionOf().map(dev.clearance.core.model.RequestId::value), r.providerReference());
+                r.extensionOf().map(dev.clearance.core.model.RequestId::value), r.providerReference(),
+                policy.maxTotalDuration(), room);
+    }
+
+    /**
+     * How much longer the grant may still be extended under the policy's total: of {@code r} itself while it is
+     * active, or, on an extension, of the grant it extends; empty otherwise or when the total is until revoked.
+     */
+    private Optional<Duration> room(AccessRequest r, Policy policy) {
+        Optional<AccessRequest> grant = r.isExtension() ? store.find(r.extensionOf().get()) : Optional.of(r);
+        return grant.filter(g -> g.status() == Status.APPROVED && g.grantState() == GrantState.ACTIVE)
+                .flatMap(g -> Extensions.room(policy, g));
+    }
+
+    /** The durations to choose from: the policy's menu; on an extension, the lengths that fit what is left. */
+    private static List<AccessDuration> choices(AccessRequest r, Policy policy, Optional<Duration> room) {
+        return r.isExtension() ? Extensions.choices(policy, room) : AccessDuration.menuUpTo(policy.maxDuration());
     }
 
     /**

@@ -31,6 +31,22 @@ class ValuesTest {
     }
 
     @Test
+    void everyDurationIsAtMost366DaysAndNothingOverflows() {
+        assertThat(AccessDuration.parse("366d").duration()).contains(Duration.ofDays(366));
+        assertThat(AccessDuration.parse("8784h")).isEqualTo(AccessDuration.parse("366d"));
+        assertThat(AccessDuration.parse("P366D")).isEqualTo(AccessDuration.parse("366d"));
+        for (String huge : List.of("367d", "999999d", "8785h", "527041m", "P367D", "PT9223372036854775807S",
+                "P9999999999999D", "PT99999999999999999999S", "P106751991167300D", "PT2562047788015215H30M7S")) {
+            assertThatThrownBy(() -> AccessDuration.parse("duration", huge)).as(huge)
+                    .isInstanceOf(InvalidInputException.class)
+                    .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo("duration"));
+        }
+        assertThatThrownBy(() -> AccessDuration.of(Duration.ofDays(367))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(AccessDuration.MENU_WITH_END).doesNotContain(AccessDuration.UNTIL_REVOKED).hasSize(7);
+        assertThat(AccessDuration.parse("366d").twice().toString()).as("a total may be twice the longest").isEqualTo("732d");
+    }
+
+    @Test
     void untilRevokedExceedsEveryDurationAndTheMenuIsCapped() {
         assertThat(AccessDuration.UNTIL_REVOKED.exceeds(AccessDuration.parse("7d"))).isTrue();
         assertThat(AccessDuration.parse("7d").exceeds(AccessDuration.UNTIL_REVOKED)).isFalse();
