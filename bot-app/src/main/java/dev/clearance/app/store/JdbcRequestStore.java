@@ -311,14 +311,14 @@ public class JdbcRequestStore implements RequestStore {
                 .toList();
         List<Vote> voteList = votes.findByRequestIdOrderById(row.id).stream()
                 .map(v -> new Vote(v.step, UserEmail.of(v.approver), v.at, v.reason,
-                        v.durationOverride == null ? null : AccessDuration.parse(v.durationOverride)))
+                        v.durationOverride == null ? null : AccessDuration.restore(v.durationOverride)))
                 .toList();
         return AccessRequest.builder()
                 .id(new RequestId(row.id)).version(row.version).requester(UserEmail.of(row.requester))
                 .resource(row.resource).account(row.account).scope(ScopePath.of(row.scope)).source(row.source)
                 .policyName(row.policyName).status(Status.valueOf(row.status))
-                .requestedDuration(AccessDuration.parse(row.requestedDuration))
-                .approvedDuration(row.approvedDuration == null ? null : AccessDuration.parse(row.approvedDuration))
+                .requestedDuration(AccessDuration.restore(row.requestedDuration))
+                .approvedDuration(row.approvedDuration == null ? null : AccessDuration.restore(row.approvedDuration))
                 .justification(row.justification).currentStep(row.currentStep).escalationLevel(row.escalationLevel)
                 .createdAt(row.createdAt).justificationDeadline(row.justificationDeadline).pendingSince(row.pendingSince)
                 .pendingDeadline(row.pendingDeadline).decidedBy(row.decidedBy).decidedAt(row.decidedAt)

@@ -79,6 +79,25 @@ public final class AccessDuration implements Comparable<AccessDuration> {
         return new AccessDuration(d);
     }
 
+    /**
+     * A duration as the store kept it. Rows written before durations were bounded (issue 20) may hold more than
+     * {@link #LONGEST}, up to values whose end overflows; such a row is read as {@link #LONGEST} rather than refused,
+     * so the request stays readable and its grant ends (the longest any duration may now be) instead of its timer
+     * failing for ever.
+     */
+    public static AccessDuration restore(String stored) {
+        try {
+            return parse(stored);
+        } catch (IllegalArgumentException refused) {
+            String t = stored == null ? "" : stored.trim().toUpperCase(Locale.ROOT);
+            // only a number of days, hours or minutes, or an ISO-8601 duration, that was too long or overflowed
+            if (t.matches("^\\d{1,19}[MHD]$") || t.matches("^PT?[0-9DHMS.]+$")) {
+                return new AccessDuration(LONGEST);
+            }
+            throw refused;
+        }
+    }
+
     /** Parses user input, reporting a bad value against the given field. */
     public static AccessDuration parse(String field, String text) {
         try {

@@ -236,4 +236,16 @@ class DurationLimitsTest {
         decide(ext, "pat", Optional.of("7d"));
         assertThat(stored(grant).expiresAt()).as("no total under an until-revoked policy").contains(end.plus(Duration.ofDays(7)));
     }
+
+    @Test
+    void durationsStoredBeforeTheBoundAreReadAsTheLongestInsteadOfFailing() {
+        for (String stored : new String[]{"PT9223372036854775807S", "999999d", "P9999999999999D", "400d"}) {
+            org.assertj.core.api.Assertions.assertThat(dev.clearance.core.model.AccessDuration.restore(stored).duration())
+                    .as(stored).contains(dev.clearance.core.model.AccessDuration.LONGEST);
+        }
+        org.assertj.core.api.Assertions.assertThat(dev.clearance.core.model.AccessDuration.restore("1h").toString()).isEqualTo("1h");
+        org.assertj.core.api.Assertions.assertThat(dev.clearance.core.model.AccessDuration.restore("until-revoked").isUntilRevoked()).isTrue();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.clearance.core.model.AccessDuration.restore("forever"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
