@@ -9,6 +9,7 @@ import dev.clearance.core.policy.AccountNames;
 import dev.clearance.core.policy.ApproverSet;
 import dev.clearance.core.policy.ApproverTree;
 import dev.clearance.core.policy.ClearanceConfig;
+import dev.clearance.core.policy.Detection;
 import dev.clearance.core.policy.GlobPattern;
 import dev.clearance.core.policy.Intervals;
 import dev.clearance.core.policy.Limits;
@@ -120,7 +121,7 @@ public final class PolicyFileLoader {
             throw new PolicyFileException(file, List.of(file + ": expected a mapping with users, groups, scopes and policies"));
         }
         Map<String, Node> sections = mapping(top, "(top level)", Set.of("intervals", "users", "groups", "scopes",
-                "policies", "default-policy", "unknown-accounts", "limits"));
+                "policies", "default-policy", "unknown-accounts", "limits", "detection"));
         Intervals intervals = intervals(sections.get("intervals"));
         UnknownAccounts unknownAccounts = unknownAccounts(sections.get("unknown-accounts"));
         Limits limits = limits(sections.get("limits"));
@@ -139,11 +140,12 @@ public final class PolicyFileLoader {
                 }
             }
         }
+        Detection detection = new DetectionSection(this).read(sections.get("detection"));
         if (!problems.isEmpty()) {
             throw new PolicyFileException(file, problems);
         }
         return new Loaded(new ClearanceConfig(users, groups, tree, policies, defaultPolicy, intervals, unknownAccounts,
-                limits), warnings);
+                limits, detection), warnings);
     }
 
     // ------------------------------------------------------------------ sections
@@ -392,10 +394,12 @@ public final class PolicyFileLoader {
                     + " with extensions); state default-policy: {max-duration: ...} to choose");
             return Policy.defaultPolicy(Policy.DEFAULT_MAX_DURATION);
         }
-        Map<String, Node> m = mapping(node, "default-policy", Set.of("max-duration", "max-total-duration", "grant"));
+        Map<String, Node> m = mapping(node, "default-policy", Set.of("max-duration", "max-total-duration", "grant",
+                "justification"));
         AccessDuration max = maxDuration(m.get("max-duration"), node, "default-policy");
         return Policy.defaultPolicy(max, grant(m.get("grant"), "default-policy.grant"),
-                maxTotalDuration(m.get("max-total-duration"), max, "default-policy"));
+                maxTotalDuration(m.get("max-total-duration"), max, "default-policy"),
+                justification(m.get("justification"), "default-policy.justification"));
     }
 
     private List<Policy> policies(Node node, Map<String, Set<UserEmail>> groups) {
@@ -406,7 +410,7 @@ public final class PolicyFileLoader {
         Set<String> names = new HashSet<>(Set.of(Policy.DEFAULT_NAME));
         for (Node item : sequence(node, "policies")) {
             Map<String, Node> m = mapping(item, "policies[]", Set.of("name", "match", "max-duration", "max-total-duration",
-                    "self-approval", "steps", "grant"));
+                    "self-approval", "steps", "grant", "justification"));
             if (!m.containsKey("name")) {
                 problem(item, "policies[].name", "each policy needs a name");
                 continue;
@@ -449,10 +453,24 @@ public final class PolicyFileLoader {
                         .ifPresent(p -> problem(m.get("match"), key + ".match.account", p));
             }
             if (!steps.isEmpty()) {
-                policies.add(new Policy(name, resource, account, max, selfApproval, steps, grant, total));
+                policies.add(new Policy(name, resource, account, max, selfApproval, steps, grant, total,
+                        justification(m.get("justification"), key + ".justification")));
             }
         }
         return policies;
+    }
+
+    /** {@code justification: required} (the default) or {@code off}. */
+    private boolean justification(Node node, String key) {
+        if (node == null) {
+            return true;
+        }
+        String v = scalar(node, key).trim().toLowerCase(Locale.ROOT);
+        if (!v.equals("required") && !v.equals("off")) {
+            problem(node, key, "write required (the requester says why before approvers are asked) or off (the"
+                    + " request goes straight to its approvers), not '" + v + "'");
+        }
+        return !v.equals("off");
     }
 
     /**
@@ -553,7 +571,7 @@ public final class PolicyFileLoader {
         return new ApproverSet(users, groupNames, scopeApprovers);
     }
 
-    private Optional<GlobPattern> glob(Node node, String key) {
+    Optional<GlobPattern> glob(Node node, String key) {
         if (node == null) {
             return Optional.empty();
         }
@@ -610,7 +628,7 @@ public final class PolicyFileLoader {
         }
     }
 
-    private Duration interval(Node node, String key, Duration fallback) {
+    Duration interval(Node node, String key, Duration fallback) {
         if (node == null) {
             return fallback;
         }
@@ -629,7 +647,7 @@ public final class PolicyFileLoader {
         return fallback;
     }
 
-    private Optional<UserEmail> email(Node node, String key) {
+    Optional<UserEmail> email(Node node, String key) {
         String v = scalar(node, key);
         try {
             return Optional.of(UserEmail.of(v));
@@ -641,7 +659,7 @@ public final class PolicyFileLoader {
 
     // ------------------------------------------------------------------ YAML helpers
 
-    private Map<String, Node> mapping(Node node, String key, Set<String> allowed) {
+    Map<String, Node> mapping(Node node, String key, Set<String> allowed) {
         Map<String, Node> result = new LinkedHashMap<>();
         if (!(node instanceof MappingNode m)) {
             problem(node, key, "expected a mapping");
@@ -658,7 +676,7 @@ public final class PolicyFileLoader {
         return result;
     }
 
-    private List<Node> sequence(Node node, String key) {
+    List<Node> sequence(Node node, String key) {
         if (node instanceof SequenceNode s) {
             return s.getValue();
         }
@@ -666,7 +684,7 @@ public final class PolicyFileLoader {
         return List.of();
     }
 
-    private String scalar(Node node, String key) {
+    String scalar(Node node, String key) {
         if (node instanceof ScalarNode s) {
             return s.getValue();
         }
@@ -679,7 +697,7 @@ public final class PolicyFileLoader {
         warnings.add(file + (line > 0 ? ":" + line : "") + ": " + key + ": " + message);
     }
 
-    private void problem(Node node, String key, String message) {
+    void problem(Node node, String key, String message) {
         int line = node == null || node.getStartMark() == null ? 0 : node.getStartMark().getLine() + 1;
         problems.add(file + ":" + line + ": " + key + ": " + message);
     }

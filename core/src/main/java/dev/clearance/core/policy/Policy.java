@@ -15,10 +15,12 @@ import java.util.Optional;
  *                         arn:aws:sso:::…}); empty when the provider needs nothing beyond the request (none, webhook)
  * @param maxTotalDuration the longest a grant and all its extensions may last together, from when it was granted;
  *                         at least {@code maxDuration}, until revoked only when that is
+ * @param justificationRequired {@code justification: required} (the default): a request waits for the requester's
+ *                         reason; {@code off}: it goes straight to its approvers, who still choose the duration
  */
 public record Policy(String name, Optional<GlobPattern> resource, Optional<GlobPattern> account,
                      AccessDuration maxDuration, boolean selfApprovalAllowed, List<PolicyStep> steps,
-                     Map<String, String> grant, AccessDuration maxTotalDuration) {
+                     Map<String, String> grant, AccessDuration maxTotalDuration, boolean justificationRequired) {
     public static final String DEFAULT_NAME = "default";
     /** The maximum of a policy that states none: a day (a policy file that omits it is warned about at startup). */
     public static final AccessDuration DEFAULT_MAX_DURATION = AccessDuration.of(Duration.ofDays(1));
@@ -37,6 +39,13 @@ public record Policy(String name, Optional<GlobPattern> resource, Optional<GlobP
             throw new IllegalArgumentException("policy '" + name + "': max-total-duration may be until-revoked only "
                     + "when max-duration is");
         }
+    }
+
+    /** Justification required. */
+    public Policy(String name, Optional<GlobPattern> resource, Optional<GlobPattern> account,
+                  AccessDuration maxDuration, boolean selfApprovalAllowed, List<PolicyStep> steps,
+                  Map<String, String> grant, AccessDuration maxTotalDuration) {
+        this(name, resource, account, maxDuration, selfApprovalAllowed, steps, grant, maxTotalDuration, true);
     }
 
     /** With the default total: twice {@code maxDuration}. */
@@ -61,8 +70,14 @@ public record Policy(String name, Optional<GlobPattern> resource, Optional<GlobP
     }
 
     public static Policy defaultPolicy(AccessDuration maxDuration, Map<String, String> grant, AccessDuration maxTotal) {
+        return defaultPolicy(maxDuration, grant, maxTotal, true);
+    }
+
+    public static Policy defaultPolicy(AccessDuration maxDuration, Map<String, String> grant, AccessDuration maxTotal,
+                                       boolean justificationRequired) {
         return new Policy(DEFAULT_NAME, Optional.empty(), Optional.empty(), maxDuration, false,
-                List.of(new PolicyStep(Optional.of("Scope approvers"), ApproverSet.scopeApproversOnly(), 1)), grant, maxTotal);
+                List.of(new PolicyStep(Optional.of("Scope approvers"), ApproverSet.scopeApproversOnly(), 1)), grant, maxTotal,
+                justificationRequired);
     }
 
     /** The total a policy that states none allows a grant and its extensions: twice its maximum. */

@@ -159,7 +159,8 @@ public final class AccessRequestService {
         Approvers approvers = ctx.approvers();
         boolean selfApproves = policy.selfApprovalAllowed()
                 && approvers.eligible(policy, 0, scope, 0).contains(requester);
-        boolean straightToPending = selfApproves || justification.isPresent();
+        // justification: off (the policy's choice): the request goes to its approvers without asking the requester why
+        boolean straightToPending = selfApproves || justification.isPresent() || !policy.justificationRequired();
         AccessRequest.Builder b = AccessRequest.builder()
                 .id(RequestId.random())
                 .requester(requester).resource(resource).account(account).scope(scope)
@@ -172,7 +173,8 @@ public final class AccessRequestService {
             b.status(Status.PENDING).pendingSince(now).pendingDeadline(deadline);
             r = AccessRequest.create(b, now, selfApproves
                     ? "requested; self-approval allowed by policy '" + policy.name() + "'"
-                    : "requested with justification", origin);
+                    : justification.isPresent() ? "requested with justification"
+                    : "requested; policy '" + policy.name() + "' asks for no justification", origin);
             ctx.store().insert(r);
             enterPending(r, policy, now);
             if (!selfApproves) {

@@ -272,7 +272,8 @@ public final class RequestQueries {
         Optional<String> cannotGrant = provider.flatMap(p -> p.whyCannotGrant(new AccessGrant(RequestId.random(), requester,
                         resource, account, scope, Optional.empty(), "preview", policy.name(), policy.grant())))
                 .map(GrantObstacle::reason);
-        return new PolicyPreview(policy.name(), policy.maxDuration(), !selfApproves, policy.selfApprovalAllowed(),
+        return new PolicyPreview(policy.name(), policy.maxDuration(), !selfApproves && policy.justificationRequired(),
+                policy.selfApprovalAllowed(),
                 scope.value(), steps, cannotGrant, policy.maxTotalDuration());
     }
 
