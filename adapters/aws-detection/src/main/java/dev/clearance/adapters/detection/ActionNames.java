@@ -35,7 +35,8 @@ public final class ActionNames {
     /** "Principal [arn] is not allowed to execute [kafka-cluster:Connect] on the resource" */
     private static final Pattern NOT_ALLOWED = Pattern.compile("is not allowed to execute \\[" + ACTION + "]",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern ON_RESOURCE = Pattern.compile("on resource:\\s*(arn:[^\\s]{1,2000})");
+    /** S3's messages quote the ARN ({@code on resource: "arn:aws:s3:::bucket"}), most others do not. */
+    private static final Pattern ON_RESOURCE = Pattern.compile("on resource:\\s*\"?(arn:[^\\s\"]{1,2000})");
     /** A trailing API version: Lambda's 20150331 and 20150331v2, CloudFront's 2020_05_31. */
     private static final Pattern VERSION = Pattern.compile("^([A-Za-z][A-Za-z0-9]*?)(\\d{8}(v\\d+)?|\\d{4}_\\d{2}_\\d{2})$");
     private static final Pattern ENDPOINT = Pattern.compile("[a-z0-9][a-z0-9.-]{0,62}");
