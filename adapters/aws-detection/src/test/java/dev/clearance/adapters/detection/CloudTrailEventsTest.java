@@ -4,7 +4,8 @@ import dev.clearance.adapters.detection.CallReader.UnreadableEventException;
 import dev.clearance.core.detect.Caller;
 import dev.clearance.core.detect.DeniedCall;
 import dev.clearance.core.model.UserEmail;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +25,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CloudTrailEventsTest {
     static final String CAROL_ID = "94482488-3041-7026-18f3-be45837cd0e4";
-    private final FakeIdentityStore store = new FakeIdentityStore();
+    private static final FakeIdentityStore store = new FakeIdentityStore();
     private final MovableClock clock = new MovableClock(Instant.parse("2026-11-30T10:00:00Z"));
 
-    @BeforeEach
-    void start() {
+    @BeforeAll
+    static void start() {
         store.start();
     }
 
-    @AfterEach
-    void stop() {
+    @AfterAll
+    static void stop() {
         store.stop();
+    }
+
+    @BeforeEach
+    void freshStore() {
+        store.reset();
     }
 
     static String fixture(String name) {

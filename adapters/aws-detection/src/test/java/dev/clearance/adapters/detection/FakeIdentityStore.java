@@ -36,9 +36,15 @@ final class FakeIdentityStore {
 
     FakeIdentityStore start() {
         server.start();
+        reset();
+        return this;
+    }
+
+    /** Forgets every user and request: the store of a fresh test. */
+    void reset() {
+        server.resetAll();
         server.stubFor(any(anyUrl()).atPriority(10).willReturn(error(403, "MissingAuthenticationTokenException",
                 "Missing Authentication Token")));
-        return this;
     }
 
     void stop() {
