@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -264,6 +267,37 @@ class CloudTrailEventsTest {
 
         assertThat(call.caller().kind()).isEqualTo(Caller.Kind.ROLE);
         assertThat(call.caller().person()).isEmpty();
+    }
+
+    /** The IAM user fixture with another {@code userIdentity}, from the CloudTrail User Guide's examples. */
+    private DeniedCall withIdentity(String userIdentity) throws Exception {
+        JsonMapper json = JsonMapper.builder().build();
+        ObjectNode event = (ObjectNode) json.readTree(fixture("iam-user-denied.json"));
+        ((ObjectNode) event.get("detail")).set("userIdentity", json.readTree(userIdentity));
+        return reader("userName").read(json.writeValueAsString(event));
+    }
+
+    @Test
+    void rootServicesAndFederatedUsersAreTheirKindWithoutAPerson() throws Exception {
+        DeniedCall root = withIdentity("{\"type\":\"Root\",\"principalId\":\"111122223333\",\"arn\":\"arn:aws:iam::111122223333:root\","
+                + "\"accountId\":\"111122223333\",\"accessKeyId\":\"ASIAEXAMPLE\"}");
+        DeniedCall service = withIdentity("{\"type\":\"AWSService\",\"invokedBy\":\"cloudformation.amazonaws.com\"}");
+        DeniedCall federated = withIdentity("{\"type\":\"FederatedUser\",\"principalId\":\"111122223333:alice@example.com\","
+                + "\"arn\":\"arn:aws:sts::111122223333:federated-user/alice@example.com\",\"accountId\":\"111122223333\"}");
+        DeniedCall identityCenterUser = withIdentity("{\"type\":\"IdentityCenterUser\",\"accountId\":\"111122223333\","
+                + "\"onBehalfOf\":{\"userId\":\"" + CAROL_ID + "\",\"identityStoreArn\":\"arn:aws:identitystore::999988887777:"
+                + "identitystore/d-9067000000\"},\"credentialId\":\"EXAMPLEVHULjJdTUdPJfofVa1sufHDoj\"}");
+
+        assertThat(root.caller().kind()).isEqualTo(Caller.Kind.ROOT);
+        assertThat(root.caller().principalArn()).isEqualTo("arn:aws:iam::111122223333:root");
+        assertThat(service.caller().kind()).isEqualTo(Caller.Kind.OTHER);
+        assertThat(service.caller().description()).isEqualTo("AWSService cloudformation.amazonaws.com");
+        assertThat(federated.caller().kind()).isEqualTo(Caller.Kind.OTHER);
+        assertThat(federated.caller().principalArn()).isEqualTo("arn:aws:sts::111122223333:federated-user/alice@example.com");
+        assertThat(identityCenterUser.caller().kind()).as("not a permission set's role session: no account access to grant")
+                .isEqualTo(Caller.Kind.OTHER);
+        assertThat(List.of(root, service, federated, identityCenterUser)).allSatisfy(c -> assertThat(c.caller().person()).isEmpty());
+        assertThat(store.calls()).isZero();
     }
 
     @Test
