@@ -251,4 +251,30 @@ class PolicyFileLoaderTest {
         assertThatThrownBy(() -> PolicyFileLoader.parse("p.yml", yaml)).isInstanceOf(PolicyFileException.class)
                 .hasMessageContaining(expected);
     }
+
+    @Test
+    void aDisabledServiceCannotAlsoBeProtectedAndEachDetectionProblemNamesItsLine() {
+        String yaml = VALID_HEAD + """
+                default-policy: {max-duration: 1d}
+                detection:
+                  protected: ["sagemaker:*", "s3:Delete*"]
+                  disabled-services: [sagemaker]
+                  identities: {"arn:aws:iam::123456789012:user/bob": not-an-email}
+                """;
+        assertThatThrownBy(() -> PolicyFileLoader.parse("detect.yml", yaml))
+                .isInstanceOf(PolicyFileException.class)
+                .hasMessageContaining("detection.disabled-services: 'sagemaker' is disabled, yet detection.protected lists sagemaker:*")
+                .hasMessageContaining("detection.identities[arn:aws:iam::123456789012:user/bob]: 'not-an-email' is not an email address");
+    }
+
+    @Test
+    void justificationOffIsReadAndAnythingElseIsAProblem() {
+        dev.clearance.core.policy.ClearanceConfig c = PolicyFileLoader.parse("j.yml", VALID_HEAD + """
+                default-policy: {max-duration: 1d, justification: "off"}
+                """);
+        assertThat(c.defaultPolicy().justificationRequired()).isFalse();
+        assertThatThrownBy(() -> PolicyFileLoader.parse("j.yml", VALID_HEAD + """
+                default-policy: {max-duration: 1d, justification: maybe}
+                """)).hasMessageContaining("default-policy.justification: write required");
+    }
 }

@@ -144,6 +144,24 @@ class PolicyFileSchemaTest {
         PolicyFileLoader.parse("granting.yml", granting.replace("\"111\"", "\"111122223333\""));
         broken.put("not a permission set ARN", VALID.replace("    max-duration: 8h\n", "    max-duration: 8h\n"
                 + "    grant: {permission-set: \"arn:aws:iam::111122223333:role/Admin\"}\n"));
+        broken.put("bad justification", VALID.replace("max-duration: 8h", "max-duration: 8h\n    justification: sometimes"));
+        broken.put("unknown key in detection", VALID + "detection: {protected: [\"s3:Delete*\"], colour: blue}\n");
+        broken.put("protected not an IAM action", VALID + "detection: {protected: [\"DeleteBucket\"]}\n");
+        broken.put("disabled service not a prefix", VALID + "detection: {disabled-services: [\"Sage Maker\"]}\n");
+        broken.put("bad detection cooldown", VALID + "detection: {new-request-after-denial: soon}\n");
+        broken.put("no denial codes", VALID + "detection: {denial-codes: []}\n");
+        broken.put("identity not a principal ARN", VALID + "detection: {identities: {bob: bob@example.com}}\n");
+        broken.put("identity not an email", VALID + "detection: {identities: {\"arn:aws:iam::123456789012:user/bob\": bob}}\n");
+        for (String ok : List.of("max-duration: 8h\n    justification: off", "max-duration: 8h\n    justification: required")) {
+            String yaml = VALID.replace("max-duration: 8h", ok);
+            assertThat(schemaErrors(yaml)).as(ok).isEmpty();
+            PolicyFileLoader.parse("justification.yml", yaml);
+        }
+        String detecting = VALID + "detection:\n  protected: [\"s3:Delete*\", \"iam:*\"]\n  disabled-services: [sagemaker]\n"
+                + "  denial-codes: [\"AccessDenied*\", \"*UnauthorizedOperation\"]\n  new-request-after-denial: 0\n"
+                + "  identities: {\"arn:aws:iam::123456789012:user/bob\": bob@example.com}\n";
+        assertThat(schemaErrors(detecting)).isEmpty();
+        assertThat(PolicyFileLoader.parse("detecting.yml", detecting).detection().identities()).hasSize(1);
         broken.put("unknown key in a grant", VALID.replace("default-policy: {max-duration: 1d}",
                 "default-policy: {max-duration: 1d, grant: {role: admin}}"));
         broken.put("account with a space", VALID.replace("accounts: [\"111\"]", "accounts: [\"111 222\"]"));
