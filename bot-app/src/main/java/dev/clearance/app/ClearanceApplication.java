@@ -27,6 +27,12 @@ public class ClearanceApplication {
         if (args.length > 0 && args[0].equals("validate-config")) {
             System.exit(validate(args, System.out, System.err));
         }
+        if (args.length > 0 && args[0].equals("detect")) {
+            String policyFile = Optional.ofNullable(System.getenv("CLEARANCE_CONFIG")).filter(v -> !v.isBlank())
+                    .orElse("config/clearance.example.yml");
+            System.exit(dev.clearance.app.detection.DetectCommand.run(args, policyFile,
+                    dev.clearance.app.detection.DetectCommand::cloudTrailReader, System.out, System.err));
+        }
         if (args.length > 0 && args[0].equals("healthcheck")) {
             System.exit(healthcheck(System.getenv().getOrDefault("SERVER_PORT", "8080"), System.err));
         }
