@@ -79,7 +79,7 @@ public final class Views {
                 status == Status.PENDING ? List.of("pat@example.com", "pia@example.com") : List.of(), extensionOf,
                 grant == GrantState.ACTIVE ? Optional.of("grant: assignment creation 1ce4f56b-7d2a-4c3e-9f10-2b3c4d5e6f70") : Optional.empty(),
                 AccessDuration.parse("16h"), grant == GrantState.ACTIVE || extensionOf.isPresent()
-                        ? Optional.of(java.time.Duration.ofHours(14)) : Optional.empty());
+                        ? Optional.of(java.time.Duration.ofHours(14)) : Optional.empty(), 0);
     }
 
     /** {@code v} with {@code left} of its policy's total (16 h) still to extend by. */
@@ -89,6 +89,18 @@ public final class Views {
                 v.maxDuration(), v.durationChoices(), v.justification(), v.createdAt(), v.justificationDeadline(),
                 v.pendingSince(), v.pendingDeadline(), v.escalationLevel(), v.decidedBy(), v.decidedByName(), v.decidedAt(),
                 v.decisionReason(), v.grantState(), v.grantedAt(), v.expiresAt(), v.audit(), v.canDecideNow(),
-                v.extensionOf(), v.providerReference(), v.maxTotalDuration(), Optional.of(left));
+                v.extensionOf(), v.providerReference(), v.maxTotalDuration(), Optional.of(left), v.moreAttempts());
+    }
+
+    /** {@code v} as the CloudTrail detector opened it, with {@code attempts} more attempts counted on it. */
+    public static RequestView detected(RequestView v, int attempts) {
+        return new RequestView(v.id(), v.status(), v.requesterEmail(), v.requesterName(), v.resource(), v.account(),
+                v.scope(), "cloudtrail: s3:DeleteBucket denied on arn:aws:s3:::audit-logs in eu-west-1 at 2026-03-02T08:59:12Z"
+                + " (event 3f1d4e0c-8c55-4d8b-9a77-5f0c9d1e2a11)", v.policy(), v.steps(), v.currentStep(),
+                v.requestedDuration(), v.approvedDuration(), v.maxDuration(), v.durationChoices(), v.justification(),
+                v.createdAt(), v.justificationDeadline(), v.pendingSince(), v.pendingDeadline(), v.escalationLevel(),
+                v.decidedBy(), v.decidedByName(), v.decidedAt(), v.decisionReason(), v.grantState(), v.grantedAt(),
+                v.expiresAt(), v.audit(), v.canDecideNow(), v.extensionOf(), v.providerReference(), v.maxTotalDuration(),
+                v.remainingTotal(), attempts);
     }
 }

@@ -330,6 +330,12 @@ public class JdbcRequestStore implements RequestStore {
                 .restore();
     }
 
+    @Override
+    public int detectedAttempts(RequestId id) {
+        return jdbc.sql("SELECT COUNT(*) FROM detected_event WHERE request_id = ? AND outcome = 'counted'")
+                .param(id.value()).query(Long.class).single().intValue();
+    }
+
     private static String truncate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }

@@ -90,6 +90,7 @@ public final class MailRenderer {
         rows.add(new String[]{"Status", Titles.of(v)});
         rows.add(new String[]{"Requester", v.requesterName() + " <" + v.requesterEmail() + ">"});
         rows.add(new String[]{"Resource", v.resource()});
+        v.detectedLine().ifPresent(d -> rows.add(new String[]{"Detected", "AWS " + d}));
         rows.add(new String[]{"Account", v.account() + " (scope " + v.scope() + ")"});
         rows.add(new String[]{"Policy", v.policy()});
         v.justification().ifPresent(j -> rows.add(new String[]{"Justification", j}));

@@ -88,6 +88,7 @@ public final class SlackMessages {
                         + esc(Texts.extensionLine(v))
                 : "*" + esc(v.requesterName()) + "* (" + esc(v.requesterEmail()) + ") requests *" + esc(v.resource())
                         + "* in account *" + esc(v.account()) + "*"));
+        detected(v, blocks);
         blocks.add(fields(details(v)));
         blocks.add(section("*Justification*\n" + quote(v.justification().orElse("(none)"), 2800)));
         if (v.escalationLevel() > 0) {
@@ -101,11 +102,17 @@ public final class SlackMessages {
         return blocks;
     }
 
+    /** For a request the CloudTrail detector opened: what AWS denied, and how many attempts followed. */
+    private static void detected(RequestView v, List<Object> blocks) {
+        v.detectedLine().ifPresent(d -> blocks.add(context(":mag: Detected: AWS " + esc(d))));
+    }
+
     /** A decided or moved-on request: the outcome, who, why, and no buttons. */
     static List<Object> status(RequestView v) {
         List<Object> blocks = new ArrayList<>();
         blocks.add(header(Titles.of(v)));
         blocks.add(section(outcome(v)));
+        detected(v, blocks);
         blocks.add(fields(details(v)));
         v.justification().ifPresent(j -> blocks.add(section("*Justification*\n" + quote(j, 2800))));
         blocks.add(context("Request `" + v.id() + "`"));

@@ -264,6 +264,7 @@ public final class TeamsCards {
             f.add(fact("Extends", Texts.extensionLine(v)));
         }
         f.add(fact("Resource", v.resource()));
+        v.detectedLine().ifPresent(d -> f.add(fact("Detected", "AWS " + d)));
         f.add(fact("Account", v.account()));
         f.add(fact("Scope", v.scope()));
         f.add(fact("Requested duration", v.requestedDuration().describe()));

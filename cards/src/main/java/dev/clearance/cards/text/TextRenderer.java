@@ -159,7 +159,8 @@ public final class TextRenderer {
                 + "\n  requester: " + v.requesterName() + " <" + v.requesterEmail() + ">"
                 + "\n  requested duration: " + v.requestedDuration().describe()
                 + "\n  justification: " + Texts.truncate(v.justification().orElse("(none yet)"), 500)
-                + "\n  policy: " + v.policy() + " — " + v.progress();
+                + "\n  policy: " + v.policy() + " — " + v.progress()
+                + v.detectedLine().map(d -> "\n  detected: AWS " + d).orElse("");
     }
 
     private static String choices(RequestView v) {

@@ -55,7 +55,8 @@ public record RequestView(
         Optional<String> extensionOf,
         Optional<String> providerReference,
         AccessDuration maxTotalDuration,
-        Optional<Duration> remainingTotal) {
+        Optional<Duration> remainingTotal,
+        int moreAttempts) {
 
     public RequestView {
         steps = List.copyOf(steps);
@@ -81,6 +82,21 @@ public record RequestView(
 
     public Optional<StepView> activeStep() {
         return status == Status.PENDING ? Optional.of(steps.get(currentStep)) : Optional.empty();
+    }
+
+    /** The source of a request the CloudTrail detector opened (it starts {@code cloudtrail: }). */
+    public static final String DETECTED_PREFIX = "cloudtrail: ";
+
+    /**
+     * For a request the detector opened: what AWS denied, where and when, and how many more attempts were made while it
+     * was open ("s3:DeleteBucket denied on arn:aws:s3:::logs in eu-west-1 at … · 3 more attempts").
+     */
+    public Optional<String> detectedLine() {
+        if (source == null || !source.startsWith(DETECTED_PREFIX)) {
+            return Optional.empty();
+        }
+        return Optional.of(source.substring(DETECTED_PREFIX.length()) + (moreAttempts == 0 ? ""
+                : " · " + moreAttempts + " more attempt" + (moreAttempts == 1 ? "" : "s")));
     }
 
     /** "step 1 of 2: Security review, 0/2 approvals". */

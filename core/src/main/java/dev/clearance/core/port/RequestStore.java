@@ -57,6 +57,11 @@ public interface RequestStore {
      */
     Optional<java.time.Instant> lastDenial(UserEmail requester, String resource, String account, java.time.Instant since);
 
+    /** How many further attempts the CloudTrail detector counted on this request while it was open. */
+    default int detectedAttempts(RequestId id) {
+        return 0;
+    }
+
     /** Every active request (REQUESTED, PENDING or APPROVED), oldest first, at most {@code limit}. */
     java.util.List<AccessRequest> findAllActive(int limit);
 

@@ -62,7 +62,7 @@ public final class RequestViews {
                 r.decidedBy().map(who -> displayName(who)), r.decidedAt(), r.decisionReason(), r.grantState(),
                 r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, config, policy),
                 r.extensionOf().map(dev.clearance.core.model.RequestId::value), r.providerReference(),
-                policy.maxTotalDuration(), room);
+                policy.maxTotalDuration(), room, store.detectedAttempts(r.id()));
     }
 
     /**
