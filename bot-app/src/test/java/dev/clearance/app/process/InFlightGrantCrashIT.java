@@ -137,7 +137,8 @@ class InFlightGrantCrashIT {
                 ended.addAll(revokeInFlight);
                 ended.add(cancelledUnclaimed);
                 awaitAll(api2, ended, r -> "ENDED".equals(r.text("status")), "ended after the restart");
-                Duration recovered = Duration.between(healthy, Instant.now());
+                Duration recovered = Duration.between(healthy, ended.stream().map(id -> endedAt(api2, id))
+                        .max(Instant::compareTo).orElseThrow());
                 List<String> leftAlone = new ArrayList<>(grantInFlight.stream().filter(id -> !endedInFlight.contains(id)).toList());
                 leftAlone.add(approvedUnclaimed);
                 awaitAll(api2, leftAlone, r -> "ACTIVE".equals(r.body().at("/grant/state").asString()), "granted after the restart");
@@ -256,6 +257,17 @@ class InFlightGrantCrashIT {
         List<String> reasons = new ArrayList<>();
         api.get("/api/v1/requests/" + id).body().get("audit").forEach(a -> reasons.add(a.get("reason").asString()));
         return reasons;
+    }
+
+    /** When the request ended, by its audit trail. */
+    static Instant endedAt(ApiClient api, String id) {
+        for (var a : api.get("/api/v1/requests/" + id).body().get("audit")) {
+            boolean fromEnded = a.get("from") != null && !a.get("from").isNull() && "ENDED".equals(a.get("from").asString());
+            if ("ENDED".equals(a.get("to").asString()) && !fromEnded) {
+                return Instant.parse(a.get("at").asString());
+            }
+        }
+        throw new AssertionError(id + " has not ended");
     }
 
     /** A bounded wait for the application's timers (wall clock); fails with the requests still waiting. */
