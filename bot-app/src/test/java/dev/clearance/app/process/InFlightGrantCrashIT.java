@@ -163,6 +163,8 @@ class InFlightGrantCrashIT {
                         "reconciliation found ") && a.contains("although the request is ended") && a.endsWith("; removed"));
                 WebhookReceiver.await(() -> second.logText().lines().anyMatch(l -> l.contains("to " + ADMIN
                         + " [ADMIN_LEFTOVER_REMOVED") && l.contains(tooLate)), WAIT, "the admins are told of " + tooLate);
+                // Not asserted to be the only alert: the startup round can race the recovered revokes and report one of
+                // them as a leftover (the known bug ReconciliationRaceIT shows); logged, so that a run shows it.
                 List<String> alerted = second.logText().lines().filter(l -> l.contains("[ADMIN_LEFTOVER_REMOVED")).toList();
 
                 List<String> all = Stream.of(ended, leftAlone, List.of(tooLate)).flatMap(List::stream).toList();
