@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * two looks like a leftover: its audit trail says "reconciliation found ... although the request is ended; removed", a
  * second revoke is sent, and the scope's admins get an ADMIN_LEFTOVER_REMOVED alert. InFlightGrantCrashIT met it
  * unprompted in 2 of 4 runs, on H2 and on PostgreSQL (its startup round racing the revokes of the recovered GRANT
- * timers: one or two false alerts). Fails
- * every time it runs; disabled so that the suite stays green until the fix, which should enable it.
+ * timers: one or two false alerts). Fails every time it runs; disabled so that the suite stays green until the fix,
+ * which should enable it.
  */
 class ReconciliationRaceIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
