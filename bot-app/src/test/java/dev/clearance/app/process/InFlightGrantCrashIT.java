@@ -51,131 +51,139 @@ class InFlightGrantCrashIT {
                     "--clearance.access-provider.webhook.url=" + receiver.url(), "--clearance.outbox.poll-interval=200ms",
                     "--clearance.access-provider.webhook.timeout=120s"};
             ChildApp first = ChildApp.start(database + "-1", db, dir, env, args);
-            ApiClient api = first.api();
+            try { // a failed check in round 1 must not leave the first process running
+                ApiClient api = first.api();
 
-            // after the grant answered, before the revoke reached the receiver: C1's revoke is lost on the way, C2's
-            // is applied but its answer never reaches the dead caller
-            Map<String, WebhookReceiver.Gate> revokes = new LinkedHashMap<>();
-            List<String> revokeInFlight = new ArrayList<>();
-            for (String name : List.of("c1", "c2")) {
-                String id = intake(api, name);
-                WebhookReceiver.Gate grant = receiver.holdGrant(id);
-                approve(api, id);
-                WebhookReceiver.await(() -> receiver.arrived("grant", id), WAIT, "the grant call for " + id);
-                assertEnding(cancel(api, id), id);
-                revokes.put(id, receiver.holdRevoke(id));
-                grant.open();
-                WebhookReceiver.await(() -> receiver.arrived("revoke", id), WAIT, "the revoke call for " + id);
-                revokeInFlight.add(id);
-            }
+                // after the grant answered, before the revoke reached the receiver: C1's revoke is lost on the way, C2's
+                // is applied but its answer never reaches the dead caller
+                Map<String, WebhookReceiver.Gate> revokes = new LinkedHashMap<>();
+                List<String> revokeInFlight = new ArrayList<>();
+                for (String name : List.of("c1", "c2")) {
+                    String id = intake(api, name);
+                    WebhookReceiver.Gate grant = receiver.holdGrant(id);
+                    approve(api, id);
+                    WebhookReceiver.await(() -> receiver.arrived("grant", id), WAIT, "the grant call for " + id);
+                    assertEnding(cancel(api, id), id);
+                    revokes.put(id, receiver.holdRevoke(id));
+                    grant.open();
+                    WebhookReceiver.await(() -> receiver.arrived("revoke", id), WAIT, "the revoke call for " + id);
+                    revokeInFlight.add(id);
+                }
 
-            // during the grant call: held open at the receiver until after the kill; cancelled by the requester,
-            // revoked by an admin, or left alone; one timer thread each
-            List<String> grantInFlight = new ArrayList<>();
-            Map<String, WebhookReceiver.Gate> grants = new LinkedHashMap<>();
-            for (int i = 1; i <= TIMER_THREADS - revokeInFlight.size(); i++) {
-                String id = intake(api, "a" + i);
-                grants.put(id, receiver.holdGrant(id));
-                approve(api, id);
-                WebhookReceiver.await(() -> receiver.arrived("grant", id), WAIT, "the grant call for " + id);
-                grantInFlight.add(id);
-            }
-            List<String> endedInFlight = new ArrayList<>();
-            for (int i = 0; i < grantInFlight.size(); i++) {
-                String id = grantInFlight.get(i);
-                switch (i % 3) {
-                    case 0 -> assertEnding(cancel(api, id), id);
-                    case 1 -> assertEnding(revoke(api, id), id);
-                    default -> {
-                        continue; // left alone: granted after the restart
+                // during the grant call: held open at the receiver until after the kill; cancelled by the requester,
+                // revoked by an admin, or left alone; one timer thread each
+                List<String> grantInFlight = new ArrayList<>();
+                Map<String, WebhookReceiver.Gate> grants = new LinkedHashMap<>();
+                for (int i = 1; i <= TIMER_THREADS - revokeInFlight.size(); i++) {
+                    String id = intake(api, "a" + i);
+                    grants.put(id, receiver.holdGrant(id));
+                    approve(api, id);
+                    WebhookReceiver.await(() -> receiver.arrived("grant", id), WAIT, "the grant call for " + id);
+                    grantInFlight.add(id);
+                }
+                List<String> endedInFlight = new ArrayList<>();
+                for (int i = 0; i < grantInFlight.size(); i++) {
+                    String id = grantInFlight.get(i);
+                    switch (i % 3) {
+                        case 0 -> assertEnding(cancel(api, id), id);
+                        case 1 -> assertEnding(revoke(api, id), id);
+                        default -> {
+                            continue; // left alone: granted after the restart
+                        }
                     }
+                    endedInFlight.add(id);
                 }
-                endedInFlight.add(id);
-            }
 
-            // before the grant is claimed: every timer thread is busy, so these approvals' GRANT timers wait unclaimed
-            String cancelledUnclaimed = intake(api, "b1");
-            String approvedUnclaimed = intake(api, "b2");
-            approve(api, cancelledUnclaimed);
-            approve(api, approvedUnclaimed);
-            ApiClient.Response b1 = cancel(api, cancelledUnclaimed);
-            assertThat(b1.status()).as(b1.raw()).isEqualTo(200);
-            assertThat(b1.text("status")).as("cancelled before its grant was claimed (all %d timer threads held): %s",
-                    TIMER_THREADS, b1.raw()).isEqualTo("ENDED");
+                // before the grant is claimed: every timer thread is busy, so these approvals' GRANT timers wait unclaimed
+                String cancelledUnclaimed = intake(api, "b1");
+                String approvedUnclaimed = intake(api, "b2");
+                approve(api, cancelledUnclaimed);
+                approve(api, approvedUnclaimed);
+                ApiClient.Response b1 = cancel(api, cancelledUnclaimed);
+                assertThat(b1.status()).as(b1.raw()).isEqualTo(200);
+                assertThat(b1.text("status")).as("cancelled before its grant was claimed (all %d timer threads held): %s",
+                        TIMER_THREADS, b1.raw()).isEqualTo("ENDED");
 
-            first.kill();
-            Instant killedAt = Instant.now();
-            assertStoredAtTheKill(db, endedInFlight, cancelledUnclaimed, approvedUnclaimed);
+                first.kill();
+                Instant killedAt = Instant.now();
+                assertStoredAtTheKill(db, endedInFlight, cancelledUnclaimed, approvedUnclaimed);
 
-            // the receiver finishes the dead caller's calls: most grants are applied, two are lost; C1's revoke is lost,
-            // C2's is applied
-            List<String> lost = List.of(grantInFlight.get(3), grantInFlight.get(5)); // one cancelled, one left alone
-            grants.forEach((id, gate) -> {
-                if (lost.contains(id)) {
-                    gate.drop();
-                } else {
-                    gate.open();
+                // the receiver finishes the dead caller's calls: most grants are applied, two are lost; C1's revoke is lost,
+                // C2's is applied
+                List<String> lost = List.of(grantInFlight.get(3), grantInFlight.get(5)); // one cancelled, one left alone
+                grants.forEach((id, gate) -> {
+                    if (lost.contains(id)) {
+                        gate.drop();
+                    } else {
+                        gate.open();
+                    }
+                });
+                revokes.get(revokeInFlight.get(0)).drop();
+                revokes.get(revokeInFlight.get(1)).open();
+                WebhookReceiver.await(() -> grantInFlight.stream().filter(id -> !lost.contains(id)).allMatch(receiver::holds)
+                        && !receiver.holds(revokeInFlight.get(1)), WAIT, "the receiver applied the dead caller's calls");
+                assertThat(receiver.holds(revokeInFlight.get(0))).as("C1's revoke was lost: its grant is still held").isTrue();
+                assertThat(receiver.arrived("grant", cancelledUnclaimed)).as("a grant never claimed is never sent").isFalse();
+
+                // round 2: the receiver answers late enough for Clearance to give up on a grant call (5 s)
+                args[args.length - 1] = "--clearance.access-provider.webhook.timeout=5s";
+                try (ChildApp second = ChildApp.start(database + "-2", db, dir, env, args)) {
+                    Instant healthy = Instant.now();
+                    ApiClient api2 = second.api();
+                    // first, so that the next periodic reconciliation (1 min after the start) finds what it left behind
+                    String tooLate = grantAppliedAfterItsRevoke(api2, receiver);
+                    Instant leftOver = Instant.now();
+
+                    List<String> ended = new ArrayList<>(endedInFlight);
+                    ended.addAll(revokeInFlight);
+                    ended.add(cancelledUnclaimed);
+                    awaitAll(api2, ended, r -> "ENDED".equals(r.text("status")), "ended after the restart");
+                    Duration recovered = Duration.between(healthy, ended.stream().map(id -> endedAt(api2, id))
+                            .max(Instant::compareTo).orElseThrow());
+                    List<String> leftAlone = new ArrayList<>(grantInFlight.stream()
+                            .filter(id -> !endedInFlight.contains(id)).toList());
+                    leftAlone.add(approvedUnclaimed);
+                    awaitAll(api2, leftAlone, r -> "ACTIVE".equals(r.body().at("/grant/state").asString()),
+                            "granted after the restart");
+                    for (String id : leftAlone) {
+                        assertThat(receiver.holds(id)).as("granted after the restart: " + id).isTrue();
+                        ApiClient.Response r = cancel(api2, id);
+                        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+                    }
+                    awaitAll(api2, leftAlone, r -> "ENDED".equals(r.text("status")), "ended by the cancel after the restart");
+
+                    // what the recovered GRANT timers said: a lost attempt is revoked whether it reached the receiver or not
+                    for (String id : endedInFlight) {
+                        assertThat(audit(api2, id)).as("audit trail of " + id).anyMatch(a -> a.startsWith(
+                                "the grant attempt in flight never answered; revoking in case it reached provider 'webhook'"));
+                    }
+                    assertThat(audit(api2, cancelledUnclaimed)).anyMatch(a -> a.endsWith("ended before access was granted"));
+
+                    // the too-late grant: the periodic reconciliation finds it, removes it, and tells the admins
+                    WebhookReceiver.await(() -> !receiver.holds(tooLate), WAIT, "reconciliation removed " + tooLate);
+                    Duration found = Duration.between(leftOver, Instant.now());
+                    assertThat(audit(api2, tooLate)).as("audit trail of " + tooLate).anyMatch(a -> a.startsWith(
+                            "reconciliation found ") && a.contains("although the request is ended") && a.endsWith("; removed"));
+                    WebhookReceiver.await(() -> second.logText().lines().anyMatch(l -> l.contains("to " + ADMIN
+                            + " [ADMIN_LEFTOVER_REMOVED") && l.contains(tooLate)), WAIT, "the admins are told of " + tooLate);
+                    // Not asserted to be the only alert: the startup round can race the recovered revokes and report one of
+                    // them as a leftover (the known bug ReconciliationRaceIT shows); logged, so that a run shows it.
+                    List<String> alerted = second.logText().lines().filter(l -> l.contains("[ADMIN_LEFTOVER_REMOVED")).toList();
+
+                    List<String> all = Stream.of(ended, leftAlone, List.of(tooLate)).flatMap(List::stream).toList();
+                    assertThat(all.stream().filter(receiver::holds)).as("the receiver holds nothing for an ended request")
+                            .isEmpty();
+                    assertThat(receiver.overtaken()).as("revokes that overtook their grant (only the one Clearance gave up on "
+                            + "by its timeout may)").containsOnly(tooLate);
+                    LOG.info(String.format("%s: %d requests ended while a grant or revoke was in flight at the kill, all "
+                            + "ENDED %d ms after the restart was healthy (%d ms after the kill); the too-late grant removed by "
+                            + "reconciliation %d ms after it was applied; %d leftover alert(s): %s", database, ended.size(),
+                            recovered.toMillis(),
+                            Duration.between(killedAt, healthy).toMillis() + recovered.toMillis(), found.toMillis(),
+                            alerted.size(), alerted));
                 }
-            });
-            revokes.get(revokeInFlight.get(0)).drop();
-            revokes.get(revokeInFlight.get(1)).open();
-            WebhookReceiver.await(() -> grantInFlight.stream().filter(id -> !lost.contains(id)).allMatch(receiver::holds)
-                    && !receiver.holds(revokeInFlight.get(1)), WAIT, "the receiver applied the dead caller's calls");
-            assertThat(receiver.holds(revokeInFlight.get(0))).as("C1's revoke was lost: its grant is still held").isTrue();
-            assertThat(receiver.arrived("grant", cancelledUnclaimed)).as("a grant never claimed is never sent").isFalse();
-
-            // round 2: the receiver answers late enough for Clearance to give up on a grant call (5 s)
-            args[args.length - 1] = "--clearance.access-provider.webhook.timeout=5s";
-            try (ChildApp second = ChildApp.start(database + "-2", db, dir, env, args)) {
-                Instant healthy = Instant.now();
-                ApiClient api2 = second.api();
-                // first, so that the next periodic reconciliation (1 min after the start) finds what it left behind
-                String tooLate = grantAppliedAfterItsRevoke(api2, receiver);
-                Instant leftOver = Instant.now();
-
-                List<String> ended = new ArrayList<>(endedInFlight);
-                ended.addAll(revokeInFlight);
-                ended.add(cancelledUnclaimed);
-                awaitAll(api2, ended, r -> "ENDED".equals(r.text("status")), "ended after the restart");
-                Duration recovered = Duration.between(healthy, ended.stream().map(id -> endedAt(api2, id))
-                        .max(Instant::compareTo).orElseThrow());
-                List<String> leftAlone = new ArrayList<>(grantInFlight.stream().filter(id -> !endedInFlight.contains(id)).toList());
-                leftAlone.add(approvedUnclaimed);
-                awaitAll(api2, leftAlone, r -> "ACTIVE".equals(r.body().at("/grant/state").asString()), "granted after the restart");
-                for (String id : leftAlone) {
-                    assertThat(receiver.holds(id)).as("granted after the restart: " + id).isTrue();
-                    ApiClient.Response r = cancel(api2, id);
-                    assertThat(r.status()).as(r.raw()).isEqualTo(200);
-                }
-                awaitAll(api2, leftAlone, r -> "ENDED".equals(r.text("status")), "ended by the cancel after the restart");
-
-                // what the recovered GRANT timers said: a lost attempt is revoked whether it reached the receiver or not
-                for (String id : endedInFlight) {
-                    assertThat(audit(api2, id)).as("audit trail of " + id).anyMatch(a -> a.startsWith(
-                            "the grant attempt in flight never answered; revoking in case it reached provider 'webhook'"));
-                }
-                assertThat(audit(api2, cancelledUnclaimed)).anyMatch(a -> a.endsWith("ended before access was granted"));
-
-                // the too-late grant: the periodic reconciliation finds it, removes it, and tells the admins
-                WebhookReceiver.await(() -> !receiver.holds(tooLate), WAIT, "reconciliation removed " + tooLate);
-                Duration found = Duration.between(leftOver, Instant.now());
-                assertThat(audit(api2, tooLate)).as("audit trail of " + tooLate).anyMatch(a -> a.startsWith(
-                        "reconciliation found ") && a.contains("although the request is ended") && a.endsWith("; removed"));
-                WebhookReceiver.await(() -> second.logText().lines().anyMatch(l -> l.contains("to " + ADMIN
-                        + " [ADMIN_LEFTOVER_REMOVED") && l.contains(tooLate)), WAIT, "the admins are told of " + tooLate);
-                // Not asserted to be the only alert: the startup round can race the recovered revokes and report one of
-                // them as a leftover (the known bug ReconciliationRaceIT shows); logged, so that a run shows it.
-                List<String> alerted = second.logText().lines().filter(l -> l.contains("[ADMIN_LEFTOVER_REMOVED")).toList();
-
-                List<String> all = Stream.of(ended, leftAlone, List.of(tooLate)).flatMap(List::stream).toList();
-                assertThat(all.stream().filter(receiver::holds)).as("the receiver holds nothing for an ended request").isEmpty();
-                assertThat(receiver.overtaken()).as("revokes that overtook their grant (only the one Clearance gave up on "
-                        + "by its timeout may)").containsOnly(tooLate);
-                LOG.info(String.format("%s: %d requests ended while a grant or revoke was in flight at the kill, all ENDED %d ms "
-                        + "after the restart was healthy (%d ms after the kill); the too-late grant removed by reconciliation "
-                        + "%d ms after it was applied; %d leftover alert(s): %s", database, ended.size(), recovered.toMillis(),
-                        Duration.between(killedAt, healthy).toMillis() + recovered.toMillis(), found.toMillis(),
-                        alerted.size(), alerted));
+            } finally {
+                first.kill();
             }
         }
     }
@@ -210,7 +218,8 @@ class InFlightGrantCrashIT {
                 assertThat(row(s, id)).as("ended during its grant call: " + id).startsWith("APPROVED/REVOKING/in flight");
             }
             assertThat(row(s, cancelledUnclaimed)).isEqualTo("ENDED/NONE/-");
-            assertThat(row(s, approvedUnclaimed)).as("approved, its GRANT timer not yet claimed").isEqualTo("APPROVED/GRANTING/-");
+            assertThat(row(s, approvedUnclaimed)).as("approved, its GRANT timer not yet claimed")
+                    .isEqualTo("APPROVED/GRANTING/-");
         }
     }
 
