@@ -37,8 +37,8 @@ public class ReconcileSchedule {
             throw new IllegalStateException("clearance.reconcile.interval (CLEARANCE_RECONCILE_INTERVAL) must be 0 (at startup"
                     + " only) or positive, was " + interval);
         }
-        if (!interval.isZero() && interval.compareTo(Duration.ofMinutes(1)) < 0) {
-            throw new IllegalStateException("clearance.reconcile.interval (CLEARANCE_RECONCILE_INTERVAL) must be at least 1m"
+        if (!interval.isZero() && interval.compareTo(Duration.ofSeconds(10)) < 0) {
+            throw new IllegalStateException("clearance.reconcile.interval (CLEARANCE_RECONCILE_INTERVAL) must be at least 10s"
                     + " (every round asks the provider for everything it holds), was " + interval);
         }
         this.scheduler = scheduler;

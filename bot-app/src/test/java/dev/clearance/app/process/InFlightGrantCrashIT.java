@@ -44,7 +44,7 @@ class InFlightGrantCrashIT {
         TestTarget db = DurabilityCrashIT.target(database, dir);
         Path config = Path.of("../config/clearance.example.yml").toAbsolutePath();
         Map<String, String> env = Map.of("CLEARANCE_WEBHOOK_SECRET", WebhookReceiver.SECRET,
-                "CLEARANCE_WEBHOOK_RECONCILE", "true", "CLEARANCE_RECONCILE_INTERVAL", "1m");
+                "CLEARANCE_WEBHOOK_RECONCILE", "true", "CLEARANCE_RECONCILE_INTERVAL", "10s");
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             // round 1: the webhook timeout is long, so that a held call is in flight until the kill, not given up on
             String[] args = {"--clearance.config=" + config, "--clearance.access-provider.type=webhook",
