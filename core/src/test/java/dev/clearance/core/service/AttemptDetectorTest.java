@@ -201,4 +201,28 @@ class AttemptDetectorTest {
         assertThat(events.rows).isEmpty();
         assertThat(ports.outbox).isEmpty();
     }
+
+    @Test
+    void underAPolicyWithJustificationOffADetectedAttemptGoesStraightToItsApprovers() {
+        ClearanceConfig base = withDetection(TestConfigs.config());
+        dev.clearance.core.policy.Policy p = base.defaultPolicy();
+        ClearanceConfig off = new ClearanceConfig(base.users(), base.groups(), base.tree(), base.policies(),
+                new dev.clearance.core.policy.Policy(p.name(), p.resource(), p.account(), p.maxDuration(),
+                        p.selfApprovalAllowed(), p.steps(), p.grant(), p.maxTotalDuration(), false),
+                base.intervals(), base.unknownAccounts(), base.limits(), base.detection());
+        InMemoryPorts quiet = new InMemoryPorts(off);
+        AttemptDetector d = new AttemptDetector(quiet.ctx, quiet.service, new RequestQueries(quiet.ctx), new Events());
+        Verdict v = d.handle(new DeniedCall("ev-off", quiet.clock.instant(), aliceSession(), "iam:CreateUser", ACCOUNT,
+                "eu-west-1", Optional.empty(), Optional.of("AccessDenied")), quiet.clock.instant());
+
+        AccessRequest r = quiet.store.find(((Verdict.Opened) v).request()).orElseThrow();
+        assertThat(r.status()).as("no justification asked").isEqualTo(Status.PENDING);
+        assertThat(r.history().get(0).reason()).isEqualTo("requested; policy 'default' asks for no justification");
+        assertThat(quiet.messagesTo("alice@example.com")).extracting(OutboundMessage::kind)
+                .containsExactly(NotificationKind.REQUEST_SUBMITTED);
+        assertThat(quiet.messagesTo("pat@example.com")).extracting(OutboundMessage::kind)
+                .containsExactly(NotificationKind.APPROVAL_REQUEST);
+        // the approver still chooses the duration: the policy's maximum unless they say otherwise
+        assertThat(r.requestedDuration()).isEqualTo(p.maxDuration());
+    }
 }
