@@ -97,12 +97,13 @@ final class ProviderTimers {
         String provider = calls.provider().name();
         if (fresh.status() != Status.APPROVED) {
             // Only an attempt lost and given up on can find its request ended; what it may have granted is looked for.
-            if (outcome.failure().isEmpty()) {
-                fresh.record(AuditEvent.SYSTEM, now, "a late grant attempt answered after the request ended; "
-                        + "reconciling with provider '" + provider + "'");
-                ctx.store().update(fresh);
-                ctx.timers().schedule(fresh.id(), TimerKind.RECONCILE, now);
-            }
+            // NB: whatever its outcome: a failed call (a timeout after the provider acted) may have granted as surely
+            // as a successful one, and the revoke that ended the request may have reached the provider before it.
+            fresh.record(AuditEvent.SYSTEM, now, "a late grant attempt answered after the request ended ("
+                    + outcome.failure().map(f -> "failed: " + f).orElse("succeeded" + outcome.noteSuffix())
+                    + "); reconciling with provider '" + provider + "'");
+            ctx.store().update(fresh);
+            ctx.timers().schedule(fresh.id(), TimerKind.RECONCILE, now);
             return;
         }
         if (fresh.grantState() == GrantState.REVOKING) {
@@ -179,7 +180,7 @@ final class ProviderTimers {
         }
         AccessRequest r = before.get();
         ProviderCalls.Outcome outcome = calls.call(() -> calls.provider().revoke(calls.toGrant(r, "revoke", r.expiresAt())));
-        calls.change(id, fresh -> recordRevokeOutcome(fresh, later(ctx.now(), dueAt), outcome));
+        calls.change(id, fresh -> recordRevokeOutcome(fresh, r, later(ctx.now(), dueAt), outcome));
     }
 
     /** A grant attempt is in flight and not yet taken as lost: the provider must not hear of the revoke before it. */
@@ -189,20 +190,43 @@ final class ProviderTimers {
                 .isPresent();
     }
 
-    private void recordRevokeOutcome(AccessRequest fresh, Instant now, ProviderCalls.Outcome outcome) {
-        if (fresh.status() != Status.APPROVED || !revocationDue(fresh, now)) {
+    /** {@code sent} is the request as it was when the revoke was sent (it was due then). */
+    private void recordRevokeOutcome(AccessRequest fresh, AccessRequest sent, Instant now, ProviderCalls.Outcome outcome) {
+        if (fresh.status() != Status.APPROVED) {
+            return;
+        }
+        // NB: an extension approved while the revoke for the end was on its way (another instance, its clock a little
+        // behind) moved the end, but the provider has taken the access away: the request ends, never showing access
+        // the provider no longer holds.
+        boolean endMovedMeanwhile = outcome.failure().isEmpty() && sent.grantState() == GrantState.ACTIVE
+                && fresh.grantState() == GrantState.ACTIVE && !fresh.expiresAt().equals(sent.expiresAt());
+        if (!revocationDue(fresh, now) && !endMovedMeanwhile) {
             return;
         }
         String provider = calls.provider().name();
         if (outcome.failure().isEmpty()) {
             String reason = fresh.revocationReason().orElse("timebox of " + fresh.approvedDuration()
-                    .map(AccessDuration::toString).orElse("?") + " over");
+                    .map(AccessDuration::toString).orElse("?") + " over")
+                    + (endMovedMeanwhile ? " (the extension to " + fresh.expiresAt().orElseThrow()
+                    + " was approved while the revoke was being sent)" : "");
+            // NB: sent past a grant attempt taken as lost, and that attempt answered meanwhile: its grant may have
+            // reached the provider after this revoke. Reconciliation removes it with a new idempotency key (a revoke
+            // with this request's own key may be answered by the receiver as already done).
+            boolean lostAttemptAnsweredMeanwhile = sent.grantAttemptInFlightSince().isPresent()
+                    && !fresh.grantAttemptInFlightSince().equals(sent.grantAttemptInFlightSince());
             fresh.grantAttemptAnswered();
             fresh.grantState(GrantState.REVOKED);
             fresh.transition(Status.ENDED, AuditEvent.SYSTEM, now, "access revoked by provider '" + provider
                     + "': " + reason + outcome.noteSuffix());
             outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("revoke", ref));
+            if (lostAttemptAnsweredMeanwhile) {
+                fresh.record(AuditEvent.SYSTEM, now, "the grant attempt taken as lost answered while this revoke was"
+                        + " sent, and may have reached the provider after it; reconciling with provider '" + provider + "'");
+            }
             ctx.store().update(fresh);
+            if (lostAttemptAnsweredMeanwhile) {
+                ctx.timers().schedule(fresh.id(), TimerKind.RECONCILE, now);
+            }
             ctx.timers().cancel(fresh.id(), TimerKind.GRANT);
             ctx.timers().cancel(fresh.id(), TimerKind.EXPIRY_NOTICE);
             ctx.timers().cancel(fresh.id(), TimerKind.EXTEND);
@@ -233,6 +257,11 @@ final class ProviderTimers {
         return switch (r.grantState()) {
             case REVOKING -> true;
             case ACTIVE -> r.expiresAt().map(e -> !now.isBefore(e)).orElse(false);
+            // NB: a grant attempt claimed but never answered (its instance died and its GRANT job was not re-run) may
+            // have granted: the REVOKE timer its claim scheduled takes it away at the end that attempt would have had
+            // (once the attempt is taken as lost), instead of leaving it live and the request "granting" for ever.
+            case GRANTING -> r.grantAttemptInFlightSince().flatMap(since -> expiryFrom(r, since))
+                    .map(e -> !now.isBefore(e)).orElse(false);
             default -> false;
         };
     }
