@@ -37,6 +37,13 @@ public final class WebhookAccessProvider implements AccessProvider {
     public static final String SIGNATURE_HEADER = "X-Clearance-Signature";
     public static final String TIMESTAMP_HEADER = "X-Clearance-Timestamp";
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    /**
+     * The most of a reconcile answer read: 16 MiB, some 100,000 entries. NB: a receiver's answer is read into memory;
+     * unbounded, one huge answer (a buggy or hostile receiver) took the whole instance, every timer with it.
+     */
+    static final int MAX_RECONCILE_ANSWER = 16 * 1024 * 1024;
+    /** The most of any other answer read: only an excerpt of it is ever shown. */
+    static final int MAX_ANSWER = 64 * 1024;
 
     private final URI url;
     private final byte[] secret;
@@ -102,7 +109,7 @@ public final class WebhookAccessProvider implements AccessProvider {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("action", "reconcile");
         payload.put("idempotencyKey", "reconcile:" + clock.instant().toEpochMilli());
-        String body = post("reconcile", payload, (String) payload.get("idempotencyKey"));
+        String body = post("reconcile", payload, (String) payload.get("idempotencyKey"), true);
         List<HeldAccess> held = new ArrayList<>();
         try {
             JsonNode list = json.readTree(body).get("held");
@@ -135,11 +142,16 @@ public final class WebhookAccessProvider implements AccessProvider {
         payload.put("scope", g.scope().value());
         payload.put("expiresAt", g.expiresAt().map(Object::toString).orElse(null));
         payload.put("idempotencyKey", g.idempotencyKey());
-        post(action, payload, g.idempotencyKey());
+        post(action, payload, g.idempotencyKey(), false);
     }
 
-    /** Signs and POSTs the payload; answers the response body of a 2xx, else fails. */
-    private String post(String action, Map<String, Object> payload, String idempotencyKey) throws AccessProviderException {
+    /**
+     * Signs and POSTs the payload; answers the response body of a 2xx, else fails. An answer needed {@code whole}
+     * (reconcile) longer than {@link #MAX_RECONCILE_ANSWER} fails the call; any other is cut at {@link #MAX_ANSWER}.
+     */
+    private String post(String action, Map<String, Object> payload, String idempotencyKey, boolean whole)
+            throws AccessProviderException {
+        int maxAnswer = whole ? MAX_RECONCILE_ANSWER : MAX_ANSWER;
         String body = json.writeValueAsString(payload);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(url)
@@ -150,9 +162,16 @@ public final class WebhookAccessProvider implements AccessProvider {
                 .header(IDEMPOTENCY_HEADER, idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
-        HttpResponse<String> response;
+        HttpResponse<java.io.InputStream> response;
+        String answer;
+        boolean cut;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (java.io.InputStream in = response.body()) {
+                byte[] read = in.readNBytes(maxAnswer + 1);
+                cut = read.length > maxAnswer;
+                answer = new String(read, 0, Math.min(read.length, maxAnswer), StandardCharsets.UTF_8);
+            }
         } catch (IOException e) {
             throw new AccessProviderException(action + " webhook unreachable: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
@@ -161,14 +180,17 @@ public final class WebhookAccessProvider implements AccessProvider {
             throw new AccessProviderException(action + " webhook interrupted", e);
         }
         if (response.statusCode() / 100 != 2) {
-            String excerpt = response.body() == null ? "" : response.body().strip();
+            String excerpt = answer.strip();
             if (excerpt.length() > 200) {
                 excerpt = excerpt.substring(0, 200) + "…";
             }
             throw new AccessProviderException(action + " webhook answered HTTP " + response.statusCode()
                     + (excerpt.isEmpty() ? "" : ": " + excerpt));
         }
-        return response.body() == null ? "" : response.body();
+        if (cut && whole) {
+            throw new AccessProviderException(action + " webhook answered more than " + maxAnswer + " bytes");
+        }
+        return answer;
     }
 
     /**
