@@ -270,46 +270,68 @@ final class ProviderTimers {
 
     /** An approved extension moved the end: a provider whose grants carry their own end is told the new one. */
     void tellProviderOfExtension(RequestId id) {
-        Optional<AccessRequest> before = ctx.store().find(id);
-        if (before.isEmpty() || before.get().status() != Status.APPROVED || before.get().grantState() != GrantState.ACTIVE
-                || before.get().expiresAt().isEmpty()) {
+        // NB: the call is marked in flight like a grant attempt: a receiver may apply "access until X" as a grant, so a
+        // give-back or revoke meanwhile waits for its answer, never reaching the provider before it.
+        Instant sentAt = ctx.now();
+        Optional<AccessRequest> claimed = calls.changed(id, found -> found.filter(r -> r.status() == Status.APPROVED
+                && r.grantState() == GrantState.ACTIVE && r.expiresAt().isPresent()).map(r -> {
+                    r.grantAttemptStarted(sentAt);
+                    ctx.store().update(r);
+                    return r;
+                }));
+        if (claimed.isEmpty()) {
             return;
         }
-        Instant end = before.get().expiresAt().get();
+        Instant end = claimed.get().expiresAt().get();
         Optional<String> failure = calls.call(() -> {
-            calls.provider().extend(calls.toGrant(before.get(), "extend:" + end.getEpochSecond(), Optional.of(end)));
+            calls.provider().extend(calls.toGrant(claimed.get(), "extend:" + end.getEpochSecond(), Optional.of(end)));
             return ProviderResult.done();
         }).failure();
+        calls.change(id, fresh -> recordExtendOutcome(fresh, sentAt, end, failure));
+    }
+
+    private void recordExtendOutcome(AccessRequest fresh, Instant sentAt, Instant end, Optional<String> failure) {
         String provider = calls.provider().name();
-        calls.change(id, fresh -> {
-            if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.ACTIVE
-                    || !fresh.expiresAt().equals(Optional.of(end))) {
-                return;
+        Instant now = ctx.now();
+        boolean answered = fresh.grantAttemptInFlightSince().equals(Optional.of(sentAt));
+        if (answered) {
+            fresh.grantAttemptAnswered();
+        }
+        if (answered && fresh.status() == Status.APPROVED && fresh.grantState() == GrantState.REVOKING) {
+            fresh.record(AuditEvent.SYSTEM, now, "the extend call in flight answered after the end was asked; revoking now");
+            ctx.store().update(fresh);
+            ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, now);
+            return;
+        }
+        if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.ACTIVE
+                || !fresh.expiresAt().equals(Optional.of(end))) {
+            if (answered) {
+                ctx.store().update(fresh);
             }
-            Instant now = ctx.now();
-            if (failure.isEmpty()) {
-                if (fresh.providerAttempts() > 0) {
-                    fresh.grantState(GrantState.ACTIVE);
-                    fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' now has the new end " + end);
-                    ctx.store().update(fresh);
-                }
-                return;
-            }
-            ctx.metrics().providerFailure("extend");
-            int attempt = fresh.nextProviderAttempt();
-            int maxAttempts = ctx.config().intervals().grantAttempts();
-            if (attempt < maxAttempts) {
-                Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
-                fresh.record(AuditEvent.SYSTEM, now, "telling provider '" + provider + "' of the new end failed ("
-                        + attempt + " of " + maxAttempts + "): " + failure.get() + "; retrying at " + retryAt);
-                ctx.timers().schedule(fresh.id(), TimerKind.EXTEND, retryAt);
-            } else {
+            return;
+        }
+        if (failure.isEmpty()) {
+            if (fresh.providerAttempts() > 0) {
                 fresh.grantState(GrantState.ACTIVE);
-                fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' was not told the new end after "
-                        + attempt + " attempts: " + failure.get() + "; Clearance still revokes at " + end);
+                fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' now has the new end " + end);
             }
             ctx.store().update(fresh);
-        });
+            return;
+        }
+        ctx.metrics().providerFailure("extend");
+        int attempt = fresh.nextProviderAttempt();
+        int maxAttempts = ctx.config().intervals().grantAttempts();
+        if (attempt < maxAttempts) {
+            Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
+            fresh.record(AuditEvent.SYSTEM, now, "telling provider '" + provider + "' of the new end failed ("
+                    + attempt + " of " + maxAttempts + "): " + failure.get() + "; retrying at " + retryAt);
+            ctx.timers().schedule(fresh.id(), TimerKind.EXTEND, retryAt);
+        } else {
+            fresh.grantState(GrantState.ACTIVE);
+            fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' was not told the new end after "
+                    + attempt + " attempts: " + failure.get() + "; Clearance still revokes at " + end);
+        }
+        ctx.store().update(fresh);
     }
 
     // ------------------------------------------------------------------ helpers

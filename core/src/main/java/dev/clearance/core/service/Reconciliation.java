@@ -38,8 +38,6 @@ public final class Reconciliation {
     private static final String FOUND = "reconciliation found";
     /** A reconciliation whose provider call failed tries again after this. */
     static final Duration RETRY = Duration.ofMinutes(5);
-    /** How far apart the clocks of two instances may be, for "did this request end before the listing was taken". */
-    static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
 
     private final LifecycleContext ctx;
     private final ProviderCalls calls;
@@ -67,8 +65,8 @@ public final class Reconciliation {
 
     /** Asks the provider what it holds and removes what no active request explains. */
     public Report reconcileAll() throws AccessProviderException {
-        // (a little earlier than now: the end may have been recorded by another instance, its clock a little ahead)
-        Instant listedFrom = ctx.now().minus(CLOCK_SKEW);
+        // (the instances' clocks are taken as in step: one behind at worst lets a round report an end as a leftover)
+        Instant listedFrom = ctx.now();
         Optional<List<HeldAccess>> answered = calls.provider().held();
         if (answered.isEmpty()) {
             return new Report(false, 0, 0, 0, 0, 0, 0);

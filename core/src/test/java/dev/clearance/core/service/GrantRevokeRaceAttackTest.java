@@ -307,6 +307,35 @@ class GrantRevokeRaceAttackTest {
         assertThat(stored(ext.id()).status()).as("the extension ends with its grant").isEqualTo(Status.ENDED);
     }
 
+    /**
+     * Attack: an extension is approved and the EXTEND timer tells a slow receiver the new end; the requester gives the
+     * access back while that call is open. A receiver that applies "extend" as "access until X" (an upsert) and applies
+     * the revoke first would hold the access again. The revoke must wait for the extend call, as it waits for a grant.
+     */
+    @Test
+    void aGiveBackDuringTheExtendCallIsRevokedOnlyAfterItAnswers() {
+        AccessRequest r = approved();
+        ports.advance(Duration.ZERO);
+        AccessRequest ext = service.extend(new Commands.Extend(r.id().value(), "alice@example.com", "1h", "late migration",
+                Origin.api("test"))).request();
+        ports.provider.onCall = g -> {
+            if (g.idempotencyKey().contains(":extend:")) {
+                giveBack(r.id());
+                ports.advance(Duration.ofMinutes(5)); // the revoke timer, while the extend call is open
+                ports.provider.holding.add(g.requestId()); // the receiver applies the extend, as an upsert
+            }
+        };
+        service.decide(new Commands.Decide(ext.id().value(), "pat@example.com", "approve", "ok", Optional.empty(),
+                Origin.api("test")));
+        ports.advance(Duration.ZERO);
+        ports.provider.onCall = g -> { };
+        ports.advance(Duration.ofMinutes(10));
+        assertThat(ports.provider.calls).containsSubsequence("extend " + r.id() + " until "
+                + stored(ext.id()).expiresAt().orElseThrow(), "revoke " + r.id());
+        assertThat(ports.provider.holding).as("the revoke came after the extend").isEmpty();
+        assertThat(stored(r.id()).status()).isEqualTo(Status.ENDED);
+    }
+
     private static final class InstanceDied extends Error {
     }
 }

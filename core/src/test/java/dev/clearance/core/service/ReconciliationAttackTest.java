@@ -82,7 +82,7 @@ class ReconciliationAttackTest {
         ports.provider.canList = true;
         ports.provider.repeatListing = 1000;
         ports.provider.holding.add(r.id());
-        ports.advance(Reconciliation.CLOCK_SKEW.plusMinutes(1));
+        ports.advance(Duration.ofMinutes(1));
         Reconciliation.Report report = ports.reconciliation.reconcileAll();
         assertThat(revokesOf(r.id())).as("the give-back's revoke, then one removal").isEqualTo(2);
         assertThat(report.removed()).isEqualTo(1);

@@ -127,7 +127,7 @@ class ReconciliationTest {
         RequestId stranger = RequestId.random();
         ports.provider.holding.add(stranger);
         // (a round at the very instant of the end defers it to the next: see ReconciliationAttackTest)
-        ports.advance(Reconciliation.CLOCK_SKEW.plusMinutes(1));
+        ports.advance(Duration.ofMinutes(1));
 
         Reconciliation.Report report = ports.reconciliation.reconcileAll();
 
