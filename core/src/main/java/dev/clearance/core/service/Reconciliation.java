@@ -38,6 +38,8 @@ public final class Reconciliation {
     private static final String FOUND = "reconciliation found";
     /** A reconciliation whose provider call failed tries again after this. */
     static final Duration RETRY = Duration.ofMinutes(5);
+    /** The most of what the provider says it holds that goes into an audit line or an alert. */
+    static final int MAX_DESCRIPTION = 1000;
 
     private final LifecycleContext ctx;
     private final ProviderCalls calls;
@@ -204,7 +206,10 @@ public final class Reconciliation {
      * (admins are told), "released" (another active request still holds the same access, so only {@code r}'s hold
      * ended; nobody needs telling) or "failed".
      */
-    private String remove(AccessRequest r, String what, boolean alsoHeldByActive, String finding) {
+    private String remove(AccessRequest r, String described, boolean alsoHeldByActive, String finding) {
+        // NB: the provider's own words (a receiver's description) are cut before they reach the audit trail and the
+        // admins' alert: the alert's stored parameters are bounded, and an insert that failed stopped every round there.
+        String what = described.length() <= MAX_DESCRIPTION ? described : described.substring(0, MAX_DESCRIPTION) + "…";
         // A key of its own for each round: a receiver that remembers keys must act on a second removal, not answer it
         // as already done.
         String key = "reconcile:" + ctx.now().getEpochSecond();

@@ -348,6 +348,8 @@ final class InMemoryPorts {
         java.util.function.Consumer<AccessGrant> onCall = g -> { };
         /** Runs once a grant or revoke has changed what the provider holds, before the call answers. */
         java.util.function.Consumer<AccessGrant> afterCall = g -> { };
+        /** Appended to each description {@code held()} gives (a receiver that says a lot). */
+        String descriptionTail = "";
         /** How many times {@code held()} names each entry (a receiver that repeats itself). */
         int repeatListing = 1;
         /** Runs after {@code held()} has taken its listing and before it answers (what changes meanwhile is missed). */
@@ -399,7 +401,7 @@ final class InMemoryPorts {
                 return Optional.empty();
             }
             List<dev.clearance.core.port.HeldAccess> listed = holding.stream().flatMap(id -> java.util.Collections.nCopies(
-                    repeatListing, new dev.clearance.core.port.HeldAccess(id, "access for " + id)).stream()).toList();
+                    repeatListing, new dev.clearance.core.port.HeldAccess(id, "access for " + id + descriptionTail)).stream()).toList();
             onHeld.run();
             return Optional.of(listed);
         }

@@ -119,6 +119,28 @@ class ReconciliationAttackTest {
     }
 
     /**
+     * Attack: a receiver describes what it holds at great length (a whole policy document). The description goes into
+     * the admins' alert, whose stored parameters have a bounded column (4,000 characters): unbounded, the alert's
+     * insert failed, the round stopped at that entry every time, and the per-request reconcile timer failed for ever.
+     */
+    @Test
+    void aVeryLongDescriptionIsCutInTheAlertAndTheAuditTrail() throws Exception {
+        ports.provider.canList = true;
+        ports.provider.grantsEvenWhenFailing = true;
+        ports.provider.descriptionTail = " " + "p".repeat(20_000);
+        AccessRequest r = approved("ec2:RunInstances");
+        ports.provider.failuresLeft = 5;
+        ports.advance(Duration.ofHours(1)); // every attempt fails (each acted), then the reconcile timer removes it
+        assertThat(stored(r.id()).status()).isEqualTo(Status.ENDED);
+        assertThat(ports.provider.holding).isEmpty();
+        List<OutboundMessage> alerts = ports.messagesTo("root@example.com").stream()
+                .filter(m -> m.kind() == NotificationKind.ADMIN_LEFTOVER_REMOVED).toList();
+        assertThat(alerts).singleElement().satisfies(m -> assertThat(m.params().get("what")).hasSizeLessThan(1_100)
+                .startsWith("access for " + r.id()));
+        assertThat(stored(r.id()).history()).extracting(AuditEvent::reason).allSatisfy(s -> assertThat(s).hasSizeLessThan(3_000));
+    }
+
+    /**
      * Attack: the round runs while a grant attempt is in flight, and while a give-back waits for it (REVOKING). Both are
      * explained by their approved request: reconciliation must not revoke ahead of the grant. Defence holds.
      */
