@@ -38,8 +38,11 @@ public final class Reconciliation {
     private static final String FOUND = "reconciliation found";
     /** A reconciliation whose provider call failed tries again after this. */
     static final Duration RETRY = Duration.ofMinutes(5);
-    /** The most of what the provider says it holds that goes into an audit line or an alert. */
-    static final int MAX_DESCRIPTION = 1000;
+    /**
+     * The most of what the provider says it holds that goes into an audit line or an alert: 500 characters stay under
+     * the alert's 4,000-character parameters even were each written as a six-character JSON escape.
+     */
+    static final int MAX_DESCRIPTION = 500;
 
     private final LifecycleContext ctx;
     private final ProviderCalls calls;
