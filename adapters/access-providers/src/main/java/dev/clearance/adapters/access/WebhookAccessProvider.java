@@ -11,7 +11,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -162,23 +161,29 @@ public final class WebhookAccessProvider implements AccessProvider {
                 .header(IDEMPOTENCY_HEADER, idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
-        HttpResponse<java.io.InputStream> response;
-        String answer;
-        boolean cut;
+        HttpResponse<byte[]> response;
+        // NB: the whole answer, body included, within the timeout: the client's request timeout covers only the
+        // headers, so a receiver that trickled its body held a timer thread as long as it liked (eight stalled them all).
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> exchange =
+                http.sendAsync(request, info -> new LimitedBody(maxAnswer + 1));
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (java.io.InputStream in = response.body()) {
-                byte[] read = in.readNBytes(maxAnswer + 1);
-                cut = read.length > maxAnswer;
-                answer = new String(read, 0, Math.min(read.length, maxAnswer), StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new AccessProviderException(action + " webhook unreachable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            response = exchange.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            exchange.cancel(true);
+            throw new AccessProviderException(action + " webhook did not answer in full within " + timeout.toSeconds()
+                    + "s", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new AccessProviderException(action + " webhook unreachable: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new AccessProviderException(action + " webhook interrupted", e);
         }
+        byte[] read = response.body();
+        boolean cut = read.length > maxAnswer;
+        String answer = new String(read, 0, Math.min(read.length, maxAnswer), StandardCharsets.UTF_8);
         if (response.statusCode() / 100 != 2) {
             String excerpt = answer.strip();
             if (excerpt.length() > 200) {
@@ -191,6 +196,53 @@ public final class WebhookAccessProvider implements AccessProvider {
             throw new AccessProviderException(action + " webhook answered more than " + maxAnswer + " bytes");
         }
         return answer;
+    }
+
+    /** Collects an answer's body up to {@code limit} bytes, then stops reading (the rest is never held in memory). */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int limit;
+        private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<byte[]> result = new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        LimitedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            for (java.nio.ByteBuffer item : items) {
+                int take = Math.min(item.remaining(), limit - body.size());
+                byte[] chunk = new byte[take];
+                item.get(chunk);
+                body.write(chunk, 0, take);
+            }
+            if (body.size() >= limit && !result.isDone()) {
+                subscription.cancel();
+                result.complete(body.toByteArray());
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(body.toByteArray());
+        }
     }
 
     /**

@@ -88,6 +88,25 @@ class WebhookReconcileAttackTest {
                 .hasMessageContaining("answered more than");
     }
 
+    /**
+     * Attack: a receiver sends its headers at once, then trickles the body a byte at a time. The request timeout of the
+     * JDK's client covers only the headers: each such call held a timer thread for as long as the receiver liked, and
+     * eight of them stalled every timer (no revocation anywhere on time). The whole answer must come within the timeout.
+     */
+    @Test
+    void aReceiverThatTricklesItsAnswerIsCutOffAtTheTimeout() {
+        WebhookAccessProvider impatient = new WebhookAccessProvider(URI.create(server.baseUrl() + "/hooks/access"), SECRET,
+                Clock.systemUTC(), Duration.ofSeconds(1), true);
+        server.stubFor(post("/hooks/access").willReturn(aResponse().withStatus(200)
+                .withBody("{\"held\":[" + "  ".repeat(50) + "]}").withChunkedDribbleDelay(50, 20_000)));
+        long started = System.nanoTime();
+        assertThatThrownBy(impatient::held).isInstanceOf(AccessProviderException.class).hasMessageContaining("1s");
+        assertThatThrownBy(() -> impatient.grant(new AccessGrant(new RequestId("REQ-0123456789"),
+                UserEmail.of("alice@example.com"), "s3:DeleteBucket", "123456789012", ScopePath.of("org/prod"),
+                Optional.empty(), "REQ-0123456789:grant"))).isInstanceOf(AccessProviderException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(8));
+    }
+
     /** A grant's 2xx answer is not needed: a huge one is cut, and the grant still counts as done. */
     @Test
     void aHugeGrantAnswerIsCutNotFailed() throws Exception {
