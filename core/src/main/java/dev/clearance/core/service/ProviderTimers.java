@@ -32,6 +32,8 @@ final class ProviderTimers {
     static final Duration LOST_GRANT_ATTEMPT = Duration.ofMinutes(15);
     /** How soon a revocation waiting on a grant in flight looks again, should that grant's answer never be recorded. */
     static final Duration RECHECK = Duration.ofMinutes(1);
+    /** How the audit line of a grant attempt's outcome recorded after the end was asked begins. */
+    private static final String IN_FLIGHT_ANSWERED = "the grant attempt in flight ";
 
     private final LifecycleContext ctx;
     private final ProviderCalls calls;
@@ -88,6 +90,10 @@ final class ProviderTimers {
         r.grantAttemptStarted(attemptAt);
         ctx.store().update(r);
         expiryFrom(r, attemptAt).ifPresent(e -> ctx.timers().schedule(r.id(), TimerKind.REVOKE, e));
+        // NB: should this attempt never answer and its job not be re-run (a grant until revoked has no REVOKE timer to
+        // end it), the GRANT timer runs again once the attempt is taken as lost: it tries again, or revokes if the end
+        // was asked meanwhile. The attempt's outcome replaces or cancels it.
+        ctx.timers().schedule(r.id(), TimerKind.GRANT, attemptAt.plus(LOST_GRANT_ATTEMPT));
         return Optional.of(r);
     }
 
@@ -111,9 +117,8 @@ final class ProviderTimers {
             // grant succeeded or failed, since a failed call (a timeout, say) may still have granted.
             fresh.grantAttemptAnswered();
             outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("grant", ref));
-            fresh.record(AuditEvent.SYSTEM, now, (outcome.failure().isEmpty()
-                    ? "the grant attempt in flight succeeded" + outcome.noteSuffix()
-                    : "the grant attempt in flight failed (" + outcome.failure().get() + ")")
+            fresh.record(AuditEvent.SYSTEM, now, IN_FLIGHT_ANSWERED + (outcome.failure().isEmpty()
+                    ? "succeeded" + outcome.noteSuffix() : "failed (" + outcome.failure().get() + ")")
                     + " after the end was asked; revoking now");
             ctx.store().update(fresh);
             ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, now);
@@ -129,6 +134,7 @@ final class ProviderTimers {
                     + expiry.map(e -> " until " + e).orElse(" until revoked") + outcome.noteSuffix());
             outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("grant", ref));
             ctx.store().update(fresh);
+            ctx.timers().cancel(fresh.id(), TimerKind.GRANT);
             // The timer is already stored; scheduling it again covers a grant confirmed after its expiry.
             expiry.ifPresent(e -> ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, e));
             Extensions.scheduleExpiryNotice(ctx, fresh, now);
@@ -209,11 +215,13 @@ final class ProviderTimers {
                     .map(AccessDuration::toString).orElse("?") + " over")
                     + (endMovedMeanwhile ? " (the extension to " + fresh.expiresAt().orElseThrow()
                     + " was approved while the revoke was being sent)" : "");
-            // NB: sent past a grant attempt taken as lost, and that attempt answered meanwhile: its grant may have
-            // reached the provider after this revoke. Reconciliation removes it with a new idempotency key (a revoke
-            // with this request's own key may be answered by the receiver as already done).
-            boolean lostAttemptAnsweredMeanwhile = sent.grantAttemptInFlightSince().isPresent()
-                    && !fresh.grantAttemptInFlightSince().equals(sent.grantAttemptInFlightSince());
+            // NB: sent past a grant attempt taken as lost (its mark timed out, or its GRANT timer ran again), and that
+            // attempt answered meanwhile: its grant may have reached the provider after this revoke. Reconciliation
+            // removes it with a new idempotency key (a revoke under the request's own key may be answered "done").
+            boolean lostAttemptAnsweredMeanwhile = (sent.grantAttemptInFlightSince().isPresent()
+                    && !fresh.grantAttemptInFlightSince().equals(sent.grantAttemptInFlightSince()))
+                    || fresh.history().stream().skip(sent.history().size())
+                    .anyMatch(e -> e.reason() != null && e.reason().startsWith(IN_FLIGHT_ANSWERED));
             fresh.grantAttemptAnswered();
             fresh.grantState(GrantState.REVOKED);
             fresh.transition(Status.ENDED, AuditEvent.SYSTEM, now, "access revoked by provider '" + provider

@@ -202,6 +202,42 @@ class GrantRevokeRaceAttackTest {
     }
 
     /**
+     * Attack: the same lost attempt on a grant until revoked: there is no end, so no REVOKE timer. The request must not
+     * stay "granting" for ever with the access perhaps live: the attempt is taken as lost and tried again.
+     */
+    @Test
+    void aLostAttemptOnAGrantUntilRevokedIsTriedAgainOnceTakenAsLost() {
+        AccessRequest r = service.intake(new Commands.Intake("alice@example.com", "ec2:RunInstances", "123456789012",
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
+        service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.empty(), Origin.api("test")));
+        service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
+        assertThat(stored(r.id()).approvedDuration().orElseThrow().duration()).as("until revoked").isEmpty();
+        ports.provider.onCall = g -> {
+            if (isGrant(g)) {
+                ports.provider.holding.add(g.requestId());
+                throw new InstanceDied();
+            }
+        };
+        try {
+            ports.advance(Duration.ZERO);
+        } catch (InstanceDied expected) {
+            // lost, and never recovered by Quartz
+        }
+        ports.provider.onCall = g -> { };
+        ports.advance(ProviderTimers.LOST_GRANT_ATTEMPT.minusMinutes(1));
+        assertThat(ports.provider.calls).as("not while the attempt may still answer").isEmpty();
+        ports.advance(Duration.ofHours(2));
+        AccessRequest after = stored(r.id());
+        assertThat(after.grantState()).as("what the provider holds, Clearance shows").isEqualTo(GrantState.ACTIVE);
+        assertThat(after.grantAttemptInFlightSince()).isEmpty();
+        assertThat(ports.provider.calls).containsExactly("grant " + r.id());
+        // and the give-back that follows takes it away
+        giveBack(r.id());
+        ports.advance(Duration.ZERO);
+        assertThat(ports.provider.holding).isEmpty();
+    }
+
+    /**
      * A 5-minute grant whose end passes while its call is still open (a slow provider): the REVOKE timer its claim
      * scheduled fires, but waits for the answer (the attempt is not yet taken as lost), then revokes.
      */
