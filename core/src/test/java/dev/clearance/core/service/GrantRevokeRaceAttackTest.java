@@ -80,10 +80,20 @@ class GrantRevokeRaceAttackTest {
     /**
      * Attack: the revoke sent past the lost attempt reaches the provider first; the "lost" grant then lands (the receiver
      * applied it second, as in the issue) and its answer is recorded while the revoke's answer is still on its way. The
-     * revoke's answer then ends the request: the access the grant made after the revoke must still be removed.
+     * revoke's answer then ends the request: the access the grant made after the revoke must still be removed. Here the
+     * attempt is taken as lost by its GRANT timer running again; below, by its mark timing out.
      */
     @Test
     void aLostAttemptThatLandsAfterItsRevokeAndAnswersBeforeTheRevokesOutcomeIsStillRemoved() throws Exception {
+        landsAfterItsRevoke(true);
+    }
+
+    @Test
+    void aTimedOutAttemptThatLandsAfterItsRevokeAndAnswersBeforeTheRevokesOutcomeIsStillRemoved() throws Exception {
+        landsAfterItsRevoke(false);
+    }
+
+    private void landsAfterItsRevoke(boolean grantTimerRunsAgain) {
         AccessRequest r = approved();
         java.util.concurrent.CountDownLatch grantCalled = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch revoked = new java.util.concurrent.CountDownLatch(1);
@@ -98,6 +108,9 @@ class GrantRevokeRaceAttackTest {
         Thread slowGrant = new Thread(() -> ports.lifecycleTimers.fire(r.id(), TimerKind.GRANT, due));
         slowGrant.start();
         await(grantCalled);
+        if (!grantTimerRunsAgain) {
+            ports.timers.remove(r.id() + "/" + TimerKind.GRANT); // the claim's GRANT timer is lost too
+        }
         giveBack(r.id());
         ports.provider.afterCall = g -> {
             if (g.idempotencyKey().endsWith(":revoke")) {
@@ -113,6 +126,8 @@ class GrantRevokeRaceAttackTest {
         ports.advance(Duration.ofHours(2));
         assertThat(stored(r.id()).status()).isEqualTo(Status.ENDED);
         assertThat(ports.provider.holding).as("the grant that landed after the revoke is removed").isEmpty();
+        assertThat(stored(r.id()).history()).extracting(AuditEvent::reason).anyMatch(s -> s.contains(grantTimerRunsAgain
+                ? "the grant attempt in flight never answered" : "the grant attempt taken as lost answered while"));
     }
 
     private static void await(java.util.concurrent.CountDownLatch latch) {
