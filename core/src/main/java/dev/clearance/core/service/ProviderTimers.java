@@ -32,6 +32,8 @@ final class ProviderTimers {
     static final Duration LOST_GRANT_ATTEMPT = Duration.ofMinutes(15);
     /** How soon a revocation waiting on a grant in flight looks again, should that grant's answer never be recorded. */
     static final Duration RECHECK = Duration.ofMinutes(1);
+    /** How the audit line of a grant attempt's outcome recorded after the end was asked begins. */
+    private static final String IN_FLIGHT_ANSWERED = "the grant attempt in flight ";
 
     private final LifecycleContext ctx;
     private final ProviderCalls calls;
@@ -88,6 +90,10 @@ final class ProviderTimers {
         r.grantAttemptStarted(attemptAt);
         ctx.store().update(r);
         expiryFrom(r, attemptAt).ifPresent(e -> ctx.timers().schedule(r.id(), TimerKind.REVOKE, e));
+        // NB: should this attempt never answer and its job not be re-run (a grant until revoked has no REVOKE timer to
+        // end it), the GRANT timer runs again once the attempt is taken as lost: it tries again, or revokes if the end
+        // was asked meanwhile. The attempt's outcome replaces or cancels it.
+        ctx.timers().schedule(r.id(), TimerKind.GRANT, attemptAt.plus(LOST_GRANT_ATTEMPT));
         return Optional.of(r);
     }
 
@@ -97,12 +103,13 @@ final class ProviderTimers {
         String provider = calls.provider().name();
         if (fresh.status() != Status.APPROVED) {
             // Only an attempt lost and given up on can find its request ended; what it may have granted is looked for.
-            if (outcome.failure().isEmpty()) {
-                fresh.record(AuditEvent.SYSTEM, now, "a late grant attempt answered after the request ended; "
-                        + "reconciling with provider '" + provider + "'");
-                ctx.store().update(fresh);
-                ctx.timers().schedule(fresh.id(), TimerKind.RECONCILE, now);
-            }
+            // NB: whatever its outcome: a failed call (a timeout after the provider acted) may have granted as surely
+            // as a successful one, and the revoke that ended the request may have reached the provider before it.
+            fresh.record(AuditEvent.SYSTEM, now, "a late grant attempt answered after the request ended ("
+                    + outcome.failure().map(f -> "failed: " + f).orElse("succeeded" + outcome.noteSuffix())
+                    + "); reconciling with provider '" + provider + "'");
+            ctx.store().update(fresh);
+            ctx.timers().schedule(fresh.id(), TimerKind.RECONCILE, now);
             return;
         }
         if (fresh.grantState() == GrantState.REVOKING) {
@@ -110,9 +117,8 @@ final class ProviderTimers {
             // grant succeeded or failed, since a failed call (a timeout, say) may still have granted.
             fresh.grantAttemptAnswered();
             outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("grant", ref));
-            fresh.record(AuditEvent.SYSTEM, now, (outcome.failure().isEmpty()
-                    ? "the grant attempt in flight succeeded" + outcome.noteSuffix()
-                    : "the grant attempt in flight failed (" + outcome.failure().get() + ")")
+            fresh.record(AuditEvent.SYSTEM, now, IN_FLIGHT_ANSWERED + (outcome.failure().isEmpty()
+                    ? "succeeded" + outcome.noteSuffix() : "failed (" + outcome.failure().get() + ")")
                     + " after the end was asked; revoking now");
             ctx.store().update(fresh);
             ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, now);
@@ -128,6 +134,7 @@ final class ProviderTimers {
                     + expiry.map(e -> " until " + e).orElse(" until revoked") + outcome.noteSuffix());
             outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("grant", ref));
             ctx.store().update(fresh);
+            ctx.timers().cancel(fresh.id(), TimerKind.GRANT);
             // The timer is already stored; scheduling it again covers a grant confirmed after its expiry.
             expiry.ifPresent(e -> ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, e));
             Extensions.scheduleExpiryNotice(ctx, fresh, now);
@@ -179,7 +186,7 @@ final class ProviderTimers {
         }
         AccessRequest r = before.get();
         ProviderCalls.Outcome outcome = calls.call(() -> calls.provider().revoke(calls.toGrant(r, "revoke", r.expiresAt())));
-        calls.change(id, fresh -> recordRevokeOutcome(fresh, later(ctx.now(), dueAt), outcome));
+        calls.change(id, fresh -> recordRevokeOutcome(fresh, r, later(ctx.now(), dueAt), outcome));
     }
 
     /** A grant attempt is in flight and not yet taken as lost: the provider must not hear of the revoke before it. */
@@ -189,20 +196,45 @@ final class ProviderTimers {
                 .isPresent();
     }
 
-    private void recordRevokeOutcome(AccessRequest fresh, Instant now, ProviderCalls.Outcome outcome) {
-        if (fresh.status() != Status.APPROVED || !revocationDue(fresh, now)) {
+    /** {@code sent} is the request as it was when the revoke was sent (it was due then). */
+    private void recordRevokeOutcome(AccessRequest fresh, AccessRequest sent, Instant now, ProviderCalls.Outcome outcome) {
+        if (fresh.status() != Status.APPROVED) {
+            return;
+        }
+        // NB: an extension approved while the revoke for the end was on its way (another instance, its clock a little
+        // behind) moved the end, but the provider has taken the access away: the request ends, never showing access
+        // the provider no longer holds.
+        boolean endMovedMeanwhile = outcome.failure().isEmpty() && sent.grantState() == GrantState.ACTIVE
+                && fresh.grantState() == GrantState.ACTIVE && !fresh.expiresAt().equals(sent.expiresAt());
+        if (!revocationDue(fresh, now) && !endMovedMeanwhile) {
             return;
         }
         String provider = calls.provider().name();
         if (outcome.failure().isEmpty()) {
             String reason = fresh.revocationReason().orElse("timebox of " + fresh.approvedDuration()
-                    .map(AccessDuration::toString).orElse("?") + " over");
+                    .map(AccessDuration::toString).orElse("?") + " over")
+                    + (endMovedMeanwhile ? " (the extension to " + fresh.expiresAt().orElseThrow()
+                    + " was approved while the revoke was being sent)" : "");
+            // NB: sent past a grant attempt taken as lost (its mark timed out, or its GRANT timer ran again), and that
+            // attempt answered meanwhile: its grant may have reached the provider after this revoke. Reconciliation
+            // removes it with a new idempotency key (a revoke under the request's own key may be answered "done").
+            boolean lostAttemptAnsweredMeanwhile = (sent.grantAttemptInFlightSince().isPresent()
+                    && !fresh.grantAttemptInFlightSince().equals(sent.grantAttemptInFlightSince()))
+                    || fresh.history().stream().skip(sent.history().size())
+                    .anyMatch(e -> e.reason() != null && e.reason().startsWith(IN_FLIGHT_ANSWERED));
             fresh.grantAttemptAnswered();
             fresh.grantState(GrantState.REVOKED);
             fresh.transition(Status.ENDED, AuditEvent.SYSTEM, now, "access revoked by provider '" + provider
                     + "': " + reason + outcome.noteSuffix());
             outcome.result().flatMap(ProviderResult::reference).ifPresent(ref -> fresh.addProviderReference("revoke", ref));
+            if (lostAttemptAnsweredMeanwhile) {
+                fresh.record(AuditEvent.SYSTEM, now, "the grant attempt taken as lost answered while this revoke was"
+                        + " sent, and may have reached the provider after it; reconciling with provider '" + provider + "'");
+            }
             ctx.store().update(fresh);
+            if (lostAttemptAnsweredMeanwhile) {
+                ctx.timers().schedule(fresh.id(), TimerKind.RECONCILE, now);
+            }
             ctx.timers().cancel(fresh.id(), TimerKind.GRANT);
             ctx.timers().cancel(fresh.id(), TimerKind.EXPIRY_NOTICE);
             ctx.timers().cancel(fresh.id(), TimerKind.EXTEND);
@@ -233,6 +265,11 @@ final class ProviderTimers {
         return switch (r.grantState()) {
             case REVOKING -> true;
             case ACTIVE -> r.expiresAt().map(e -> !now.isBefore(e)).orElse(false);
+            // NB: a grant attempt claimed but never answered (its instance died and its GRANT job was not re-run) may
+            // have granted: the REVOKE timer its claim scheduled takes it away at the end that attempt would have had
+            // (once the attempt is taken as lost), instead of leaving it live and the request "granting" for ever.
+            case GRANTING -> r.grantAttemptInFlightSince().flatMap(since -> expiryFrom(r, since))
+                    .map(e -> !now.isBefore(e)).orElse(false);
             default -> false;
         };
     }
@@ -241,46 +278,68 @@ final class ProviderTimers {
 
     /** An approved extension moved the end: a provider whose grants carry their own end is told the new one. */
     void tellProviderOfExtension(RequestId id) {
-        Optional<AccessRequest> before = ctx.store().find(id);
-        if (before.isEmpty() || before.get().status() != Status.APPROVED || before.get().grantState() != GrantState.ACTIVE
-                || before.get().expiresAt().isEmpty()) {
+        // NB: the call is marked in flight like a grant attempt: a receiver may apply "access until X" as a grant, so a
+        // give-back or revoke meanwhile waits for its answer, never reaching the provider before it.
+        Instant sentAt = ctx.now();
+        Optional<AccessRequest> claimed = calls.changed(id, found -> found.filter(r -> r.status() == Status.APPROVED
+                && r.grantState() == GrantState.ACTIVE && r.expiresAt().isPresent()).map(r -> {
+                    r.grantAttemptStarted(sentAt);
+                    ctx.store().update(r);
+                    return r;
+                }));
+        if (claimed.isEmpty()) {
             return;
         }
-        Instant end = before.get().expiresAt().get();
+        Instant end = claimed.get().expiresAt().get();
         Optional<String> failure = calls.call(() -> {
-            calls.provider().extend(calls.toGrant(before.get(), "extend:" + end.getEpochSecond(), Optional.of(end)));
+            calls.provider().extend(calls.toGrant(claimed.get(), "extend:" + end.getEpochSecond(), Optional.of(end)));
             return ProviderResult.done();
         }).failure();
+        calls.change(id, fresh -> recordExtendOutcome(fresh, sentAt, end, failure));
+    }
+
+    private void recordExtendOutcome(AccessRequest fresh, Instant sentAt, Instant end, Optional<String> failure) {
         String provider = calls.provider().name();
-        calls.change(id, fresh -> {
-            if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.ACTIVE
-                    || !fresh.expiresAt().equals(Optional.of(end))) {
-                return;
+        Instant now = ctx.now();
+        boolean answered = fresh.grantAttemptInFlightSince().equals(Optional.of(sentAt));
+        if (answered) {
+            fresh.grantAttemptAnswered();
+        }
+        if (answered && fresh.status() == Status.APPROVED && fresh.grantState() == GrantState.REVOKING) {
+            fresh.record(AuditEvent.SYSTEM, now, "the extend call in flight answered after the end was asked; revoking now");
+            ctx.store().update(fresh);
+            ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, now);
+            return;
+        }
+        if (fresh.status() != Status.APPROVED || fresh.grantState() != GrantState.ACTIVE
+                || !fresh.expiresAt().equals(Optional.of(end))) {
+            if (answered) {
+                ctx.store().update(fresh);
             }
-            Instant now = ctx.now();
-            if (failure.isEmpty()) {
-                if (fresh.providerAttempts() > 0) {
-                    fresh.grantState(GrantState.ACTIVE);
-                    fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' now has the new end " + end);
-                    ctx.store().update(fresh);
-                }
-                return;
-            }
-            ctx.metrics().providerFailure("extend");
-            int attempt = fresh.nextProviderAttempt();
-            int maxAttempts = ctx.config().intervals().grantAttempts();
-            if (attempt < maxAttempts) {
-                Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
-                fresh.record(AuditEvent.SYSTEM, now, "telling provider '" + provider + "' of the new end failed ("
-                        + attempt + " of " + maxAttempts + "): " + failure.get() + "; retrying at " + retryAt);
-                ctx.timers().schedule(fresh.id(), TimerKind.EXTEND, retryAt);
-            } else {
+            return;
+        }
+        if (failure.isEmpty()) {
+            if (fresh.providerAttempts() > 0) {
                 fresh.grantState(GrantState.ACTIVE);
-                fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' was not told the new end after "
-                        + attempt + " attempts: " + failure.get() + "; Clearance still revokes at " + end);
+                fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' now has the new end " + end);
             }
             ctx.store().update(fresh);
-        });
+            return;
+        }
+        ctx.metrics().providerFailure("extend");
+        int attempt = fresh.nextProviderAttempt();
+        int maxAttempts = ctx.config().intervals().grantAttempts();
+        if (attempt < maxAttempts) {
+            Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
+            fresh.record(AuditEvent.SYSTEM, now, "telling provider '" + provider + "' of the new end failed ("
+                    + attempt + " of " + maxAttempts + "): " + failure.get() + "; retrying at " + retryAt);
+            ctx.timers().schedule(fresh.id(), TimerKind.EXTEND, retryAt);
+        } else {
+            fresh.grantState(GrantState.ACTIVE);
+            fresh.record(AuditEvent.SYSTEM, now, "provider '" + provider + "' was not told the new end after "
+                    + attempt + " attempts: " + failure.get() + "; Clearance still revokes at " + end);
+        }
+        ctx.store().update(fresh);
     }
 
     // ------------------------------------------------------------------ helpers

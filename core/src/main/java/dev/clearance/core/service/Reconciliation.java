@@ -38,6 +38,11 @@ public final class Reconciliation {
     private static final String FOUND = "reconciliation found";
     /** A reconciliation whose provider call failed tries again after this. */
     static final Duration RETRY = Duration.ofMinutes(5);
+    /**
+     * The most of what the provider says it holds that goes into an audit line or an alert: 500 characters stay under
+     * the alert's 4,000-character parameters even were each written as a six-character JSON escape.
+     */
+    static final int MAX_DESCRIPTION = 500;
 
     private final LifecycleContext ctx;
     private final ProviderCalls calls;
@@ -65,10 +70,14 @@ public final class Reconciliation {
 
     /** Asks the provider what it holds and removes what no active request explains. */
     public Report reconcileAll() throws AccessProviderException {
-        Optional<List<HeldAccess>> listed = calls.provider().held();
-        if (listed.isEmpty()) {
+        // (the instances' clocks are taken as in step: one behind at worst lets a round report an end as a leftover)
+        Instant listedFrom = ctx.now();
+        Optional<List<HeldAccess>> answered = calls.provider().held();
+        if (answered.isEmpty()) {
             return new Report(false, 0, 0, 0, 0, 0, 0);
         }
+        // A receiver that names the same access many times gets one removal (and the admins one alert) for it.
+        Optional<List<HeldAccess>> listed = Optional.of(answered.get().stream().distinct().toList());
         int explained = 0;
         int removed = 0;
         int released = 0;
@@ -81,13 +90,17 @@ public final class Reconciliation {
         for (HeldAccess h : listed.get()) {
             Optional<AccessRequest> r = requests.get(h.requestId());
             String outcome;
-            if (r.isEmpty()) {
-                // Not ours to remove blindly (a receiver's listing may name what Clearance never stored): reported.
+            if (r.isEmpty() || neverGranted(r.get())) {
+                // NB: not ours to remove blindly (a receiver's listing may name what Clearance never stored, or never
+                // asked it to grant: a revoke under an extension's id carries its grant's person and resource): reported.
                 LOG.warning(() -> "reconciliation: provider '" + calls.provider().name() + "' holds " + h.description()
-                        + " for " + h.requestId() + ", which Clearance has no record of; remove it by hand if it is stale");
+                        + " for " + h.requestId() + ", which Clearance " + (r.isEmpty() ? "has no record of"
+                        : "never granted") + "; remove it by hand if it is stale");
                 outcome = "unknown";
                 unknown++;
-            } else if (explains(r.get())) {
+            } else if (explains(r.get()) || endedAt(r.get()).filter(at -> !at.isBefore(listedFrom)).isPresent()) {
+                // An access that ended after the listing was taken may be listed only because its revoke had not yet
+                // answered: the next round looks again (a leftover is then listed after the end).
                 outcome = "explained";
                 explained++;
             } else {
@@ -104,6 +117,21 @@ public final class Reconciliation {
             ctx.metrics().reconciled(outcome);
         }
         return new Report(true, listed.get().size(), explained, removed, released, unknown, failed);
+    }
+
+    /** When the request's access ended (it left APPROVED), if it has. */
+    private static Optional<Instant> endedAt(AccessRequest r) {
+        return r.history().stream().filter(e -> e.from() == Status.APPROVED && e.to() != Status.APPROVED)
+                .map(AuditEvent::at).reduce((first, last) -> last);
+    }
+
+    /**
+     * Clearance never asked the provider to grant for it: an extension (it moves its grant's end, grants nothing), a
+     * request never approved, or one ended before any grant attempt was claimed.
+     */
+    private static boolean neverGranted(AccessRequest r) {
+        return r.isExtension() || (r.status() != Status.APPROVED && r.status() != Status.ENDED)
+                || (r.status() == Status.ENDED && r.grantState() == GrantState.NONE);
     }
 
     /** An approved request explains what is held for it: granting, granted, or being revoked by its own timer. */
@@ -181,7 +209,10 @@ public final class Reconciliation {
      * (admins are told), "released" (another active request still holds the same access, so only {@code r}'s hold
      * ended; nobody needs telling) or "failed".
      */
-    private String remove(AccessRequest r, String what, boolean alsoHeldByActive, String finding) {
+    private String remove(AccessRequest r, String described, boolean alsoHeldByActive, String finding) {
+        // NB: the provider's own words (a receiver's description) are cut before they reach the audit trail and the
+        // admins' alert: the alert's stored parameters are bounded, and an insert that failed stopped every round there.
+        String what = described.length() <= MAX_DESCRIPTION ? described : described.substring(0, MAX_DESCRIPTION) + "…";
         // A key of its own for each round: a receiver that remembers keys must act on a second removal, not answer it
         // as already done.
         String key = "reconcile:" + ctx.now().getEpochSecond();

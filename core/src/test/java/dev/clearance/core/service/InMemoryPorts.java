@@ -346,6 +346,14 @@ final class InMemoryPorts {
         int failuresLeft;
         /** Runs as each call reaches the provider, to look at what was stored by then. */
         java.util.function.Consumer<AccessGrant> onCall = g -> { };
+        /** Runs once a grant or revoke has changed what the provider holds, before the call answers. */
+        java.util.function.Consumer<AccessGrant> afterCall = g -> { };
+        /** Appended to each description {@code held()} gives (a receiver that says a lot). */
+        String descriptionTail = "";
+        /** How many times {@code held()} names each entry (a receiver that repeats itself). */
+        int repeatListing = 1;
+        /** Runs after {@code held()} has taken its listing and before it answers (what changes meanwhile is missed). */
+        Runnable onHeld = () -> { };
         /** What {@code whyCannotGrant} answers, and the note a revoke returns. */
         Optional<dev.clearance.core.port.GrantObstacle> obstacle = Optional.empty();
         String revokeNote;
@@ -368,6 +376,7 @@ final class InMemoryPorts {
             }
             call("grant " + g.requestId());
             holding.add(g.requestId());
+            afterCall.accept(g);
             return dev.clearance.core.port.ProviderResult.of("grant-" + g.requestId(), null);
         }
 
@@ -376,6 +385,7 @@ final class InMemoryPorts {
             onCall.accept(g);
             call("revoke " + g.requestId());
             holding.remove(g.requestId());
+            afterCall.accept(g);
             return dev.clearance.core.port.ProviderResult.of(null, revokeNote);
         }
 
@@ -387,8 +397,13 @@ final class InMemoryPorts {
 
         @Override
         public Optional<List<dev.clearance.core.port.HeldAccess>> held() {
-            return canList ? Optional.of(holding.stream().map(id -> new dev.clearance.core.port.HeldAccess(id,
-                    "access for " + id)).toList()) : Optional.empty();
+            if (!canList) {
+                return Optional.empty();
+            }
+            List<dev.clearance.core.port.HeldAccess> listed = holding.stream().flatMap(id -> java.util.Collections.nCopies(
+                    repeatListing, new dev.clearance.core.port.HeldAccess(id, "access for " + id + descriptionTail)).stream()).toList();
+            onHeld.run();
+            return Optional.of(listed);
         }
 
         private void call(String what) throws AccessProviderException {

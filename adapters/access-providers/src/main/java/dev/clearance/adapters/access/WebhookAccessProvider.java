@@ -11,7 +11,6 @@ import tools.jackson.databind.json.JsonMapper;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +36,13 @@ public final class WebhookAccessProvider implements AccessProvider {
     public static final String SIGNATURE_HEADER = "X-Clearance-Signature";
     public static final String TIMESTAMP_HEADER = "X-Clearance-Timestamp";
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
+    /**
+     * The most of a reconcile answer read: 16 MiB, some 100,000 entries. NB: a receiver's answer is read into memory;
+     * unbounded, one huge answer (a buggy or hostile receiver) took the whole instance, every timer with it.
+     */
+    static final int MAX_RECONCILE_ANSWER = 16 * 1024 * 1024;
+    /** The most of any other answer read: only an excerpt of it is ever shown. */
+    static final int MAX_ANSWER = 64 * 1024;
 
     private final URI url;
     private final byte[] secret;
@@ -102,7 +108,7 @@ public final class WebhookAccessProvider implements AccessProvider {
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("action", "reconcile");
         payload.put("idempotencyKey", "reconcile:" + clock.instant().toEpochMilli());
-        String body = post("reconcile", payload, (String) payload.get("idempotencyKey"));
+        String body = post("reconcile", payload, (String) payload.get("idempotencyKey"), true);
         List<HeldAccess> held = new ArrayList<>();
         try {
             JsonNode list = json.readTree(body).get("held");
@@ -135,11 +141,16 @@ public final class WebhookAccessProvider implements AccessProvider {
         payload.put("scope", g.scope().value());
         payload.put("expiresAt", g.expiresAt().map(Object::toString).orElse(null));
         payload.put("idempotencyKey", g.idempotencyKey());
-        post(action, payload, g.idempotencyKey());
+        post(action, payload, g.idempotencyKey(), false);
     }
 
-    /** Signs and POSTs the payload; answers the response body of a 2xx, else fails. */
-    private String post(String action, Map<String, Object> payload, String idempotencyKey) throws AccessProviderException {
+    /**
+     * Signs and POSTs the payload; answers the response body of a 2xx, else fails. An answer needed {@code whole}
+     * (reconcile) longer than {@link #MAX_RECONCILE_ANSWER} fails the call; any other is cut at {@link #MAX_ANSWER}.
+     */
+    private String post(String action, Map<String, Object> payload, String idempotencyKey, boolean whole)
+            throws AccessProviderException {
+        int maxAnswer = whole ? MAX_RECONCILE_ANSWER : MAX_ANSWER;
         String body = json.writeValueAsString(payload);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(url)
@@ -150,25 +161,88 @@ public final class WebhookAccessProvider implements AccessProvider {
                 .header(IDEMPOTENCY_HEADER, idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
-        HttpResponse<String> response;
+        HttpResponse<byte[]> response;
+        // NB: the whole answer, body included, within the timeout: the client's request timeout covers only the
+        // headers, so a receiver that trickled its body held a timer thread as long as it liked (eight stalled them all).
+        java.util.concurrent.CompletableFuture<HttpResponse<byte[]>> exchange =
+                http.sendAsync(request, info -> new LimitedBody(maxAnswer + 1));
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new AccessProviderException(action + " webhook unreachable: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
+            response = exchange.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            exchange.cancel(true);
+            throw new AccessProviderException(action + " webhook did not answer in full within " + timeout.toSeconds()
+                    + "s", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new AccessProviderException(action + " webhook unreachable: " + cause.getClass().getSimpleName()
+                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), cause);
         } catch (InterruptedException e) {
+            exchange.cancel(true);
             Thread.currentThread().interrupt();
             throw new AccessProviderException(action + " webhook interrupted", e);
         }
+        byte[] read = response.body();
+        boolean cut = read.length > maxAnswer;
+        String answer = new String(read, 0, Math.min(read.length, maxAnswer), StandardCharsets.UTF_8);
         if (response.statusCode() / 100 != 2) {
-            String excerpt = response.body() == null ? "" : response.body().strip();
+            String excerpt = answer.strip();
             if (excerpt.length() > 200) {
                 excerpt = excerpt.substring(0, 200) + "…";
             }
             throw new AccessProviderException(action + " webhook answered HTTP " + response.statusCode()
                     + (excerpt.isEmpty() ? "" : ": " + excerpt));
         }
-        return response.body() == null ? "" : response.body();
+        if (cut && whole) {
+            throw new AccessProviderException(action + " webhook answered more than " + maxAnswer + " bytes");
+        }
+        return answer;
+    }
+
+    /** Collects an answer's body up to {@code limit} bytes, then stops reading (the rest is never held in memory). */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int limit;
+        private final java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        private final java.util.concurrent.CompletableFuture<byte[]> result = new java.util.concurrent.CompletableFuture<>();
+        private java.util.concurrent.Flow.Subscription subscription;
+
+        LimitedBody(int limit) {
+            this.limit = limit;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<byte[]> getBody() {
+            return result;
+        }
+
+        @Override
+        public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<java.nio.ByteBuffer> items) {
+            for (java.nio.ByteBuffer item : items) {
+                int take = Math.min(item.remaining(), limit - body.size());
+                byte[] chunk = new byte[take];
+                item.get(chunk);
+                body.write(chunk, 0, take);
+            }
+            if (body.size() >= limit && !result.isDone()) {
+                subscription.cancel();
+                result.complete(body.toByteArray());
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            result.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            result.complete(body.toByteArray());
+        }
     }
 
     /**
