@@ -79,6 +79,11 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--races-only")) {
+            // the approve-then-cancel races alone (RaceBench), with their own options
+            System.exit(RaceBench.runAlone(Path.of("").toAbsolutePath(),
+                    Stream.of(args).filter(a -> !a.equals("--races-only")).toList()));
+        }
         int reps = 3;
         int open = 20_000;
         int seconds = 10;
@@ -98,11 +103,14 @@ public final class Bench {
                 case "--app-jvm-arg" -> appJvmArgs.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; use --reps N --open N --phase-seconds S --write-docs [--rest-only --scale-only --slack-latency-ms N --no-revocations --revocations-only"
-                        + " --app-arg A --app-jvm-arg F]");
+                        + " --app-arg A --app-jvm-arg F], or --races-only [--races N --race-clients N --jar PATH --reconcile]");
             }
         }
         Bench bench = new Bench(Path.of("").toAbsolutePath(), reps, open, Duration.ofSeconds(seconds));
         String report = bench.run(String.join(" ", args));
+        RaceBench.Outcome races = new RaceBench(bench.repo, bench.repo.resolve("bot-app/target/clearance.jar"), 1000, 32, false,
+                appArgs, appJvmArgs, "scripts/bench.sh" + (args.length == 0 ? "" : " " + String.join(" ", args))).run();
+        report += "\n" + races.report();
         Path out = bench.repo.resolve("bench/runner/target/bench-report.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
@@ -118,7 +126,10 @@ public final class Bench {
             Files.writeString(docs, text.substring(0, b) + BEGIN + "\n" + report + END + text.substring(e + END.length()));
             System.out.println("wrote " + docs);
         }
-        System.exit(0);
+        if (!races.passed()) {
+            System.err.println("[bench] RACES FAILED: access was left held at the provider; see the report above");
+        }
+        System.exit(races.passed() ? 0 : 1);
     }
 
     private String run(String args) throws Exception {

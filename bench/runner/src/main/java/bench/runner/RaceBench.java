@@ -1,0 +1,324 @@
+package bench.runner;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Approve-then-cancel races against a provider that is slow to grant (issue 20): each request is approved, and its
+ * requester gives the access back a random 0 to 1.5 s later, while the grant may still be on its way to, or sleeping
+ * at, the {@link SlowReceiver}. Once every request is ENDED and no grant sleeps, the receiver must hold no access for
+ * any of them: a revoke that overtook its grant would leave the access on for good while Clearance shows it ended.
+ * <p>
+ * Run alone with {@code java -jar bench/runner/target/bench-runner.jar --races-only [--races N] [--race-clients N]
+ * [--jar PATH] [--reconcile]}; the full benchmark runs it last. Reconciliation is off unless {@code --reconcile}, so
+ * the figure is the ordering alone.
+ */
+final class RaceBench {
+    static final int PORT = 18493;
+    static final long MAX_GRANT_MILLIS = 3_000;
+    static final long MAX_CANCEL_DELAY_MILLIS = 1_500;
+    private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
+
+    /** One race as the client saw it: times are {@code System.nanoTime()}. */
+    record Race(String id, long cancelSent, long cancelAcked, int cancelStatus, String cancelBody) {
+    }
+
+    /** The scenario's report, and whether it passed (no access left held, every cancel accepted, every request ended). */
+    record Outcome(String report, boolean passed) {
+    }
+
+    private final Path repo;
+    private final Path jar;
+    private final int races;
+    private final int clients;
+    private final boolean reconcile;
+    private final List<String> appArgs;
+    private final List<String> appJvmArgs;
+    private final String command;
+
+    RaceBench(Path repo, Path jar, int races, int clients, boolean reconcile, List<String> appArgs, List<String> appJvmArgs,
+              String command) {
+        this.repo = repo;
+        this.jar = jar;
+        this.races = races;
+        this.clients = clients;
+        this.reconcile = reconcile;
+        this.appArgs = appArgs;
+        this.appJvmArgs = appJvmArgs;
+        this.command = command;
+    }
+
+    /** {@code --races-only}: runs the scenario alone, writes its report, and answers the exit code (1: access left held). */
+    static int runAlone(Path repo, List<String> args) throws Exception {
+        Path jar = repo.resolve("bot-app/target/clearance.jar");
+        int races = 1000;
+        int clients = 32;
+        boolean reconcile = false;
+        List<String> appArgs = new ArrayList<>();
+        List<String> appJvmArgs = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--races" -> races = Integer.parseInt(args.get(++i));
+                case "--race-clients" -> clients = Integer.parseInt(args.get(++i));
+                case "--jar" -> jar = Path.of(args.get(++i)).toAbsolutePath();
+                case "--reconcile" -> reconcile = true;
+                case "--app-arg" -> appArgs.add(args.get(++i));
+                case "--app-jvm-arg" -> appJvmArgs.add(args.get(++i));
+                default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; with --races-only use"
+                        + " --races N --race-clients N --jar PATH --reconcile --app-arg A --app-jvm-arg F");
+            }
+        }
+        String command = "java -jar bench/runner/target/bench-runner.jar --races-only" + (args.isEmpty() ? "" : " " + String.join(" ", args));
+        Outcome o = new RaceBench(repo, jar, races, clients, reconcile, appArgs, appJvmArgs, command).run();
+        Path out = repo.resolve("bench/runner/target/race-report.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, o.report());
+        System.out.println(o.report());
+        log("report in " + out);
+        if (!o.passed()) {
+            System.err.println("[bench] RACES FAILED: access was left held at the provider, a cancel was refused, or a"
+                    + " request did not end; see the report above");
+        }
+        return o.passed() ? 0 : 1;
+    }
+
+    Outcome run() throws Exception {
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run ./mvnw -q -DskipTests package first");
+        }
+        Path work = Files.createTempDirectory("clearance-races");
+        try (FakeSlack slack = new FakeSlack(0, 0); SlowReceiver receiver = new SlowReceiver(MAX_GRANT_MILLIS, 20);
+             Child c = start(work, slack, receiver)) {
+            c.awaitHealthy(Duration.ofMinutes(2));
+            log(races + " approve-then-cancel races, " + clients + " clients, grants answered after 0–" + MAX_GRANT_MILLIS
+                    + " ms, reconciliation " + (reconcile ? "on" : "off") + ", jar " + jar);
+            long t0 = System.nanoTime();
+            List<Race> done = race(c);
+            long raced = System.nanoTime();
+            log("all races answered in " + ms(raced - t0) + " ms; waiting for every request to end");
+            Map<String, String> notEnded = awaitEnded(c, done, Duration.ofMinutes(10));
+            while (receiver.sleeping() > 0) {
+                Thread.sleep(100);
+            }
+            long settled = System.nanoTime();
+            Thread.sleep(5_000); // anything still on its way to the receiver arrives
+            List<String> held = receiver.held();
+            held.retainAll(done.stream().map(Race::id).toList());
+            String report = report(c, receiver, done, notEnded, held, ms(raced - t0), ms(settled - t0));
+            boolean refused = done.stream().anyMatch(r -> r.cancelStatus() / 100 != 2);
+            return new Outcome(report, held.isEmpty() && notEnded.isEmpty() && !refused);
+        }
+    }
+
+    private Child start(Path work, FakeSlack slack, SlowReceiver receiver) throws IOException {
+        Path data = work.resolve("data");
+        Files.createDirectories(data);
+        // the same settings as the benchmark's other Clearance starts (Bench#startClearance), with the slow receiver
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("CLEARANCE_API_TOKENS", Bench.TOKEN);
+        env.put("SLACK_BOT_TOKEN", "xoxb-bench");
+        env.put("SLACK_SIGNING_SECRET", Bench.SIGNING_SECRET);
+        env.put("SLACK_API_URL", slack.apiUrl());
+        env.put("CLEARANCE_ACCESS_PROVIDER", "webhook");
+        env.put("CLEARANCE_WEBHOOK_URL", receiver.url());
+        env.put("CLEARANCE_WEBHOOK_SECRET", WebhookReceiver.SECRET);
+        env.put("CLEARANCE_WEBHOOK_RECONCILE", Boolean.toString(reconcile));
+        if (reconcile) {
+            env.put("CLEARANCE_RECONCILE_INTERVAL", "1m"); // the shortest allowed
+        }
+        List<String> args = new ArrayList<>(List.of("--clearance.data-dir=" + data,
+                "--clearance.config=" + repo.resolve("config/clearance.example.yml"), "--logging.level.root=WARN"));
+        args.addAll(appArgs);
+        return Child.start("clearance-races", jar, PORT, appJvmArgs, args, env, work);
+    }
+
+    /** Runs the races from a pool of {@link #clients} threads; each: intake, approval, a random wait, the cancel. */
+    private List<Race> race(Child c) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Race>> futures = new ArrayList<>();
+            for (int i = 0; i < races; i++) {
+                int n = i;
+                futures.add(pool.submit(() -> oneRace(c, http, n)));
+            }
+            List<Race> done = new ArrayList<>();
+            for (Future<Race> f : futures) {
+                done.add(f.get());
+            }
+            return done;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Race oneRace(Child c, HttpClient http, int n) throws IOException, InterruptedException {
+        long delay = (long) (new Random(1_000_003L * n).nextDouble() * MAX_CANCEL_DELAY_MILLIS);
+        String requester = "race" + n + "@example.com";
+        HttpResponse<String> created = http.send(post(c, "/api/v1/requests", "{\"requester\":\"" + requester
+                + "\",\"resource\":\"ec2:StopInstances\",\"account\":\"123456789012\",\"justification\":\"race bench " + n
+                + "\",\"duration\":\"15m\"}"), HttpResponse.BodyHandlers.ofString());
+        Matcher m = ID.matcher(created.body());
+        if (created.statusCode() != 201 || !m.find()) {
+            throw new IllegalStateException("intake answered " + created.statusCode() + ": " + created.body());
+        }
+        String id = m.group(1);
+        HttpResponse<String> decided = http.send(post(c, "/api/v1/requests/" + id + "/decisions",
+                "{\"approver\":\"pat@example.com\",\"decision\":\"approve\",\"reason\":\"race bench\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        if (decided.statusCode() != 200) {
+            throw new IllegalStateException("the approval of " + id + " answered " + decided.statusCode() + ": " + decided.body());
+        }
+        Thread.sleep(delay);
+        long sent = System.nanoTime();
+        HttpResponse<String> cancelled = http.send(post(c, "/api/v1/requests/" + id + "/cancel",
+                "{\"actor\":\"" + requester + "\"}"), HttpResponse.BodyHandlers.ofString());
+        return new Race(id, sent, System.nanoTime(), cancelled.statusCode(), cancelled.body());
+    }
+
+    private static HttpRequest post(Child c, String path, String json) {
+        return HttpRequest.newBuilder(URI.create(c.url(path))).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + Bench.TOKEN).POST(HttpRequest.BodyPublishers.ofString(json)).build();
+    }
+
+    private static String get(Child c, HttpClient http, String id) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(c.url("/api/v1/requests/" + id)))
+                .header("Authorization", "Bearer " + Bench.TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Polls each request until it is ENDED; answers those that were not by the timeout, with their last status. */
+    private static Map<String, String> awaitEnded(Child c, List<Race> done, Duration timeout) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Map<String, String> open = new LinkedHashMap<>();
+        done.forEach(r -> open.put(r.id(), "?"));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!open.isEmpty() && System.nanoTime() < deadline) {
+            for (String id : new ArrayList<>(open.keySet())) {
+                Matcher m = STATUS.matcher(get(c, http, id));
+                String status = m.find() ? m.group(1) : "?";
+                if (status.equals("ENDED")) {
+                    open.remove(id);
+                } else {
+                    open.put(id, status);
+                }
+            }
+            if (!open.isEmpty()) {
+                Thread.sleep(1_000);
+            }
+        }
+        return open;
+    }
+
+    // ------------------------------------------------------------------ the report
+
+    private String report(Child c, SlowReceiver receiver, List<Race> done, Map<String, String> notEnded, List<String> held,
+                          long racedMs, long settledMs) throws Exception {
+        String[] kinds = {"before any grant call arrived", "while the grant call slept (it arrived before, finished after)",
+                "after the grant call finished"};
+        int[] count = new int[3];
+        int[] grantCalls = new int[3];
+        int[] overtook = new int[3];
+        int[] left = new int[3];
+        int lateGrants = 0;
+        Histogram toRevoke = new Histogram(3);
+        Histogram cancelLatency = new Histogram(3);
+        List<String> refusals = new ArrayList<>();
+        for (Race r : done) {
+            SlowReceiver.Timeline t = receiver.timelines.get(r.id());
+            long arrived = t == null ? 0 : t.grantArrived;
+            long finished = t == null ? 0 : t.grantFinished;
+            int kind = arrived == 0 || arrived > r.cancelAcked() ? 0 : finished == 0 || finished > r.cancelAcked() ? 1 : 2;
+            count[kind]++;
+            if (kind == 0 && arrived != 0) {
+                lateGrants++;
+            }
+            grantCalls[kind] += t == null ? 0 : t.grants.get();
+            overtook[kind] += t == null ? 0 : t.overtook.get();
+            left[kind] += held.contains(r.id()) ? 1 : 0;
+            if (t != null && t.revokeArrived != 0) {
+                toRevoke.recordValue(Math.max(0, ms(t.revokeArrived - r.cancelAcked())));
+            }
+            cancelLatency.recordValue(ms(r.cancelAcked() - r.cancelSent()));
+            if (r.cancelStatus() / 100 != 2) {
+                refusals.add(r.id() + " answered " + r.cancelStatus() + ": " + r.cancelBody());
+            }
+        }
+        StringBuilder s = new StringBuilder();
+        s.append(String.format(Locale.ROOT, "Approve-then-cancel races: %,d requests, each approved and then given back by its "
+                        + "requester 0–%,d ms later, from %d clients, against a webhook receiver that applies a grant after "
+                        + "0–%,d ms and a revoke at once; reconciliation %s. Run %s by `%s`, jar %s, on %d cores, %s %s.%n%n",
+                done.size(), MAX_CANCEL_DELAY_MILLIS, clients, MAX_GRANT_MILLIS, reconcile ? "on" : "off", LocalDate.now(),
+                command, repo.relativize(jar.toAbsolutePath()).toString().startsWith("..") ? jar : repo.relativize(jar),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version")));
+        s.append("| the cancel was acknowledged | races | grant calls | revokes that overtook a sleeping grant | access left held |\n");
+        s.append("|---|---|---|---|---|\n");
+        for (int k = 0; k < 3; k++) {
+            s.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d |%n", kinds[k], count[k], grantCalls[k],
+                    overtook[k], left[k]));
+        }
+        s.append(String.format(Locale.ROOT, "| **all** | **%,d** | **%,d** | **%,d** | **%,d** |%n%n", done.size(),
+                grantCalls[0] + grantCalls[1] + grantCalls[2], overtook[0] + overtook[1] + overtook[2], held.size()));
+        s.append(String.format(Locale.ROOT, "- Of the races whose cancel came before any grant call, %,d saw a grant call "
+                + "arrive after the cancel was acknowledged (the attempt was claimed before the cancel).%n", lateGrants));
+        s.append(String.format(Locale.ROOT, "- Calls at the receiver: %,d grant, %,d revoke, %,d reconcile, %,d other.%n",
+                receiver.grantCalls.get(), receiver.revokeCalls.get(), receiver.reconcileCalls.get(), receiver.otherCalls.get()));
+        s.append(String.format(Locale.ROOT, "- Cancel answered: p50 %d ms, p99 %d ms, max %d ms; %d refused.%n",
+                cancelLatency.getValueAtPercentile(50), cancelLatency.getValueAtPercentile(99), cancelLatency.getMaxValue(),
+                refusals.size()));
+        s.append(String.format(Locale.ROOT, "- Cancel acknowledged → revoke applied at the receiver (%,d races with a revoke): "
+                        + "p50 %,d ms, p99 %,d ms, max %,d ms.%n", toRevoke.getTotalCount(), toRevoke.getValueAtPercentile(50),
+                toRevoke.getValueAtPercentile(99), toRevoke.getMaxValue()));
+        s.append(String.format(Locale.ROOT, "- Wall time: %.1f s until every race was answered, %.1f s until every request was "
+                + "ENDED and no grant slept.%n", racedMs / 1000.0, settledMs / 1000.0));
+        if (!notEnded.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "- NOT ENDED after 10 minutes: %,d requests, e.g. %s.%n", notEnded.size(),
+                    notEnded.entrySet().stream().limit(5).map(e -> e.getKey() + " " + e.getValue()).toList()));
+        }
+        refusals.stream().limit(5).forEach(r -> s.append("- cancel refused: ").append(r).append('\n'));
+        if (!held.isEmpty()) {
+            s.append(String.format(Locale.ROOT, "%n**FAILED: the receiver still holds access for %,d of the %,d requests.** "
+                    + "The first few, with the receiver's timeline (ms from the cancel's acknowledgment) and Clearance's record:%n",
+                    held.size(), done.size()));
+            HttpClient http = HttpClient.newHttpClient();
+            for (String id : held.stream().limit(3).toList()) {
+                Race r = done.stream().filter(x -> x.id().equals(id)).findFirst().orElseThrow();
+                SlowReceiver.Timeline t = receiver.timelines.get(id);
+                s.append(String.format(Locale.ROOT, "%n- %s: cancel sent %+d, grant arrived %+d, grant finished %+d, revoke "
+                                + "arrived %s; %s%n  ```%n  %s%n  ```%n", id, ms(r.cancelSent() - r.cancelAcked()),
+                        ms(t.grantArrived - r.cancelAcked()), ms(t.grantFinished - r.cancelAcked()),
+                        t.revokeArrived == 0 ? "never" : String.format(Locale.ROOT, "%+d", ms(t.revokeArrived - r.cancelAcked())),
+                        t, get(c, http, id)));
+            }
+        }
+        return s.toString();
+    }
+
+    private static long ms(long nanos) {
+        return Math.round(nanos / 1e6);
+    }
+
+    private static void log(String line) {
+        System.err.println("[bench] " + line);
+    }
+}
