@@ -103,13 +103,14 @@ public final class Bench {
                 case "--app-jvm-arg" -> appJvmArgs.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; use --reps N --open N --phase-seconds S --write-docs [--rest-only --scale-only --slack-latency-ms N --no-revocations --revocations-only"
-                        + " --app-arg A --app-jvm-arg F], or --races-only [--races N --race-clients N --jar PATH --reconcile]");
+                        + " --app-arg A --app-jvm-arg F], or --races-only [--races N --race-clients N --cancel-delay-ms N --jar PATH --reconcile]");
             }
         }
         Bench bench = new Bench(Path.of("").toAbsolutePath(), reps, open, Duration.ofSeconds(seconds));
         String report = bench.run(String.join(" ", args));
-        RaceBench.Outcome races = new RaceBench(bench.repo, bench.repo.resolve("bot-app/target/clearance.jar"), 1000, 32, false,
-                appArgs, appJvmArgs, "scripts/bench.sh" + (args.length == 0 ? "" : " " + String.join(" ", args))).run();
+        RaceBench.Outcome races = new RaceBench(bench.repo, bench.repo.resolve("bot-app/target/clearance.jar"), RaceBench.RACES,
+                RaceBench.CLIENTS, RaceBench.CANCEL_DELAY_MILLIS, false, appArgs, appJvmArgs,
+                "scripts/bench.sh" + (args.length == 0 ? "" : " " + String.join(" ", args))).run();
         report += "\n" + races.report();
         Path out = bench.repo.resolve("bench/runner/target/bench-report.md");
         Files.createDirectories(out.getParent());

@@ -36,12 +36,20 @@ import java.util.regex.Pattern;
 final class RaceBench {
     static final int PORT = 18493;
     static final long MAX_GRANT_MILLIS = 3_000;
-    static final long MAX_CANCEL_DELAY_MILLIS = 1_500;
+    static final long CANCEL_DELAY_MILLIS = 1_500;
+    static final int RACES = 1000;
+    /**
+     * Clients racing at once. Clearance runs grants on its 8 timer threads, and here each grant holds one for 1.5 s on
+     * average, about 5 grants a second at most. With 32 clients the approvals came far faster: grant calls started
+     * p50 3.8 s after their approval, so most cancels came before any grant call and raced nothing. Six clients keep
+     * the approvals within what the timer threads grant (p50 0.5 s), so most cancels meet a grant in flight.
+     */
+    static final int CLIENTS = 6;
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
     private static final Pattern STATUS = Pattern.compile("\"status\"\\s*:\\s*\"([A-Z_]+)\"");
 
     /** One race as the client saw it: times are {@code System.nanoTime()}. */
-    record Race(String id, long cancelSent, long cancelAcked, int cancelStatus, String cancelBody) {
+    record Race(String id, long approved, long cancelSent, long cancelAcked, int cancelStatus, String cancelBody) {
     }
 
     /** The scenario's report, and whether it passed (no access left held, every cancel accepted, every request ended). */
@@ -52,17 +60,20 @@ final class RaceBench {
     private final Path jar;
     private final int races;
     private final int clients;
+    /** Each cancel is sent a random 0 to this many ms after its approval was acknowledged. */
+    private final long maxCancelDelayMillis;
     private final boolean reconcile;
     private final List<String> appArgs;
     private final List<String> appJvmArgs;
     private final String command;
 
-    RaceBench(Path repo, Path jar, int races, int clients, boolean reconcile, List<String> appArgs, List<String> appJvmArgs,
+    RaceBench(Path repo, Path jar, int races, int clients, long maxCancelDelayMillis, boolean reconcile, List<String> appArgs, List<String> appJvmArgs,
               String command) {
         this.repo = repo;
         this.jar = jar;
         this.races = races;
         this.clients = clients;
+        this.maxCancelDelayMillis = maxCancelDelayMillis;
         this.reconcile = reconcile;
         this.appArgs = appArgs;
         this.appJvmArgs = appJvmArgs;
@@ -72,8 +83,9 @@ final class RaceBench {
     /** {@code --races-only}: runs the scenario alone, writes its report, and answers the exit code (1: access left held). */
     static int runAlone(Path repo, List<String> args) throws Exception {
         Path jar = repo.resolve("bot-app/target/clearance.jar");
-        int races = 1000;
-        int clients = 32;
+        int races = RACES;
+        int clients = CLIENTS;
+        long cancelDelay = CANCEL_DELAY_MILLIS;
         boolean reconcile = false;
         List<String> appArgs = new ArrayList<>();
         List<String> appJvmArgs = new ArrayList<>();
@@ -82,15 +94,16 @@ final class RaceBench {
                 case "--races" -> races = Integer.parseInt(args.get(++i));
                 case "--race-clients" -> clients = Integer.parseInt(args.get(++i));
                 case "--jar" -> jar = Path.of(args.get(++i)).toAbsolutePath();
+                case "--cancel-delay-ms" -> cancelDelay = Long.parseLong(args.get(++i));
                 case "--reconcile" -> reconcile = true;
                 case "--app-arg" -> appArgs.add(args.get(++i));
                 case "--app-jvm-arg" -> appJvmArgs.add(args.get(++i));
                 default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; with --races-only use"
-                        + " --races N --race-clients N --jar PATH --reconcile --app-arg A --app-jvm-arg F");
+                        + " --races N --race-clients N --cancel-delay-ms N --jar PATH --reconcile --app-arg A --app-jvm-arg F");
             }
         }
         String command = "java -jar bench/runner/target/bench-runner.jar --races-only" + (args.isEmpty() ? "" : " " + String.join(" ", args));
-        Outcome o = new RaceBench(repo, jar, races, clients, reconcile, appArgs, appJvmArgs, command).run();
+        Outcome o = new RaceBench(repo, jar, races, clients, cancelDelay, reconcile, appArgs, appJvmArgs, command).run();
         Path out = repo.resolve("bench/runner/target/race-report.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, o.report());
@@ -174,7 +187,7 @@ final class RaceBench {
     }
 
     private Race oneRace(Child c, HttpClient http, int n) throws IOException, InterruptedException {
-        long delay = (long) (new Random(1_000_003L * n).nextDouble() * MAX_CANCEL_DELAY_MILLIS);
+        long delay = (long) (new Random(1_000_003L * n).nextDouble() * maxCancelDelayMillis);
         String requester = "race" + n + "@example.com";
         HttpResponse<String> created = http.send(post(c, "/api/v1/requests", "{\"requester\":\"" + requester
                 + "\",\"resource\":\"ec2:StopInstances\",\"account\":\"123456789012\",\"justification\":\"race bench " + n
@@ -190,11 +203,12 @@ final class RaceBench {
         if (decided.statusCode() != 200) {
             throw new IllegalStateException("the approval of " + id + " answered " + decided.statusCode() + ": " + decided.body());
         }
+        long approvedAt = System.nanoTime();
         Thread.sleep(delay);
         long sent = System.nanoTime();
         HttpResponse<String> cancelled = http.send(post(c, "/api/v1/requests/" + id + "/cancel",
                 "{\"actor\":\"" + requester + "\"}"), HttpResponse.BodyHandlers.ofString());
-        return new Race(id, sent, System.nanoTime(), cancelled.statusCode(), cancelled.body());
+        return new Race(id, approvedAt, sent, System.nanoTime(), cancelled.statusCode(), cancelled.body());
     }
 
     private static HttpRequest post(Child c, String path, String json) {
@@ -239,10 +253,12 @@ final class RaceBench {
         int[] count = new int[3];
         int[] grantCalls = new int[3];
         int[] overtook = new int[3];
+        int[] preceded = new int[3];
         int[] left = new int[3];
         int lateGrants = 0;
         Histogram toRevoke = new Histogram(3);
         Histogram cancelLatency = new Histogram(3);
+        Histogram approvalToGrant = new Histogram(3);
         List<String> refusals = new ArrayList<>();
         for (Race r : done) {
             SlowReceiver.Timeline t = receiver.timelines.get(r.id());
@@ -255,11 +271,15 @@ final class RaceBench {
             }
             grantCalls[kind] += t == null ? 0 : t.grants.get();
             overtook[kind] += t == null ? 0 : t.overtook.get();
+            preceded[kind] += t == null ? 0 : t.grantsAfterRevoke.get();
             left[kind] += held.contains(r.id()) ? 1 : 0;
             if (t != null && t.revokeArrived != 0) {
                 toRevoke.recordValue(Math.max(0, ms(t.revokeArrived - r.cancelAcked())));
             }
             cancelLatency.recordValue(ms(r.cancelAcked() - r.cancelSent()));
+            if (arrived != 0) {
+                approvalToGrant.recordValue(Math.max(0, ms(arrived - r.approved())));
+            }
             if (r.cancelStatus() / 100 != 2) {
                 refusals.add(r.id() + " answered " + r.cancelStatus() + ": " + r.cancelBody());
             }
@@ -268,21 +288,24 @@ final class RaceBench {
         s.append(String.format(Locale.ROOT, "Approve-then-cancel races: %,d requests, each approved and then given back by its "
                         + "requester 0–%,d ms later, from %d clients, against a webhook receiver that applies a grant after "
                         + "0–%,d ms and a revoke at once; reconciliation %s. Run %s by `%s`, jar %s, on %d cores, %s %s.%n%n",
-                done.size(), MAX_CANCEL_DELAY_MILLIS, clients, MAX_GRANT_MILLIS, reconcile ? "on" : "off", LocalDate.now(),
+                done.size(), maxCancelDelayMillis, clients, MAX_GRANT_MILLIS, reconcile ? "on" : "off", LocalDate.now(),
                 command, repo.relativize(jar.toAbsolutePath()).toString().startsWith("..") ? jar : repo.relativize(jar),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version")));
-        s.append("| the cancel was acknowledged | races | grant calls | revokes that overtook a sleeping grant | access left held |\n");
-        s.append("|---|---|---|---|---|\n");
+        s.append("| the cancel was acknowledged | races | grant calls | revokes that arrived while their grant slept "
+                + "| grants that arrived after their revoke | access left held |\n|---|---|---|---|---|---|\n");
         for (int k = 0; k < 3; k++) {
-            s.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d |%n", kinds[k], count[k], grantCalls[k],
-                    overtook[k], left[k]));
+            s.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %,d | %,d | %,d |%n", kinds[k], count[k], grantCalls[k],
+                    overtook[k], preceded[k], left[k]));
         }
-        s.append(String.format(Locale.ROOT, "| **all** | **%,d** | **%,d** | **%,d** | **%,d** |%n%n", done.size(),
-                grantCalls[0] + grantCalls[1] + grantCalls[2], overtook[0] + overtook[1] + overtook[2], held.size()));
+        s.append(String.format(Locale.ROOT, "| **all** | **%,d** | **%,d** | **%,d** | **%,d** | **%,d** |%n%n", done.size(),
+                sum(grantCalls), sum(overtook), sum(preceded), held.size()));
         s.append(String.format(Locale.ROOT, "- Of the races whose cancel came before any grant call, %,d saw a grant call "
                 + "arrive after the cancel was acknowledged (the attempt was claimed before the cancel).%n", lateGrants));
         s.append(String.format(Locale.ROOT, "- Calls at the receiver: %,d grant, %,d revoke, %,d reconcile, %,d other.%n",
                 receiver.grantCalls.get(), receiver.revokeCalls.get(), receiver.reconcileCalls.get(), receiver.otherCalls.get()));
+        s.append(String.format(Locale.ROOT, "- Approval acknowledged → grant call arrived (%,d races with one): p50 %,d ms, "
+                        + "p99 %,d ms, max %,d ms.%n", approvalToGrant.getTotalCount(), approvalToGrant.getValueAtPercentile(50),
+                approvalToGrant.getValueAtPercentile(99), approvalToGrant.getMaxValue()));
         s.append(String.format(Locale.ROOT, "- Cancel answered: p50 %d ms, p99 %d ms, max %d ms; %d refused.%n",
                 cancelLatency.getValueAtPercentile(50), cancelLatency.getValueAtPercentile(99), cancelLatency.getMaxValue(),
                 refusals.size()));
@@ -312,6 +335,10 @@ final class RaceBench {
             }
         }
         return s.toString();
+    }
+
+    private static int sum(int[] v) {
+        return java.util.Arrays.stream(v).sum();
     }
 
     private static long ms(long nanos) {

@@ -43,11 +43,13 @@ final class SlowReceiver implements AutoCloseable {
         final AtomicInteger grantsSleeping = new AtomicInteger();
         /** Revokes that arrived while a grant of this request was still sleeping. */
         final AtomicInteger overtook = new AtomicInteger();
+        /** Grant calls that arrived after a revoke of this request had (the revoke went before the grant altogether). */
+        final AtomicInteger grantsAfterRevoke = new AtomicInteger();
 
         @Override
         public String toString() {
             return "grant calls " + grants + ", revoke calls " + revokes + ", revokes that overtook a sleeping grant "
-                    + overtook;
+                    + overtook + ", grant calls after a revoke " + grantsAfterRevoke;
         }
     }
 
@@ -117,6 +119,9 @@ final class SlowReceiver implements AutoCloseable {
                     grantCalls.incrementAndGet();
                     Timeline t = timeline(id);
                     t.grants.incrementAndGet();
+                    if (t.revokes.get() > 0) {
+                        t.grantsAfterRevoke.incrementAndGet();
+                    }
                     synchronized (t) {
                         if (t.grantArrived == 0) {
                             t.grantArrived = arrived;
