@@ -103,7 +103,7 @@ public final class Bench {
                 case "--app-jvm-arg" -> appJvmArgs.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; use --reps N --open N --phase-seconds S --write-docs [--rest-only --scale-only --slack-latency-ms N --no-revocations --revocations-only"
-                        + " --app-arg A --app-jvm-arg F], or --races-only [--races N --race-clients N --cancel-delay-ms N --jar PATH --reconcile]");
+                        + " --app-arg A --app-jvm-arg F], or --races-only [--races N --race-clients N --cancel-delay-ms N --jar PATH --reconcile --settle-seconds S]");
             }
         }
         Bench bench = new Bench(Path.of("").toAbsolutePath(), reps, open, Duration.ofSeconds(seconds));

@@ -63,6 +63,8 @@ final class RaceBench {
     /** Each cancel is sent a random 0 to this many ms after its approval was acknowledged. */
     private final long maxCancelDelayMillis;
     private final boolean reconcile;
+    /** How long to wait, once every request has ended and no grant sleeps, before reading what the receiver holds. */
+    private Duration settle = Duration.ofSeconds(5);
     private final List<String> appArgs;
     private final List<String> appJvmArgs;
     private final String command;
@@ -87,6 +89,7 @@ final class RaceBench {
         int clients = CLIENTS;
         long cancelDelay = CANCEL_DELAY_MILLIS;
         boolean reconcile = false;
+        Duration settle = Duration.ofSeconds(5);
         List<String> appArgs = new ArrayList<>();
         List<String> appJvmArgs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
@@ -96,14 +99,17 @@ final class RaceBench {
                 case "--jar" -> jar = Path.of(args.get(++i)).toAbsolutePath();
                 case "--cancel-delay-ms" -> cancelDelay = Long.parseLong(args.get(++i));
                 case "--reconcile" -> reconcile = true;
+                case "--settle-seconds" -> settle = Duration.ofSeconds(Long.parseLong(args.get(++i)));
                 case "--app-arg" -> appArgs.add(args.get(++i));
                 case "--app-jvm-arg" -> appJvmArgs.add(args.get(++i));
                 default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; with --races-only use"
-                        + " --races N --race-clients N --cancel-delay-ms N --jar PATH --reconcile --app-arg A --app-jvm-arg F");
+                        + " --races N --race-clients N --cancel-delay-ms N --jar PATH --reconcile --settle-seconds S --app-arg A --app-jvm-arg F");
             }
         }
         String command = "java -jar bench/runner/target/bench-runner.jar --races-only" + (args.isEmpty() ? "" : " " + String.join(" ", args));
-        Outcome o = new RaceBench(repo, jar, races, clients, cancelDelay, reconcile, appArgs, appJvmArgs, command).run();
+        RaceBench bench = new RaceBench(repo, jar, races, clients, cancelDelay, reconcile, appArgs, appJvmArgs, command);
+        bench.settle = settle;
+        Outcome o = bench.run();
         Path out = repo.resolve("bench/runner/target/race-report.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, o.report());
@@ -135,7 +141,8 @@ final class RaceBench {
                 Thread.sleep(100);
             }
             long settled = System.nanoTime();
-            Thread.sleep(5_000); // anything still on its way to the receiver arrives
+            log("every request ended; reading what the receiver holds in " + settle.toSeconds() + " s");
+            Thread.sleep(settle.toMillis()); // anything still on its way to the receiver arrives
             List<String> held = receiver.held();
             held.retainAll(done.stream().map(Race::id).toList());
             String report = report(c, receiver, done, notEnded, held, ms(raced - t0), ms(settled - t0));
@@ -291,6 +298,9 @@ final class RaceBench {
                 done.size(), maxCancelDelayMillis, clients, MAX_GRANT_MILLIS, reconcile ? "on" : "off", LocalDate.now(),
                 command, repo.relativize(jar.toAbsolutePath()).toString().startsWith("..") ? jar : repo.relativize(jar),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version")));
+        if (!appArgs.isEmpty()) {
+            s.append("Clearance started with ").append(String.join(" ", appArgs)).append(".\n\n");
+        }
         s.append("| the cancel was acknowledged | races | grant calls | revokes that arrived while their grant slept "
                 + "| grants that arrived after their revoke | access left held |\n|---|---|---|---|---|---|\n");
         for (int k = 0; k < 3; k++) {
