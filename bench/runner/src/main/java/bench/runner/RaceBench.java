@@ -56,42 +56,37 @@ final class RaceBench {
     record Outcome(String report, boolean passed) {
     }
 
+    /**
+     * What to run: {@code maxCancelDelayMillis} bounds each cancel's random wait after its approval was acknowledged;
+     * {@code settle} is the wait, once every request has ended and no grant sleeps, before reading what is held.
+     */
+    record Settings(Path jar, int races, int clients, long maxCancelDelayMillis, boolean reconcile, Duration settle,
+                    List<String> appArgs, List<String> appJvmArgs) {
+        static Settings defaults(Path repo, List<String> appArgs, List<String> appJvmArgs) {
+            return new Settings(repo.resolve("bot-app/target/clearance.jar"), RACES, CLIENTS, CANCEL_DELAY_MILLIS, false,
+                    Duration.ofSeconds(5), appArgs, appJvmArgs);
+        }
+    }
+
     private final Path repo;
-    private final Path jar;
-    private final int races;
-    private final int clients;
-    /** Each cancel is sent a random 0 to this many ms after its approval was acknowledged. */
-    private final long maxCancelDelayMillis;
-    private final boolean reconcile;
-    /** How long to wait, once every request has ended and no grant sleeps, before reading what the receiver holds. */
-    private Duration settle = Duration.ofSeconds(5);
-    private final List<String> appArgs;
-    private final List<String> appJvmArgs;
+    private final Settings set;
     private final String command;
 
-    RaceBench(Path repo, Path jar, int races, int clients, long maxCancelDelayMillis, boolean reconcile, List<String> appArgs, List<String> appJvmArgs,
-              String command) {
+    RaceBench(Path repo, Settings set, String command) {
         this.repo = repo;
-        this.jar = jar;
-        this.races = races;
-        this.clients = clients;
-        this.maxCancelDelayMillis = maxCancelDelayMillis;
-        this.reconcile = reconcile;
-        this.appArgs = appArgs;
-        this.appJvmArgs = appJvmArgs;
+        this.set = set;
         this.command = command;
     }
 
     /** {@code --races-only}: runs the scenario alone, writes its report, and answers the exit code (1: access left held). */
     static int runAlone(Path repo, List<String> args) throws Exception {
-        Path jar = repo.resolve("bot-app/target/clearance.jar");
-        int races = RACES;
-        int clients = CLIENTS;
-        long cancelDelay = CANCEL_DELAY_MILLIS;
-        boolean reconcile = false;
-        Duration settle = Duration.ofSeconds(5);
-        List<String> appArgs = new ArrayList<>();
-        List<String> appJvmArgs = new ArrayList<>();
+        Settings d = Settings.defaults(repo, new ArrayList<>(), new ArrayList<>());
+        Path jar = d.jar();
+        int races = d.races();
+        int clients = d.clients();
+        long cancelDelay = d.maxCancelDelayMillis();
+        boolean reconcile = d.reconcile();
+        Duration settle = d.settle();
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
                 case "--races" -> races = Integer.parseInt(args.get(++i));
@@ -100,16 +95,15 @@ final class RaceBench {
                 case "--cancel-delay-ms" -> cancelDelay = Long.parseLong(args.get(++i));
                 case "--reconcile" -> reconcile = true;
                 case "--settle-seconds" -> settle = Duration.ofSeconds(Long.parseLong(args.get(++i)));
-                case "--app-arg" -> appArgs.add(args.get(++i));
-                case "--app-jvm-arg" -> appJvmArgs.add(args.get(++i));
+                case "--app-arg" -> d.appArgs().add(args.get(++i));
+                case "--app-jvm-arg" -> d.appJvmArgs().add(args.get(++i));
                 default -> throw new IllegalArgumentException("unknown option " + args.get(i) + "; with --races-only use"
                         + " --races N --race-clients N --cancel-delay-ms N --jar PATH --reconcile --settle-seconds S --app-arg A --app-jvm-arg F");
             }
         }
         String command = "java -jar bench/runner/target/bench-runner.jar --races-only" + (args.isEmpty() ? "" : " " + String.join(" ", args));
-        RaceBench bench = new RaceBench(repo, jar, races, clients, cancelDelay, reconcile, appArgs, appJvmArgs, command);
-        bench.settle = settle;
-        Outcome o = bench.run();
+        Outcome o = new RaceBench(repo, new Settings(jar, races, clients, cancelDelay, reconcile, settle, d.appArgs(),
+                d.appJvmArgs()), command).run();
         Path out = repo.resolve("bench/runner/target/race-report.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, o.report());
@@ -123,15 +117,15 @@ final class RaceBench {
     }
 
     Outcome run() throws Exception {
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: run ./mvnw -q -DskipTests package first");
+        if (!Files.isRegularFile(set.jar())) {
+            throw new IllegalStateException(set.jar() + " is missing: run ./mvnw -q -DskipTests package first");
         }
         Path work = Files.createTempDirectory("clearance-races");
         try (FakeSlack slack = new FakeSlack(0, 0); SlowReceiver receiver = new SlowReceiver(MAX_GRANT_MILLIS, 20);
              Child c = start(work, slack, receiver)) {
             c.awaitHealthy(Duration.ofMinutes(2));
-            log(races + " approve-then-cancel races, " + clients + " clients, grants answered after 0–" + MAX_GRANT_MILLIS
-                    + " ms, reconciliation " + (reconcile ? "on" : "off") + ", jar " + jar);
+            log(set.races() + " approve-then-cancel races, " + set.clients() + " clients, grants answered after 0–" + MAX_GRANT_MILLIS
+                    + " ms, reconciliation " + (set.reconcile() ? "on" : "off") + ", jar " + set.jar());
             long t0 = System.nanoTime();
             List<Race> done = race(c);
             long raced = System.nanoTime();
@@ -141,8 +135,8 @@ final class RaceBench {
                 Thread.sleep(100);
             }
             long settled = System.nanoTime();
-            log("every request ended; reading what the receiver holds in " + settle.toSeconds() + " s");
-            Thread.sleep(settle.toMillis()); // anything still on its way to the receiver arrives
+            log("every request ended; reading what the receiver holds in " + set.settle().toSeconds() + " s");
+            Thread.sleep(set.settle().toMillis()); // anything still on its way to the receiver arrives
             List<String> held = receiver.held();
             held.retainAll(done.stream().map(Race::id).toList());
             String report = report(c, receiver, done, notEnded, held, ms(raced - t0), ms(settled - t0));
@@ -163,23 +157,23 @@ final class RaceBench {
         env.put("CLEARANCE_ACCESS_PROVIDER", "webhook");
         env.put("CLEARANCE_WEBHOOK_URL", receiver.url());
         env.put("CLEARANCE_WEBHOOK_SECRET", WebhookReceiver.SECRET);
-        env.put("CLEARANCE_WEBHOOK_RECONCILE", Boolean.toString(reconcile));
-        if (reconcile) {
+        env.put("CLEARANCE_WEBHOOK_RECONCILE", Boolean.toString(set.reconcile()));
+        if (set.reconcile()) {
             env.put("CLEARANCE_RECONCILE_INTERVAL", "1m"); // the shortest allowed
         }
         List<String> args = new ArrayList<>(List.of("--clearance.data-dir=" + data,
                 "--clearance.config=" + repo.resolve("config/clearance.example.yml"), "--logging.level.root=WARN"));
-        args.addAll(appArgs);
-        return Child.start("clearance-races", jar, PORT, appJvmArgs, args, env, work);
+        args.addAll(set.appArgs());
+        return Child.start("clearance-races", set.jar(), PORT, set.appJvmArgs(), args, env, work);
     }
 
-    /** Runs the races from a pool of {@link #clients} threads; each: intake, approval, a random wait, the cancel. */
+    /** Runs the races from a pool of {@link Settings#clients} threads; each: intake, approval, a random wait, the cancel. */
     private List<Race> race(Child c) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        ExecutorService pool = Executors.newFixedThreadPool(set.clients());
         try {
             List<Future<Race>> futures = new ArrayList<>();
-            for (int i = 0; i < races; i++) {
+            for (int i = 0; i < set.races(); i++) {
                 int n = i;
                 futures.add(pool.submit(() -> oneRace(c, http, n)));
             }
@@ -194,7 +188,7 @@ final class RaceBench {
     }
 
     private Race oneRace(Child c, HttpClient http, int n) throws IOException, InterruptedException {
-        long delay = (long) (new Random(1_000_003L * n).nextDouble() * maxCancelDelayMillis);
+        long delay = (long) (new Random(1_000_003L * n).nextDouble() * set.maxCancelDelayMillis());
         String requester = "race" + n + "@example.com";
         HttpResponse<String> created = http.send(post(c, "/api/v1/requests", "{\"requester\":\"" + requester
                 + "\",\"resource\":\"ec2:StopInstances\",\"account\":\"123456789012\",\"justification\":\"race bench " + n
@@ -295,11 +289,11 @@ final class RaceBench {
         s.append(String.format(Locale.ROOT, "Approve-then-cancel races: %,d requests, each approved and then given back by its "
                         + "requester 0–%,d ms later, from %d clients, against a webhook receiver that applies a grant after "
                         + "0–%,d ms and a revoke at once; reconciliation %s. Run %s by `%s`, jar %s, on %d cores, %s %s.%n%n",
-                done.size(), maxCancelDelayMillis, clients, MAX_GRANT_MILLIS, reconcile ? "on" : "off", LocalDate.now(),
-                command, repo.relativize(jar.toAbsolutePath()).toString().startsWith("..") ? jar : repo.relativize(jar),
+                done.size(), set.maxCancelDelayMillis(), set.clients(), MAX_GRANT_MILLIS, set.reconcile() ? "on" : "off", LocalDate.now(),
+                command, repo.relativize(set.jar().toAbsolutePath()).toString().startsWith("..") ? set.jar() : repo.relativize(set.jar()),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"), System.getProperty("java.version")));
-        if (!appArgs.isEmpty()) {
-            s.append("Clearance started with ").append(String.join(" ", appArgs)).append(".\n\n");
+        if (!set.appArgs().isEmpty()) {
+            s.append("Clearance started with ").append(String.join(" ", set.appArgs())).append(".\n\n");
         }
         s.append("| the cancel was acknowledged | races | grant calls | revokes that arrived while their grant slept "
                 + "| grants that arrived after their revoke | access left held |\n|---|---|---|---|---|---|\n");
