@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * any of them: a revoke that overtook its grant would leave the access on for good while Clearance shows it ended.
  * <p>
  * Run alone with {@code java -jar bench/runner/target/bench-runner.jar --races-only [--races N] [--race-clients N]
- * [--jar PATH] [--reconcile]}; the full benchmark runs it last. Reconciliation is off unless {@code --reconcile}, so
- * the figure is the ordering alone.
+ * [--cancel-delay-ms N] [--jar PATH] [--reconcile] [--settle-seconds S] [--app-arg A]}; the full benchmark runs it
+ * last. Reconciliation is off unless {@code --reconcile}, so the figure is the ordering alone.
  */
 final class RaceBench {
     static final int PORT = 18493;
@@ -42,7 +42,7 @@ final class RaceBench {
      * Clients racing at once. Clearance runs grants on its 8 timer threads, and here each grant holds one for 1.5 s on
      * average, about 5 grants a second at most. With 32 clients the approvals came far faster: grant calls started
      * p50 3.8 s after their approval, so most cancels came before any grant call and raced nothing. Six clients keep
-     * the approvals within what the timer threads grant (p50 0.5 s), so most cancels meet a grant in flight.
+     * the approvals within what the timer threads grant (p50 0.4 to 0.6 s), so most cancels meet a grant in flight.
      */
     static final int CLIENTS = 6;
     private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
@@ -173,9 +173,11 @@ final class RaceBench {
         ExecutorService pool = Executors.newFixedThreadPool(set.clients());
         try {
             List<Future<Race>> futures = new ArrayList<>();
+            Random random = new Random(20); // the same waits in every run
             for (int i = 0; i < set.races(); i++) {
                 int n = i;
-                futures.add(pool.submit(() -> oneRace(c, http, n)));
+                long delay = (long) (random.nextDouble() * set.maxCancelDelayMillis());
+                futures.add(pool.submit(() -> oneRace(c, http, n, delay)));
             }
             List<Race> done = new ArrayList<>();
             for (Future<Race> f : futures) {
@@ -187,8 +189,7 @@ final class RaceBench {
         }
     }
 
-    private Race oneRace(Child c, HttpClient http, int n) throws IOException, InterruptedException {
-        long delay = (long) (new Random(1_000_003L * n).nextDouble() * set.maxCancelDelayMillis());
+    private Race oneRace(Child c, HttpClient http, int n, long delay) throws IOException, InterruptedException {
         String requester = "race" + n + "@example.com";
         HttpResponse<String> created = http.send(post(c, "/api/v1/requests", "{\"requester\":\"" + requester
                 + "\",\"resource\":\"ec2:StopInstances\",\"account\":\"123456789012\",\"justification\":\"race bench " + n
