@@ -129,7 +129,8 @@ public final class Bench {
             System.out.println("wrote " + docs);
         }
         if (!races.passed()) {
-            System.err.println("[bench] RACES FAILED: access was left held at the provider; see the report above");
+            System.err.println("[bench] RACES FAILED: access was left held at the provider, a cancel was refused, or a request"
+                    + " did not end; see the report above");
         }
         System.exit(races.passed() ? 0 : 1);
     }
