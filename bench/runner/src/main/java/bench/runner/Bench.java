@@ -79,6 +79,11 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--races-only")) {
+            // the approve-then-cancel races alone (RaceBench), with their own options
+            System.exit(RaceBench.runAlone(Path.of("").toAbsolutePath(),
+                    Stream.of(args).filter(a -> !a.equals("--races-only")).toList()));
+        }
         int reps = 3;
         int open = 20_000;
         int seconds = 10;
@@ -98,11 +103,16 @@ public final class Bench {
                 case "--app-jvm-arg" -> appJvmArgs.add(args[++i]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + "; use --reps N --open N --phase-seconds S --write-docs [--rest-only --scale-only --slack-latency-ms N --no-revocations --revocations-only"
-                        + " --app-arg A --app-jvm-arg F]");
+                        + " --app-arg A --app-jvm-arg F], or --races-only [--races N --race-clients N --cancel-delay-ms N --jar PATH --reconcile --settle-seconds S]");
             }
         }
         Bench bench = new Bench(Path.of("").toAbsolutePath(), reps, open, Duration.ofSeconds(seconds));
         String report = bench.run(String.join(" ", args));
+        // the approve-then-cancel races (RaceBench) close the full run; the "only" runs skip them
+        RaceBench.Outcome races = restOnly || scaleOnly || revocationsOnly ? new RaceBench.Outcome("", true)
+                : new RaceBench(bench.repo, RaceBench.Settings.defaults(bench.repo, appArgs, appJvmArgs),
+                "scripts/bench.sh" + (args.length == 0 ? "" : " " + String.join(" ", args))).run();
+        report += races.report().isEmpty() ? "" : "\n" + races.report();
         Path out = bench.repo.resolve("bench/runner/target/bench-report.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
@@ -118,7 +128,11 @@ public final class Bench {
             Files.writeString(docs, text.substring(0, b) + BEGIN + "\n" + report + END + text.substring(e + END.length()));
             System.out.println("wrote " + docs);
         }
-        System.exit(0);
+        if (!races.passed()) {
+            System.err.println("[bench] RACES FAILED: access was left held at the provider, a cancel was refused, or a request"
+                    + " did not end; see the report above");
+        }
+        System.exit(races.passed() ? 0 : 1);
     }
 
     private String run(String args) throws Exception {
@@ -187,7 +201,7 @@ public final class Bench {
         return report(args);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
