@@ -3,8 +3,6 @@ package dev.clearance.app.process;
 import dev.clearance.app.support.ElasticMq;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +44,7 @@ class DetectionCrashIT {
     /** In-flight messages of a killed process come back this soon. */
     private static final int VISIBILITY_SECONDS = 5;
     private static final ElasticMq MQ = new ElasticMq();
+    private static final String FIXTURE_TEXT = read(FIXTURE);
 
     @AfterAll
     static void stopQueue() {
@@ -63,9 +62,10 @@ class DetectionCrashIT {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"h2", "postgresql"})
-    void killMinus9MidBatchLosesNothingAndDoublesNothing(String database) throws Exception {
+    /** H2 (PostgreSQL: below, with two instances): one instance, killed mid-batch, restarted on the same database. */
+    @Test
+    void killMinus9MidBatchLosesNothingAndDoublesNothing() throws Exception {
+        String database = "h2";
         Instant started = Instant.now();
         Path dir = Path.of("target", "detection-crash", database + "-" + UUID.randomUUID());
         TestTarget db = DurabilityCrashIT.target(database, dir);
@@ -89,6 +89,23 @@ class DetectionCrashIT {
         }
         assertThat(recordedAtKill).as("killed in the middle: some events handled, not all").isPositive()
                 .isLessThan(sent.events().size());
+        // The narrowest window, which a kill seldom hits: a request committed, the kill before its opener's record (so
+        // its message was never deleted and comes back). Made here for three requests by removing the record and
+        // sending the event again.
+        List<String> replayed = new ArrayList<>();
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(
+                "SELECT event_id FROM detected_event WHERE outcome = 'opened' ORDER BY event_id");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next() && replayed.size() < 3) {
+                replayed.add(rs.getString(1));
+            }
+            for (String eventId : replayed) {
+                assertThat(c.createStatement().executeUpdate("DELETE FROM detected_event WHERE event_id = '" + eventId + "'"))
+                        .isEqualTo(1);
+            }
+        }
+        assertThat(replayed).hasSize(3);
+        MQ.send(queue[0], replayed.stream().map(id -> body(sent.events().get(id), id)).toList());
 
         Instant restarted = Instant.now();
         try (ChildApp again = ChildApp.start(database + "-2", db, dir, env(queue[0]), args())) {
@@ -100,13 +117,17 @@ class DetectionCrashIT {
             checkOnceEach(c, sent);
         }
         LOG.info(String.format("%s: %d messages (%d events, %d attempts); killed after %d handled (%d recorded, %d requests, "
-                        + "%d requests without their opener's record); restart to drained %d ms; test %d ms", database,
+                        + "%d requests without their opener's record, %d made so); restart to drained %d ms; test %d ms", database,
                 sent.bodies().size(), sent.events().size(), sent.attempts(), handledAtKill, recordedAtKill, requestsAtKill,
-                openedWithoutRecord, drain.toMillis(), Duration.between(started, Instant.now()).toMillis()));
+                openedWithoutRecord, replayed.size(), drain.toMillis(), Duration.between(started, Instant.now()).toMillis()));
     }
 
+    /**
+     * PostgreSQL: two instances consume one queue; one of them is killed with SIGKILL in the middle (its in-flight
+     * messages come back to either instance after the visibility timeout) and restarted on the same database.
+     */
     @Test
-    void twoInstancesShareOneQueueAndEachEventCountsOnce() throws Exception {
+    void twoInstancesShareOneQueueAndOneKilledMidBatchLosesNothing() throws Exception {
         Instant started = Instant.now();
         Path dir = Path.of("target", "detection-two", UUID.randomUUID().toString());
         TestTarget db = DurabilityCrashIT.target("postgresql", dir);
@@ -117,25 +138,46 @@ class DetectionCrashIT {
         CompletableFuture<ChildApp> b = CompletableFuture.supplyAsync(
                 () -> ChildApp.start("detect-b", db, dir, env(queue[0]), args()), starter);
         starter.shutdown();
-        try (ChildApp first = a.get(); ChildApp second = b.get()) {
+        ChildApp first = a.get();
+        try (first; ChildApp second = b.get()) {
             // both are polling before anything is sent; one attempt has 150 copies, which both race to open
-            Sent sent = events(60, 240, 30, 150, new Random(42));
+            Sent sent = events(60, 270, 30, 150, new Random(42));
             MQ.send(queue[0], sent.bodies());
             Instant sentAt = Instant.now();
-            awaitDrained(queue[0], Duration.ofSeconds(60));
-            Duration drain = Duration.between(sentAt, Instant.now());
-            int receivedA = metric(first, "clearance_detection_events_received_total");
-            int receivedB = metric(second, "clearance_detection_events_received_total");
-            assertThat(receivedA).as("instance a received messages").isPositive();
-            assertThat(receivedB).as("instance b received messages").isPositive();
-            assertThat(receivedA + receivedB).as("every message was received").isGreaterThanOrEqualTo(sent.bodies().size());
-            assertThat(MQ.messages(queue[1])).as("nothing went to the dead-letter queue").isZero();
-            try (Connection c = db.connect()) {
-                checkOnceEach(c, sent);
+            int receivedByFirst;
+            try {
+                awaitHandled(first, 30);
+                receivedByFirst = metric(first, "clearance_detection_events_received_total");
+            } finally {
+                first.kill();
             }
-            LOG.info(String.format("two instances: %d messages (%d events, %d attempts) drained in %d ms; received %d by a, "
-                            + "%d by b; test %d ms", sent.bodies().size(), sent.events().size(), sent.attempts(),
-                    drain.toMillis(), receivedA, receivedB, Duration.between(started, Instant.now()).toMillis()));
+            int leftAtKill = MQ.messages(queue[0]);
+            assertThat(leftAtKill).as("killed in the middle: messages still on the queue").isPositive();
+            // restarted while b carries on: the queue may be drained before a is back
+            CompletableFuture<ChildApp> again = CompletableFuture.supplyAsync(
+                    () -> ChildApp.start("detect-a2", db, dir, env(queue[0]), args()));
+            try {
+                awaitDrained(queue[0], Duration.ofSeconds(90));
+            } catch (AssertionError | RuntimeException e) {
+                again.join().close(); // no child outlives the test
+                throw e;
+            }
+            Duration drain = Duration.between(sentAt, Instant.now());
+            try (ChildApp restarted = again.get()) {
+                int receivedBySecond = metric(second, "clearance_detection_events_received_total");
+                int receivedAfterRestart = metric(restarted, "clearance_detection_events_received_total");
+                assertThat(receivedByFirst).as("instance a received messages").isPositive();
+                assertThat(receivedBySecond).as("instance b received messages").isPositive();
+                assertThat(MQ.messages(queue[1])).as("nothing went to the dead-letter queue").isZero();
+                try (Connection c = db.connect()) {
+                    checkOnceEach(c, sent);
+                }
+                LOG.info(String.format("two instances: %d messages (%d events, %d attempts); a killed after receiving %d "
+                                + "(%d left on the queue); drained %d ms after sending; received by b %d, by a restarted %d; "
+                                + "test %d ms", sent.bodies().size(), sent.events().size(), sent.attempts(), receivedByFirst,
+                        leftAtKill, drain.toMillis(), receivedBySecond, receivedAfterRestart,
+                        Duration.between(started, Instant.now()).toMillis()));
+            }
         }
     }
 
@@ -144,8 +186,7 @@ class DetectionCrashIT {
      * more events of the same attempts (new event ids), {@code hot} of them of the first attempt and the rest spread
      * at random; then {@code redelivered} of those events sent a second time (same event id). Shuffled.
      */
-    private static Sent events(int attempts, int copies, int redelivered, int hot, Random random) throws IOException {
-        String fixture = Files.readString(FIXTURE, StandardCharsets.UTF_8);
+    private static Sent events(int attempts, int copies, int redelivered, int hot, Random random) {
         List<Attempt> distinct = new ArrayList<>();
         for (int i = 0; i < attempts; i++) {
             String person = "p" + i + "-" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
@@ -163,23 +204,31 @@ class DetectionCrashIT {
                     : i < distinct.size() + hot ? distinct.get(0) : distinct.get(random.nextInt(distinct.size()));
             String eventId = UUID.randomUUID().toString();
             events.put(eventId, attempt);
-            bodies.add(body(fixture, attempt, eventId));
+            bodies.add(body(attempt, eventId));
         }
         List<String> ids = new ArrayList<>(events.keySet());
         for (int i = 0; i < redelivered; i++) {
             String eventId = ids.get(random.nextInt(ids.size()));
-            bodies.add(body(fixture, events.get(eventId), eventId));
+            bodies.add(body(events.get(eventId), eventId));
         }
         Collections.shuffle(bodies, random);
         return new Sent(events, bodies);
     }
 
     /** The recorded denial, as another person's (the session name is the person) and maybe another action's. */
-    private static String body(String fixture, Attempt attempt, String eventId) {
+    private static String body(Attempt attempt, String eventId) {
         String action = attempt.action().substring("s3:".length());
-        return fixture.replace(FIXTURE_EVENT_ID, eventId).replace(FIXTURE_PERSON, attempt.person())
+        return FIXTURE_TEXT.replace(FIXTURE_EVENT_ID, eventId).replace(FIXTURE_PERSON, attempt.person())
                 .replace("s3:DeleteBucket on", attempt.action() + " on")
                 .replace("\"eventName\": \"DeleteBucket\"", "\"eventName\": \"" + action + "\"");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Map<String, String> env(String queueUrl) {
