@@ -271,6 +271,7 @@ class DetectionCrashIT {
         assertThat(recorded.keySet()).as("every event recorded, none lost")
                 .containsExactlyInAnyOrderElementsOf(sent.events().keySet());
         Map<String, Integer> counted = new HashMap<>();
+        Map<String, Integer> opened = new HashMap<>();
         for (Map.Entry<String, String[]> e : recorded.entrySet()) {
             String request = e.getValue()[0];
             assertThat(openers.get(request)).as("event " + e.getKey() + " is on its attempt's request")
@@ -279,12 +280,14 @@ class DetectionCrashIT {
                 counted.merge(request, 1, Integer::sum);
             } else {
                 assertThat(e.getValue()[1]).as("event " + e.getKey()).isEqualTo("opened");
+                opened.merge(request, 1, Integer::sum);
                 assertThat(count(c, "SELECT COUNT(*) FROM access_request WHERE id = '" + request
                         + "' AND idempotency_key = 'cloudtrail:" + e.getKey() + "'")).as("the opener of " + request).isEqualTo(1);
             }
         }
         for (Map.Entry<Attempt, List<String>> r : requests.entrySet()) {
             long events = sent.events().values().stream().filter(r.getKey()::equals).count();
+            assertThat(opened.get(r.getValue().get(0))).as("the opener's record of " + r.getKey()).isEqualTo(1);
             assertThat(counted.getOrDefault(r.getValue().get(0), 0)).as("attempts counted on " + r.getKey())
                     .isEqualTo((int) events - 1);
         }
