@@ -79,6 +79,9 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        if (List.of(args).contains("--detection-only")) {
+            System.exit(DetectionBench.runAlone(args)); // CloudTrail events to requests (DetectionBench), on its own
+        }
         int reps = 3;
         int open = 20_000;
         int seconds = 10;
