@@ -1,7 +1,5 @@
 package bench.runner;
 
-import org.HdrHistogram.Histogram;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +40,7 @@ final class DetectionBench {
     private final String template;
     /** figure → database → value, in the order first measured. */
     private final Map<String, Map<String, String>> figures = new LinkedHashMap<>();
-    private final List<String> notes = new ArrayList<>();
+    private final List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
     private final StringBuilder statements = new StringBuilder();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -111,10 +109,10 @@ final class DetectionBench {
             rest(c, "/api/v1/requests", "wr" + t, warm, slack);
             sqsFloor(mq, floorQueue, warm, 2);
             rest(floor, "/floor/requests", "wf" + t, warm, null);
-            awaitQuiet(slack);
+            DetectionPhase.awaitQuiet(slack);
 
             log(label + ": SQS floor, " + events + " messages");
-            Phase sq = sqsFloor(mq, floorQueue, events, 3);
+            DetectionPhase sq = sqsFloor(mq, floorQueue, events, 3);
             put("SQS floor: messages sent and drained (" + pollers + " pollers, 10 a receive) (msg/s)", label, sq.rate());
             put("SQS floor: sent → received by the floor's poller, p50 / p99 / max (ms)", label, sq.latencies());
 
@@ -123,18 +121,18 @@ final class DetectionBench {
                 stats.reset();
             }
             long cpu0 = c.cpuMillis();
-            Phase d = detect(mq, queue, slack, "d" + t, events, 4);
+            DetectionPhase d = detect(mq, queue, slack, "d" + t, events, 4);
             put("detection: events sent → requests prompted (events/s)", label, d.rate());
             put("detection: event sent → requester's prompt posted, p50 / p99 / max (ms)", label, d.latencies());
-            put("detection: events enqueued by the runner (msg/s)", label, fmt(events / ((d.sendEnd - d.firstSent()) / 1e9)));
+            put("detection: events enqueued by the runner (msg/s)", label, fmt(events / ((d.sendEnd() - d.firstSent()) / 1e9)));
             put("detection: Clearance CPU per event (ms)", label, fmt((c.cpuMillis() - cpu0) / (double) events));
             if (stats != null) {
                 statements.append(stats.report("Detection on PostgreSQL: one event", events, 12)).append('\n');
             }
-            awaitQuiet(slack);
+            DetectionPhase.awaitQuiet(slack);
 
             log(label + ": REST floor, " + events + " intakes");
-            Phase rf = rest(floor, "/floor/requests", "f" + t, events, null);
+            DetectionPhase rf = rest(floor, "/floor/requests", "f" + t, events, null);
             put("REST floor (bare app, " + IN_FLIGHT + " in flight): intakes answered (req/s)", label, rf.rate());
 
             log(label + ": REST intake, " + events + " intakes");
@@ -142,9 +140,9 @@ final class DetectionBench {
                 stats.reset();
             }
             cpu0 = c.cpuMillis();
-            Phase r = rest(c, "/api/v1/requests", "r" + t, events, slack);
+            DetectionPhase r = rest(c, "/api/v1/requests", "r" + t, events, slack);
             put("REST intake (" + IN_FLIGHT + " in flight): intakes answered 201 (req/s)", label,
-                    fmt(events / ((r.sendEnd - r.firstSent()) / 1e9)));
+                    fmt(events / ((r.sendEnd() - r.firstSent()) / 1e9)));
             put("REST intake: intakes sent → requests prompted (req/s)", label, r.rate());
             put("REST intake: intake sent → requester's prompt posted, p50 / p99 / max (ms)", label, r.latencies());
             put("REST intake: Clearance CPU per intake (ms)", label, fmt((c.cpuMillis() - cpu0) / (double) events));
@@ -201,42 +199,6 @@ final class DetectionBench {
 
     // ------------------------------------------------------------------ the phases
 
-    /** When each of a phase's items was sent and when its effect was seen (0: never), and when the sending ended. */
-    private record Phase(long[] sent, long[] seen, long sendEnd) {
-        long firstSent() {
-            long first = Long.MAX_VALUE;
-            for (long s : sent) {
-                first = Math.min(first, s);
-            }
-            return first;
-        }
-
-        /** Items seen per second, from the first sent to the last seen. */
-        String rate() {
-            long last = 0;
-            int seenCount = 0;
-            for (long s : seen) {
-                if (s != 0) {
-                    last = Math.max(last, s);
-                    seenCount++;
-                }
-            }
-            return fmt(seenCount / ((last - firstSent()) / 1e9)) + (seenCount < seen.length ? " (" + (seen.length - seenCount)
-                    + " of " + seen.length + " never seen)" : "");
-        }
-
-        String latencies() {
-            Histogram h = new Histogram(3);
-            for (int i = 0; i < sent.length; i++) {
-                if (seen[i] != 0) {
-                    h.recordValue(Math.max(0, (seen[i] - sent[i]) / 1000));
-                }
-            }
-            return fmt(h.getValueAtPercentile(50) / 1000.0) + " / " + fmt(h.getValueAtPercentile(99) / 1000.0) + " / "
-                    + fmt(h.getMaxValue() / 1000.0);
-        }
-    }
-
     private String event(String person, int tag, int i) {
         return template.replace("alice@example.com", person + "@example.com")
                 .replace("3f1d4e0c-8c55-4d8b-9a77-5f0c9d1e2a11", eventId(tag, i))
@@ -253,17 +215,17 @@ final class DetectionBench {
         return Integer.parseInt(body.substring(at + 16, at + 28));
     }
 
-    private Phase detect(LocalSqs mq, String queue, FakeSlack slack, String prefix, int n, int tag) throws Exception {
+    private DetectionPhase detect(LocalSqs mq, String queue, FakeSlack slack, String prefix, int n, int tag) throws Exception {
         List<String> bodies = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             bodies.add(event(prefix + i, tag, i));
         }
         long[] sent = new long[n];
         long sendEnd = mq.send(queue, bodies, sent, 0);
-        return new Phase(sent, prompts(slack, prefix, n), sendEnd);
+        return new DetectionPhase(sent, DetectionPhase.prompts(slack, prefix, n, notes), sendEnd);
     }
 
-    private Phase sqsFloor(LocalSqs mq, String queue, int n, int tag) throws Exception {
+    private DetectionPhase sqsFloor(LocalSqs mq, String queue, int n, int tag) throws Exception {
         List<String> bodies = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             bodies.add(event("floor" + i, tag, i));
@@ -275,11 +237,11 @@ final class DetectionBench {
         if (got != n) {
             notes.add("SQS floor: " + got + " of " + n + " messages drained");
         }
-        return new Phase(sent, received, sending.join());
+        return new DetectionPhase(sent, received, sending.join());
     }
 
     /** {@code n} intakes, {@link #IN_FLIGHT} at once; with a fake Slack, until each requester's prompt was posted. */
-    private Phase rest(Child app, String path, String prefix, int n, FakeSlack slack) throws Exception {
+    private DetectionPhase rest(Child app, String path, String prefix, int n, FakeSlack slack) throws Exception {
         long[] sent = new long[n];
         long[] answered = new long[n];
         Semaphore slots = new Semaphore(IN_FLIGHT);
@@ -311,44 +273,7 @@ final class DetectionBench {
         if (failed.get() > 0) {
             notes.add(app.name + " " + path + ": " + failed.get() + " of " + n + " intakes failed");
         }
-        return new Phase(sent, slack == null ? answered : prompts(slack, prefix, n), end);
-    }
-
-    /** Waits until each person's DM got its first post (the justification prompt); gives up after a minute without one. */
-    private long[] prompts(FakeSlack slack, String prefix, int n) throws InterruptedException {
-        long[] seen = new long[n];
-        int missing = n;
-        long lastProgress = System.nanoTime();
-        while (missing > 0 && System.nanoTime() - lastProgress < 60_000_000_000L) {
-            Thread.sleep(20);
-            for (int i = 0; i < n; i++) {
-                if (seen[i] == 0) {
-                    Long posted = slack.firstPost.get("D" + FakeSlack.userId(prefix + i + "@example.com"));
-                    if (posted != null) {
-                        seen[i] = posted;
-                        missing--;
-                        lastProgress = System.nanoTime();
-                    }
-                }
-            }
-        }
-        if (missing > 0) {
-            notes.add(prefix + ": " + missing + " of " + n + " requesters got no prompt within a minute of the last one");
-        }
-        return seen;
-    }
-
-    private static void awaitQuiet(FakeSlack slack) throws InterruptedException {
-        long last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() - stableSince < 2_000_000_000L) {
-            long now = slack.calls.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
-            if (now != last) {
-                last = now;
-                stableSince = System.nanoTime();
-            }
-            Thread.sleep(200);
-        }
+        return new DetectionPhase(sent, slack == null ? answered : DetectionPhase.prompts(slack, prefix, n, notes), end);
     }
 
     private long stored(Child c) throws Exception {
