@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Detection (issue 21, "Measured"): CloudTrail events turned into requests by one instance, beside the REST intake of
@@ -24,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Clearance's packaged jar consuming one queue, and the bare app. In order, after a warm-up: the SQS floor (N messages
  * drained by pollers that only receive and delete), detection (N distinct protected attempts by N people, sent ten to a
  * batch as fast as the client goes, until every requester's justification prompt reached the fake Slack), the REST
- * floor (N intakes to the bare app, 32 in flight) and the REST intake (the same N through {@code POST /api/v1/requests}).
+ * floor (N intakes to the bare app, 32 in flight) and the REST intake (the same N through {@code POST /api/v1/requests});
+ * then, open model at a rate both sustain, events and intakes each due at a fixed time, timed from then to the prompt.
  * <p>
  * NB: "sent" is when the runner sent the batch: the queue's own time is inside every detection latency, since the
  * consumer's receipt cannot be seen from outside (long polling answers at once when messages wait).
@@ -37,6 +36,9 @@ final class DetectionBench {
     private final Path work;
     private final int events;
     private final int pollers;
+    /** The open-model phases: this many events (and intakes) a second, for this long. */
+    private final double rate;
+    private final int rateSeconds;
     private final String template;
     /** figure → database → value, in the order first measured. */
     private final Map<String, Map<String, String>> figures = new LinkedHashMap<>();
@@ -45,30 +47,36 @@ final class DetectionBench {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private DetectionBench(int events, int pollers) throws Exception {
+    private DetectionBench(int events, int pollers, double rate, int rateSeconds) throws Exception {
         this.events = events;
         this.pollers = pollers;
+        this.rate = rate;
+        this.rateSeconds = rateSeconds;
         this.work = Files.createTempDirectory("clearance-detbench");
         this.template = Files.readString(repo.resolve(FIXTURE));
     }
 
-    /** {@code --detection-only [--events N] [--db h2,postgres] [--pollers N]}; PostgreSQL from CLEARANCE_TEST_PG_*. */
+    /** {@code --detection-only [--events N] [--rate R --rate-seconds S] [--db h2,postgres] [--pollers N]}; PostgreSQL from CLEARANCE_TEST_PG_*. */
     static int runAlone(String[] args) {
         int events = 2000;
         int pollers = 2;
+        double rate = 10;
+        int rateSeconds = 30;
         List<String> dbs = List.of("h2", "postgres");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--detection-only" -> { }
                 case "--events" -> events = Integer.parseInt(args[++i]);
                 case "--pollers" -> pollers = Integer.parseInt(args[++i]);
+                case "--rate" -> rate = Double.parseDouble(args[++i]);
+                case "--rate-seconds" -> rateSeconds = Integer.parseInt(args[++i]);
                 case "--db" -> dbs = List.of(args[++i].split(","));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --detection-only [--events N] [--db h2,postgres] [--pollers N]");
+                        + "; use --detection-only [--events N] [--rate R --rate-seconds S] [--db h2,postgres] [--pollers N]");
             }
         }
         try {
-            DetectionBench bench = new DetectionBench(events, pollers);
+            DetectionBench bench = new DetectionBench(events, pollers, rate, rateSeconds);
             for (String db : dbs) {
                 bench.run(db);
             }
@@ -106,9 +114,9 @@ final class DetectionBench {
             int warm = Math.min(300, events);
             log(label + ": warm-up, " + warm + " of each (not recorded)");
             detect(mq, queue, slack, "wd" + t, warm, 1);
-            rest(c, "/api/v1/requests", "wr" + t, warm, slack);
+            rest(c, "/api/v1/requests", "wr" + t, warm, slack, 0);
             sqsFloor(mq, floorQueue, warm, 2);
-            rest(floor, "/floor/requests", "wf" + t, warm, null);
+            rest(floor, "/floor/requests", "wf" + t, warm, null, 0);
             DetectionPhase.awaitQuiet(slack);
 
             log(label + ": SQS floor, " + events + " messages");
@@ -127,12 +135,12 @@ final class DetectionBench {
             put("detection: events enqueued by the runner (msg/s)", label, fmt(events / ((d.sendEnd() - d.firstSent()) / 1e9)));
             put("detection: Clearance CPU per event (ms)", label, fmt((c.cpuMillis() - cpu0) / (double) events));
             if (stats != null) {
-                statements.append(stats.report("Detection on PostgreSQL: one event", events, 12)).append('\n');
+                statements.append(stats.report("Detection on PostgreSQL: one event", events, 20)).append('\n');
             }
             DetectionPhase.awaitQuiet(slack);
 
             log(label + ": REST floor, " + events + " intakes");
-            DetectionPhase rf = rest(floor, "/floor/requests", "f" + t, events, null);
+            DetectionPhase rf = rest(floor, "/floor/requests", "f" + t, events, null, 0);
             put("REST floor (bare app, " + IN_FLIGHT + " in flight): intakes answered (req/s)", label, rf.rate());
 
             log(label + ": REST intake, " + events + " intakes");
@@ -140,16 +148,27 @@ final class DetectionBench {
                 stats.reset();
             }
             cpu0 = c.cpuMillis();
-            DetectionPhase r = rest(c, "/api/v1/requests", "r" + t, events, slack);
+            DetectionPhase r = rest(c, "/api/v1/requests", "r" + t, events, slack, 0);
             put("REST intake (" + IN_FLIGHT + " in flight): intakes answered 201 (req/s)", label,
                     fmt(events / ((r.sendEnd() - r.firstSent()) / 1e9)));
             put("REST intake: intakes sent → requests prompted (req/s)", label, r.rate());
             put("REST intake: intake sent → requester's prompt posted, p50 / p99 / max (ms)", label, r.latencies());
             put("REST intake: Clearance CPU per intake (ms)", label, fmt((c.cpuMillis() - cpu0) / (double) events));
             if (stats != null) {
-                statements.append(stats.report("REST intake on PostgreSQL: one intake", events, 12)).append('\n');
+                statements.append(stats.report("REST intake on PostgreSQL: one intake", events, 20)).append('\n');
             }
-            long expected = 2L * warm + 2L * events;
+            int atRate = (int) (rate * rateSeconds);
+            DetectionPhase.awaitQuiet(slack);
+            log(label + ": detection at " + fmt(rate) + "/s, " + atRate + " events");
+            DetectionPhase dr = detectAtRate(mq, queue, slack, "e" + t, atRate, 5, rate);
+            put("detection at " + fmt(rate) + "/s (open model): event due → requester's prompt posted, p50 / p99 / max (ms)",
+                    label, dr.latencies());
+            DetectionPhase.awaitQuiet(slack);
+            log(label + ": REST intake at " + fmt(rate) + "/s, " + atRate + " intakes");
+            DetectionPhase rr = rest(c, "/api/v1/requests", "s" + t, atRate, slack, rate);
+            put("REST intake at " + fmt(rate) + "/s (open model): intake due → requester's prompt posted, p50 / p99 / max (ms)",
+                    label, rr.latencies());
+            long expected = 2L * warm + 2L * events + 2L * atRate;
             long stored = stored(c);
             if (stored != expected) {
                 notes.add(label + ": " + stored + " requests stored, " + expected + " expected");
@@ -240,40 +259,28 @@ final class DetectionBench {
         return new DetectionPhase(sent, received, sending.join());
     }
 
-    /** {@code n} intakes, {@link #IN_FLIGHT} at once; with a fake Slack, until each requester's prompt was posted. */
-    private DetectionPhase rest(Child app, String path, String prefix, int n, FakeSlack slack) throws Exception {
-        long[] sent = new long[n];
-        long[] answered = new long[n];
-        Semaphore slots = new Semaphore(IN_FLIGHT);
-        AtomicInteger failed = new AtomicInteger();
-        CompletableFuture<?>[] all = new CompletableFuture<?>[n];
+    /** {@code n} intakes; with a fake Slack, until each requester's prompt was posted (see {@link DetectionPhase#rest}). */
+    private DetectionPhase rest(Child app, String path, String prefix, int n, FakeSlack slack, double rate) {
+        return DetectionPhase.rest(http, app, path, prefix, n, ACCOUNT, slack, rate, IN_FLIGHT, notes);
+    }
+
+    /** Open model: event {@code i} is due at {@code start + i / rate}, sent alone, and its latency counts from then. */
+    private DetectionPhase detectAtRate(LocalSqs mq, String queue, FakeSlack slack, String prefix, int n, int tag, double rate)
+            throws InterruptedException {
+        long[] due = new long[n];
+        long interval = (long) (1e9 / rate);
+        long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
-            int k = i;
-            String body = "{\"requester\":\"" + prefix + i + "@example.com\",\"resource\":\"s3:DeleteBucket\",\"account\":\""
-                    + ACCOUNT + "\"}";
-            HttpRequest request = HttpRequest.newBuilder(URI.create(app.url(path))).header("Content-Type", "application/json")
-                    .header("Authorization", "Bearer " + Bench.TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            slots.acquireUninterruptibly();
-            sent[k] = System.nanoTime();
-            all[k] = http.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
-                answered[k] = System.nanoTime();
-                if (error != null || response.statusCode() != 201) {
-                    if (failed.getAndIncrement() == 0) {
-                        notes.add(app.name + " " + path + ": " + (error != null ? error : response.statusCode() + " " + response.body()));
-                    }
-                }
-                slots.release();
-            });
+            due[i] = start + i * interval;
+            long wait;
+            while ((wait = due[i] - System.nanoTime()) > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            String body = event(prefix + i, tag, i);
+            mq.sqs.sendMessage(b -> b.queueUrl(queue).messageBody(body));
         }
-        CompletableFuture.allOf(all).exceptionally(e -> null).join();
-        long end = 0;
-        for (long a : answered) {
-            end = Math.max(end, a);
-        }
-        if (failed.get() > 0) {
-            notes.add(app.name + " " + path + ": " + failed.get() + " of " + n + " intakes failed");
-        }
-        return new DetectionPhase(sent, slack == null ? answered : DetectionPhase.prompts(slack, prefix, n, notes), end);
+        long sendEnd = System.nanoTime();
+        return new DetectionPhase(due, DetectionPhase.prompts(slack, prefix, n, notes), sendEnd);
     }
 
     private long stored(Child c) throws Exception {
