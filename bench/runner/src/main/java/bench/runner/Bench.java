@@ -84,6 +84,9 @@ public final class Bench {
             System.exit(RaceBench.runAlone(Path.of("").toAbsolutePath(),
                     Stream.of(args).filter(a -> !a.equals("--races-only")).toList()));
         }
+        if (List.of(args).contains("--detection-only")) {
+            System.exit(DetectionBench.runAlone(args)); // CloudTrail events to requests (DetectionBench), on its own
+        }
         int reps = 3;
         int open = 20_000;
         int seconds = 10;
