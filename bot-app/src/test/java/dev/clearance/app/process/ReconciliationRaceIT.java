@@ -1,7 +1,6 @@
 package dev.clearance.app.process;
 
 import dev.clearance.app.support.ApiClient;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -35,8 +34,6 @@ class ReconciliationRaceIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @Test
-    @Disabled("KNOWN BUG (issue 20): a request revoked between the reconcile listing and the store read is reported as a "
-            + "leftover (false ADMIN_LEFTOVER_REMOVED alert); enable with the fix in Reconciliation.reconcileAll")
     void aRequestRevokedWhileTheReconcileAnswerIsOnItsWayRaisesNoLeftoverAlarm() throws Exception {
         Path dir = Path.of("target", "reconcile-race", UUID.randomUUID().toString());
         TestTarget db = TestTarget.h2(dir);

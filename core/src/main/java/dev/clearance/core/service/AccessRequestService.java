@@ -416,7 +416,7 @@ public final class AccessRequestService {
     /** Ends an approved request's access; {@link RequestPermissions} has refused a revocation already underway. */
     private void beginRevocation(AccessRequest r, UserEmail actor, Instant now, String reason) {
         if (r.grantState() == GrantState.GRANTING && r.providerAttempts() == 0) {
-            // NB: no grant attempt has been claimed (LifecycleTimers claims one by compare-and-swap before it calls
+            // NB: no grant attempt has been claimed (ProviderTimers claims one by compare-and-swap before it calls
             // the provider), so nothing can be live at the provider: end without a revoke for a grant never made.
             r.grantState(GrantState.NONE);
             r.transition(Status.ENDED, actor.value(), now, reason + "; ended before access was granted");

@@ -122,6 +122,11 @@ final class ProviderTimers {
                     + " after the end was asked; revoking now");
             ctx.store().update(fresh);
             ctx.timers().schedule(fresh.id(), TimerKind.REVOKE, now);
+            if (outcome.failure().isPresent()) {
+                // NB: a failed call (a timeout) may still be granting at the provider, after this revoke: look again
+                // later, and remove what is found (or revoke blind where the provider cannot list)
+                ctx.timers().schedule(fresh.id(), TimerKind.RECONCILE_CONFIRM, now.plus(Reconciliation.CONFIRM_AFTER));
+            }
             return;
         }
         if (fresh.grantState() != GrantState.GRANTING) {

@@ -144,11 +144,18 @@ public final class Reconciliation {
     /** The RECONCILE timers of one ended request; {@code confirm} is the delayed second look. */
     void reconcileRequest(RequestId id, boolean confirm) {
         Optional<AccessRequest> found = ctx.store().find(id);
-        if (found.isEmpty() || explains(found.get())) {
+        TimerKind self = confirm ? TimerKind.RECONCILE_CONFIRM : TimerKind.RECONCILE;
+        if (found.isEmpty()) {
+            return;
+        }
+        if (explains(found.get())) {
+            if (found.get().grantState() == GrantState.REVOKING) {
+                // its revoke is still being retried: look again once it has ended
+                ctx.timers().schedule(id, self, ctx.now().plus(RETRY));
+            }
             return; // still approved: its own REVOKE timer takes the access away
         }
         AccessRequest r = found.get();
-        TimerKind self = confirm ? TimerKind.RECONCILE_CONFIRM : TimerKind.RECONCILE;
         Optional<List<HeldAccess>> listed;
         try {
             listed = calls.provider().held();

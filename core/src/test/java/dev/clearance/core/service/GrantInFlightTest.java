@@ -186,4 +186,27 @@ class GrantInFlightTest {
 
     private static final class InstanceDied extends Error {
     }
+
+    /**
+     * The grant call times out after the give-back, while the provider is still granting; the provider applies the
+     * grant after Clearance's revoke. A later look (blind, as this provider cannot list) takes it away.
+     */
+    @Test
+    void aGrantThatTimesOutAfterTheGiveBackAndLandsAfterTheRevokeIsRemovedByTheLaterLook() {
+        AccessRequest r = approved();
+        ports.provider.failuresLeft = 1;
+        ports.provider.onCall = g -> {
+            if (g.idempotencyKey().endsWith(":grant")) {
+                giveBack(r.id());
+            }
+        };
+        ports.advance(Duration.ZERO);
+        ports.provider.onCall = g -> { };
+        ports.advance(Duration.ofMinutes(1));
+        assertThat(stored(r.id()).status()).isEqualTo(Status.ENDED);
+        ports.provider.holding.add(r.id()); // the timed-out grant lands at the provider after the revoke
+        ports.advance(Reconciliation.CONFIRM_AFTER.plusMinutes(1));
+        assertThat(ports.provider.holding).as("the later look removed it").isEmpty();
+        assertThat(ports.provider.calls.stream().filter(c -> c.startsWith("revoke"))).hasSize(2);
+    }
 }
