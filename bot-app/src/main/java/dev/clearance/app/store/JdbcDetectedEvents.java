@@ -59,6 +59,11 @@ public class JdbcDetectedEvents implements DetectedEvents {
 
     @Override
     public int attemptsOn(RequestId request) {
+        return attemptsOn(jdbc, request);
+    }
+
+    /** Events counted on {@code request} (the one that opened it not among them); the request store asks it too. */
+    static int attemptsOn(JdbcClient jdbc, RequestId request) {
         return jdbc.sql("SELECT COUNT(*) FROM detected_event WHERE request_id = ? AND outcome = 'counted'")
                 .param(request.value()).query(Long.class).single().intValue();
     }

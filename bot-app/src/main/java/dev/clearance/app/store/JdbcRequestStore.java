@@ -332,8 +332,7 @@ public class JdbcRequestStore implements RequestStore {
 
     @Override
     public int detectedAttempts(RequestId id) {
-        return jdbc.sql("SELECT COUNT(*) FROM detected_event WHERE request_id = ? AND outcome = 'counted'")
-                .param(id.value()).query(Long.class).single().intValue();
+        return JdbcDetectedEvents.attemptsOn(jdbc, id);
     }
 
     private static String truncate(String s, int max) {

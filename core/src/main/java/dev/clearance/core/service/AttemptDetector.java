@@ -163,7 +163,7 @@ public final class AttemptDetector {
 
     /** Where the request came from, for the request and its approvers: the denied call, briefly. */
     private static String source(DeniedCall call) {
-        String s = "cloudtrail: " + call.action() + " denied" + call.resourceArn().map(a -> " on " + a).orElse("")
+        String s = dev.clearance.core.notify.RequestView.DETECTED_PREFIX + call.action() + " denied" + call.resourceArn().map(a -> " on " + a).orElse("")
                 + (call.region().isBlank() ? "" : " in " + call.region()) + " at " + call.eventTime() + " (event "
                 + call.eventId() + ")";
         return s.length() <= 256 ? s : s.substring(0, 255) + "…";

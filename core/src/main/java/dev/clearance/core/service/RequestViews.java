@@ -62,7 +62,12 @@ public final class RequestViews {
                 r.decidedBy().map(who -> displayName(who)), r.decidedAt(), r.decisionReason(), r.grantState(),
                 r.grantedAt(), r.expiresAt(), r.history(), canDecideNow(r, config, policy),
                 r.extensionOf().map(dev.clearance.core.model.RequestId::value), r.providerReference(),
-                policy.maxTotalDuration(), room, store.detectedAttempts(r.id()));
+                policy.maxTotalDuration(), room, detectedAttempts(r));
+    }
+
+    /** Attempts counted on a request the detector opened; other requests have none, so nothing is read for them. */
+    private int detectedAttempts(AccessRequest r) {
+        return r.source() != null && r.source().startsWith(RequestView.DETECTED_PREFIX) ? store.detectedAttempts(r.id()) : 0;
     }
 
     /**
