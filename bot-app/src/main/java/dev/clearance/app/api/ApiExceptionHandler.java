@@ -1,5 +1,7 @@
 package dev.clearance.app.api;
 
+import dev.clearance.app.errors.Refusals;
+import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.InvalidInputException;
@@ -31,7 +33,6 @@ import java.util.UUID;
 @RestControllerAdvice
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(ApiExceptionHandler.class);
-    static final String RETRY_AFTER_SECONDS = "1";
 
     @ExceptionHandler(InvalidInputException.class)
     ProblemDetail invalid(InvalidInputException e) {
@@ -59,30 +60,20 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(e, p, headers, HttpStatus.BAD_REQUEST, request);
     }
 
-    @ExceptionHandler(ForbiddenException.class)
-    ProblemDetail forbidden(ForbiddenException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, e.getMessage());
-    }
-
-    @ExceptionHandler(NotFoundException.class)
-    ProblemDetail notFound(NotFoundException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
-    }
-
-    @ExceptionHandler(ConflictException.class)
-    ProblemDetail conflict(ConflictException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
+    /** Not allowed, unknown id, wrong state or lost race: the status of the one mapping, the core's words. */
+    @ExceptionHandler({ForbiddenException.class, NotFoundException.class, ConflictException.class})
+    ProblemDetail refused(ClearanceException e) {
+        return ProblemDetail.forStatusAndDetail(Refusals.status(e), e.getMessage());
     }
 
     /** A limit of the policy file refused a new request: 429, with when to try again (seconds, at least 1). */
     @ExceptionHandler(RateLimitedException.class)
     ResponseEntity<ProblemDetail> rateLimited(RateLimitedException e) {
-        long seconds = Math.max(1, e.retryAfter().toSeconds() + (e.retryAfter().toNanosPart() > 0 ? 1 : 0));
-        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.TOO_MANY_REQUESTS, e.getMessage());
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(Refusals.status(e), e.getMessage());
         p.setTitle("Limit reached: " + e.limit());
         p.setProperty("limit", e.limit());
         p.setProperty("retryAt", e.retryAt().toString());
-        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Long.toString(seconds))
+        return ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS).header(HttpHeaders.RETRY_AFTER, Refusals.retryAfter(e).orElseThrow())
                 .body(p);
     }
 
@@ -93,10 +84,10 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         String id = correlationId();
         LOG.warn("command rolled back, answered 503 [correlation {}]", id, e);
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
-                "the change could not be stored right now and nothing was changed; retry in " + RETRY_AFTER_SECONDS + "s");
+                "the change could not be stored right now and nothing was changed; retry in " + Refusals.RETRY_AFTER_UNAVAILABLE + "s");
         p.setTitle("Temporarily unavailable");
         p.setProperty("correlationId", id);
-        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header(HttpHeaders.RETRY_AFTER, Refusals.RETRY_AFTER_UNAVAILABLE)
                 .body(p);
     }
 

@@ -1,15 +1,11 @@
 package dev.clearance.app.web;
 
+import dev.clearance.app.errors.Refusals;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
-import dev.clearance.core.model.ConflictException;
-import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.InvalidInputException;
-import dev.clearance.core.model.NotFoundException;
 import dev.clearance.core.model.Origin;
-import dev.clearance.core.model.RateLimitedException;
 import dev.clearance.core.model.Status;
-import dev.clearance.core.model.StoreUnavailableException;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.PolicyPreview;
 import dev.clearance.core.notify.RequestView;
@@ -22,7 +18,6 @@ import dev.clearance.core.service.RequestViews;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.stereotype.Controller;
@@ -90,7 +85,7 @@ class RequestPages {
             model.addAttribute("page", visible.page());
             model.addAttribute("more", visible.more());
         } catch (InvalidInputException e) {
-            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            response.setStatus(Refusals.status(e).value());
             model.addAttribute("error", refusal(e));
             model.addAttribute("rows", List.of());
             model.addAttribute("page", 0);
@@ -128,7 +123,7 @@ class RequestPages {
             may = queries.permissionsFor(me, id);
             may.require(Action.SEE);
         } catch (ClearanceException e) {
-            response.setStatus(status(e).value());
+            response.setStatus(Refusals.status(e).value());
             model.addAttribute("error", e.getMessage());
             return "refused";
         }
@@ -194,7 +189,7 @@ class RequestPages {
             action.run();
         } catch (ClearanceException e) {
             String page = show(me, id, model, response);
-            response.setStatus(status(e).value());
+            response.setStatus(Refusals.status(e).value());
             model.addAttribute("error", refusal(e));
             return page;
         }
@@ -205,28 +200,6 @@ class RequestPages {
     /** Why an action was refused, as the page shows it: bad input names its field. */
     private static String refusal(ClearanceException e) {
         return e instanceof InvalidInputException invalid ? invalid.field() + ": " + e.getMessage() : e.getMessage();
-    }
-
-    private static HttpStatus status(ClearanceException e) {
-        if (e instanceof InvalidInputException) {
-            return HttpStatus.BAD_REQUEST;
-        }
-        if (e instanceof ForbiddenException) {
-            return HttpStatus.FORBIDDEN;
-        }
-        if (e instanceof NotFoundException) {
-            return HttpStatus.NOT_FOUND;
-        }
-        if (e instanceof ConflictException) {
-            return HttpStatus.CONFLICT;
-        }
-        if (e instanceof StoreUnavailableException) {
-            return HttpStatus.SERVICE_UNAVAILABLE;
-        }
-        if (e instanceof RateLimitedException) {
-            return HttpStatus.TOO_MANY_REQUESTS;
-        }
-        return HttpStatus.BAD_REQUEST;
     }
 
     /** What the new-request form holds. No scope: it follows from the account (the dry run shows it). */
@@ -269,10 +242,8 @@ class RequestPages {
                     : "You already have this request open: " + result.request().id() + ".");
             return "redirect:/requests/" + result.request().id();
         } catch (ClearanceException e) {
-            response.setStatus(status(e).value());
-            if (e instanceof RateLimitedException limited) {
-                response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, limited.retryAfter().toSeconds())));
-            }
+            response.setStatus(Refusals.status(e).value());
+            Refusals.retryAfter(e).ifPresent(seconds -> response.setHeader(HttpHeaders.RETRY_AFTER, seconds));
             model.addAttribute("error", refusal(e));
             return "new";
         }

@@ -1,7 +1,7 @@
 package dev.clearance.core.model;
 
 /** Bad input: names the offending field and what to fix. Nothing was changed. */
-public class InvalidInputException extends ClearanceException {
+public final class InvalidInputException extends ClearanceException {
     private final String field;
 
     public InvalidInputException(String field, String message) {

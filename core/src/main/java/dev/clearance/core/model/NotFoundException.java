@@ -1,6 +1,6 @@
 package dev.clearance.core.model;
 
-public class NotFoundException extends ClearanceException {
+public final class NotFoundException extends ClearanceException {
     public NotFoundException(String message) {
         super(message);
     }

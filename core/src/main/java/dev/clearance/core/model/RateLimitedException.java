@@ -7,7 +7,7 @@ import java.time.Instant;
  * A new request refused by one of the policy file's {@code limits}: names the limit and when the person may try
  * again. Nothing was changed.
  */
-public class RateLimitedException extends ClearanceException {
+public final class RateLimitedException extends ClearanceException {
     private final String limit;
     private final Instant retryAt;
     private final Duration retryAfter;
