@@ -45,10 +45,9 @@ class DeliveryTest extends AppTestBase {
         settle();
         OutboundMessage again = OutboundMessage.to(UserEmail.of("fay@example.com"), NotificationKind.JUSTIFICATION_PROMPT,
                 new RequestId(id), id + ":JUSTIFICATION_PROMPT:fay@example.com");
-        transactions.inTransaction(() -> {
+        transactions.run(() -> {
             outbox.enqueue(again);
             outbox.enqueue(again);
-            return null;
         });
         settle();
         assertThat(chat.to("fay@example.com", id)).hasSize(1);

@@ -58,7 +58,7 @@ class StoreIntegrityTest extends AppTestBase {
     void aTransactionRolledBackUnderneathTheCommandCommitsNothing() {
         AccessRequest r = newRequest();
         String dedupe = "integrity:" + r.id();
-        assertThatThrownBy(() -> transactions.inTransaction(() -> {
+        assertThatThrownBy(() -> transactions.run(() -> {
             store.insert(r);
             try {
                 DataSourceUtils.getConnection(dataSource).rollback();
@@ -67,7 +67,6 @@ class StoreIntegrityTest extends AppTestBase {
             }
             outbox.enqueue(OutboundMessage.to(r.requester(), NotificationKind.REQUEST_SUBMITTED, r.id(), dedupe));
             timers.schedule(r.id(), TimerKind.PENDING_EXPIRY, clock.instant().plusSeconds(60));
-            return null;
         })).isInstanceOf(StoreUnavailableException.class);
         assertThat(store.find(r.id())).isEmpty();
         assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox_message WHERE dedupe_key = ?").param(dedupe).query(Long.class).single())
@@ -91,13 +90,12 @@ class StoreIntegrityTest extends AppTestBase {
                 RequestId.random(), dedupe);
         CountDownLatch firstEnqueued = new CountDownLatch(1);
         CountDownLatch secondStarted = new CountDownLatch(1);
-        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> transactions.inTransaction(() -> {
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> transactions.run(() -> {
             outbox.enqueue(m);
             firstEnqueued.countDown();
             await(secondStarted);
             // lets the second transaction reach the unique index and wait on this one's uncommitted row
             pause();
-            return null;
         }));
         CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> transactions.inTransaction(() -> {
             await(firstEnqueued);

@@ -6,113 +6,186 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.IntFunction;
 
 /**
- * The access request aggregate. Status changes go through {@link #transition}, which enforces the
- * transition table and appends the audit event; the application services decide <em>whether</em> a change
- * is allowed (eligibility, deadlines), this class guarantees <em>how</em> it is recorded.
+ * The access request aggregate and its state machine. Every change is one method named for what happened (justified,
+ * approved, grant confirmed, revoked, …): it checks the change is legal (status changes against {@link Transitions}),
+ * keeps the fields consistent with each other and appends the audit event. The application services decide
+ * <em>whether</em> a change is allowed (eligibility, deadlines); this class guarantees <em>how</em> it is recorded.
+ * The stored fields are declared once, in {@link RequestState}.
  */
 public final class AccessRequest {
-    private final RequestId id;
-    private final UserEmail requester;
-    private final String resource;
-    private final String account;
-    private final ScopePath scope;
-    private final String source;
-    private final String policyName;
-    private final Instant createdAt;
-    private final String idempotencyKey;
-    private final Long version;
-    /** For an extension request: the approved request whose grant it would extend. */
-    private final RequestId extensionOf;
-
-    private Status status;
-    private AccessDuration requestedDuration;
-    private AccessDuration approvedDuration;
-    private String justification;
-    private int currentStep;
-    private int escalationLevel;
-    private Instant justificationDeadline;
-    private Instant pendingSince;
-    private Instant pendingDeadline;
-    private String decidedBy;
-    private Instant decidedAt;
-    private String decisionReason;
-    private GrantState grantState;
-    private int providerAttempts;
-    /** When the grant attempt now in flight was claimed; null when no attempt is waiting for the provider's answer. */
-    private Instant grantAttemptSince;
-    private Instant grantedAt;
-    private Instant expiresAt;
-    private String revocationReason;
-    /** The access provider's own ids for what it did (e.g. "created: …; deleted: …"), for tracing it on the platform. */
-    private String providerReference;
-    private final List<Vote> votes;
-    private final List<AuditEvent> history;
+    private final RequestState s;
     private final List<AuditEvent> newEvents = new ArrayList<>();
     private final List<Vote> newVotes = new ArrayList<>();
     /** How the change being made now arrived; stamped on every audit event it appends. Not stored on the request. */
     private Origin acting;
 
-    private AccessRequest(Builder b) {
-        this.id = Objects.requireNonNull(b.id);
-        this.requester = Objects.requireNonNull(b.requester);
-        this.resource = Objects.requireNonNull(b.resource);
-        this.account = Objects.requireNonNull(b.account);
-        this.scope = Objects.requireNonNull(b.scope);
-        this.source = b.source;
-        this.policyName = Objects.requireNonNull(b.policyName);
-        this.createdAt = Objects.requireNonNull(b.createdAt);
-        this.idempotencyKey = b.idempotencyKey;
-        this.version = b.version;
-        this.extensionOf = b.extensionOf;
-        this.status = Objects.requireNonNull(b.status);
-        this.requestedDuration = Objects.requireNonNull(b.requestedDuration);
-        this.approvedDuration = b.approvedDuration;
-        this.justification = b.justification;
-        this.currentStep = b.currentStep;
-        this.escalationLevel = b.escalationLevel;
-        this.justificationDeadline = b.justificationDeadline;
-        this.pendingSince = b.pendingSince;
-        this.pendingDeadline = b.pendingDeadline;
-        this.decidedBy = b.decidedBy;
-        this.decidedAt = b.decidedAt;
-        this.decisionReason = b.decisionReason;
-        this.grantState = b.grantState == null ? GrantState.NONE : b.grantState;
-        this.providerAttempts = b.providerAttempts;
-        this.grantAttemptSince = b.grantAttemptSince;
-        this.grantedAt = b.grantedAt;
-        this.expiresAt = b.expiresAt;
-        this.revocationReason = b.revocationReason;
-        this.providerReference = b.providerReference;
-        this.votes = new ArrayList<>(b.votes);
-        this.history = new ArrayList<>(b.history);
+    AccessRequest(RequestState state) {
+        this.s = state.own();
+        Objects.requireNonNull(s.id);
+        Objects.requireNonNull(s.requester);
+        Objects.requireNonNull(s.resource);
+        Objects.requireNonNull(s.account);
+        Objects.requireNonNull(s.scope);
+        Objects.requireNonNull(s.policyName);
+        Objects.requireNonNull(s.createdAt);
+        Objects.requireNonNull(s.status);
+        Objects.requireNonNull(s.requestedDuration);
     }
 
     /** A new request; records the creation event. */
-    public static AccessRequest create(Builder b, Instant at, String reason, Origin origin) {
-        b.version = null;
+    public static AccessRequest create(RequestState b, Instant at, String reason, Origin origin) {
+        b.version(null);
         AccessRequest r = new AccessRequest(b);
         r.actingVia(origin);
-        r.append(new AuditEvent(at, r.requester.value(), null, r.status, reason, origin));
+        r.append(new AuditEvent(at, r.s.requester.value(), null, r.s.status, reason, origin));
         return r;
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static RequestState builder() {
+        return new RequestState();
     }
 
+    // ----- the requester
+
+    /** REQUESTED → PENDING: the justification (and the duration asked for) arrived; the pending window starts. */
+    public void justify(String actor, String justification, AccessDuration duration, Instant at, Instant pendingDeadline) {
+        transition(Status.PENDING, actor, at, "justified; duration " + duration);
+        s.justification = justification;
+        s.requestedDuration = duration;
+        s.pendingSince = at;
+        s.pendingDeadline = pendingDeadline;
+        s.escalationLevel = 0;
+    }
+
+    /** REQUESTED → ABANDONED: the requester declined to justify. */
+    public void abandon(String actor, Instant at) {
+        transition(Status.ABANDONED, actor, at, "requester declined to justify");
+    }
+
+    /** Withdrawn before a decision (REQUESTED or PENDING → CANCELLED). */
+    public void cancel(String actor, Instant at, String reason) {
+        transition(Status.CANCELLED, actor, at, reason);
+    }
+
+    // ----- deadlines
+
+    /** REQUESTED → ABANDONED_EXPIRED: no justification in time. */
+    public void expireJustification(Instant at, String reason) {
+        transition(Status.ABANDONED_EXPIRED, AuditEvent.SYSTEM, at, reason);
+    }
+
+    /** PENDING → EXPIRED: no decision in time. */
+    public void expire(Instant at, String reason) {
+        transition(Status.EXPIRED, AuditEvent.SYSTEM, at, reason);
+    }
+
+    /** Still pending past an escalation interval: one level further up the approver tree. */
+    public void escalate() {
+        requireStatus(Status.PENDING, "escalate");
+        s.escalationLevel++;
+    }
+
+    // ----- the approvers
+
+    /** PENDING → DENIED. */
+    public void deny(String by, Instant at, String reason) {
+        transition(Status.DENIED, by, at, reason);
+        decided(by, at, reason);
+    }
+
+    /**
+     * A vote for the current step; answers how many approvals the step now has. {@code auditLine} words the audit
+     * event from that count.
+     */
+    public int recordApproval(Vote vote, IntFunction<String> auditLine) {
+        requireStatus(Status.PENDING, "approve");
+        if (vote.step() != s.currentStep) {
+            throw new IllegalStateException("a vote for step " + vote.step() + " while step " + s.currentStep + " is open");
+        }
+        s.votes.add(vote);
+        newVotes.add(vote);
+        int count = votesAt(vote.step()).size();
+        record(vote.approver().value(), vote.at(), auditLine.apply(count));
+        return count;
+    }
+
+    /** The current step has its approvals and another follows: its approvers are asked from escalation level 0. */
+    public void advanceStep() {
+        requireStatus(Status.PENDING, "advance");
+        s.currentStep++;
+        s.escalationLevel = 0;
+    }
+
+    /** The last step's approval: PENDING → APPROVED for {@code duration}; the grant is due (GRANTING). */
+    public void approve(String by, AccessDuration duration, Instant at, String reason) {
+        if (isExtension()) {
+            throw new IllegalStateException("an extension is approved with approveExtension");
+        }
+        transition(Status.APPROVED, by, at, "approved for " + duration + ": " + reason);
+        s.approvedDuration = duration;
+        decided(by, at, reason);
+        s.grantState = GrantState.GRANTING;
+        s.providerAttempts = 0;
+    }
+
+    /** An extension's last approval: PENDING → APPROVED; it records the grant's new end. It grants nothing itself. */
+    public void approveExtension(String by, AccessDuration duration, Instant newEnd, Instant at, String reason) {
+        RequestId original = extensionOf().orElseThrow(() -> new IllegalStateException(s.id + " is no extension"));
+        transition(Status.APPROVED, by, at, "approved: " + original + " extended by " + duration + " until " + newEnd
+                + ": " + reason);
+        s.approvedDuration = duration;
+        decided(by, at, reason);
+        s.expiresAt = newEnd;
+    }
+
+    /** The grant now ends at {@code newEnd}: an approved extension. The REVOKE timer is moved by the caller. */
+    public void extendTo(Instant newEnd) {
+        requireStatus(Status.APPROVED, "extend");
+        s.expiresAt = Objects.requireNonNull(newEnd);
+    }
+
+    private void decided(String by, Instant at, String reason) {
+        s.decidedBy = by;
+        s.decidedAt = at;
+        s.decisionReason = reason;
+    }
+
+    /** When the provider call now in flight (a grant attempt, an extend call) was claimed; empty when none is. */
+    public Optional<Instant> grantAttemptInFlightSince() {
+        return Optional.ofNullable(s.grantAttemptSince);
+    }
+
+    /** The grant side of the state machine: attempts, confirmation, failure, the end. */
+    public RequestGrant grant() {
+        return new RequestGrant(this, s);
+    }
+
+    // ----- the end
+
+    /** An approved extension ends with the grant it extended (it held no access of its own). */
+    public void endWithOriginal(Instant at, String reason) {
+        if (!isExtension()) {
+            throw new IllegalStateException(s.id + " is no extension");
+        }
+        transition(Status.ENDED, AuditEvent.SYSTEM, at, reason);
+    }
+
+    // ----- audit
+
     /** Moves to {@code to}; refuses an illegal change with an error naming both states. */
-    public void transition(Status to, String actor, Instant at, String reason) {
-        Transitions.check(status, to);
-        Status from = status;
-        status = to;
+    void transition(Status to, String actor, Instant at, String reason) {
+        Transitions.check(s.status, to);
+        Status from = s.status;
+        s.status = to;
         append(new AuditEvent(at, actor, from, to, reason, acting));
     }
 
-    /** An audit event that does not change the status (a vote, an escalation, a grant change). */
+    /** An audit event that changes nothing else (a note from a timer, the original's side of an extension). */
     public void record(String actor, Instant at, String reason) {
-        append(new AuditEvent(at, actor, status, status, reason, acting));
+        append(new AuditEvent(at, actor, s.status, s.status, reason, acting));
     }
 
     /**
@@ -129,108 +202,14 @@ public final class AccessRequest {
     }
 
     private void append(AuditEvent event) {
-        history.add(event);
+        s.history.add(event);
         newEvents.add(event);
     }
 
-    public void addVote(Vote vote) {
-        votes.add(vote);
-        newVotes.add(vote);
-    }
-
-    public List<Vote> votesAt(int step) {
-        return votes.stream().filter(v -> v.step() == step).toList();
-    }
-
-    public Optional<Vote> voteOf(UserEmail approver) {
-        return votes.stream().filter(v -> v.approver().equals(approver)).findFirst();
-    }
-
-    // ----- mutators used by the application services -----
-
-    public void justify(String justification, AccessDuration duration) {
-        this.justification = justification;
-        this.requestedDuration = duration;
-    }
-
-    public void startPending(Instant since, Instant deadline) {
-        this.pendingSince = since;
-        this.pendingDeadline = deadline;
-        this.escalationLevel = 0;
-    }
-
-    public void advanceStep() {
-        currentStep++;
-        escalationLevel = 0;
-    }
-
-    public void escalate() {
-        escalationLevel++;
-    }
-
-    public void decide(String by, Instant at, String reason) {
-        this.decidedBy = by;
-        this.decidedAt = at;
-        this.decisionReason = reason;
-    }
-
-    public void approveFor(AccessDuration duration) {
-        this.approvedDuration = duration;
-    }
-
-    public void grantState(GrantState state) {
-        this.grantState = state;
-        this.providerAttempts = 0;
-    }
-
-    public int nextProviderAttempt() {
-        return ++providerAttempts;
-    }
-
-    /**
-     * A grant attempt is claimed: the provider is about to be asked. Until {@link #grantAttemptAnswered()} records its
-     * outcome, a revocation waits (it must never reach the provider before the grant it would undo).
-     */
-    public void grantAttemptStarted(Instant at) {
-        this.grantAttemptSince = Objects.requireNonNull(at);
-    }
-
-    /** The grant attempt in flight has answered (or was found lost): a revocation may now go to the provider. */
-    public void grantAttemptAnswered() {
-        this.grantAttemptSince = null;
-    }
-
-    /** When the grant attempt now in flight was claimed; empty when none is. */
-    public Optional<Instant> grantAttemptInFlightSince() {
-        return Optional.ofNullable(grantAttemptSince);
-    }
-
-    public void granted(Instant at, Instant expiresAt) {
-        this.grantState = GrantState.ACTIVE;
-        this.grantAttemptSince = null;
-        this.providerAttempts = 0;
-        this.grantedAt = at;
-        this.expiresAt = expiresAt;
-    }
-
-    /** The grant now ends at {@code newEnd}: an approved extension. The REVOKE timer is moved by the caller. */
-    public void extendTo(Instant newEnd) {
-        this.expiresAt = Objects.requireNonNull(newEnd);
-    }
-
-    /**
-     * On an extension request: the end of the grant it extends, shown to approvers while it is pending, and the new
-     * end once approved.
-     */
-    public void extensionEnds(Instant end) {
-        this.expiresAt = end;
-    }
-
-    /** An early end was asked for (admin revoke, requester relinquishing); the REVOKE timer carries it out. */
-    public void requestRevocation(String reason) {
-        this.grantState = GrantState.REVOKING;
-        this.providerAttempts = 0;
-        this.revocationReason = reason;
+    void requireStatus(Status expected, String what) {
+        if (s.status != expected) {
+            throw new IllegalStateException("cannot " + what + " " + s.id + " while it is " + s.status);
+        }
     }
 
     public List<AuditEvent> drainNewEvents() {
@@ -245,134 +224,64 @@ public final class AccessRequest {
         return v;
     }
 
-    // ----- accessors -----
+    public List<Vote> votesAt(int step) {
+        return s.votes.stream().filter(v -> v.step() == step).toList();
+    }
 
-    public RequestId id() { return id; }
-    public UserEmail requester() { return requester; }
-    public String resource() { return resource; }
-    public String account() { return account; }
-    public ScopePath scope() { return scope; }
-    public String source() { return source; }
-    public String policyName() { return policyName; }
-    public Instant createdAt() { return createdAt; }
-    public String idempotencyKey() { return idempotencyKey; }
-    /** Null until first stored; the store compares it on every update. */
-    public Long version() { return version; }
-    /** Present on an extension request: the request whose grant it extends. */
-    public Optional<RequestId> extensionOf() { return Optional.ofNullable(extensionOf); }
-    public boolean isExtension() { return extensionOf != null; }
+    public Optional<Vote> voteOf(UserEmail approver) {
+        return s.votes.stream().filter(v -> v.approver().equals(approver)).findFirst();
+    }
 
     /**
      * What must be unique among live requests, the store enforcing it (a unique index): one REQUESTED, PENDING or
      * APPROVED request per requester, resource and account, and one pending extension per grant. Empty once finished.
      */
     public Optional<String> uniquenessKey() {
-        if (extensionOf != null) {
-            return status == Status.PENDING ? Optional.of("extension-of|" + extensionOf.value()) : Optional.empty();
+        if (s.extensionOf != null) {
+            return s.status == Status.PENDING ? Optional.of("extension-of|" + s.extensionOf.value()) : Optional.empty();
         }
-        return status.isActive() ? Optional.of(uniquenessKey(requester, resource, account)) : Optional.empty();
+        return s.status.isActive() ? Optional.of(uniquenessKey(s.requester, s.resource, s.account)) : Optional.empty();
     }
 
     public static String uniquenessKey(UserEmail requester, String resource, String account) {
         return requester.value() + "|" + resource + "|" + account;
     }
-    public Status status() { return status; }
-    public AccessDuration requestedDuration() { return requestedDuration; }
-    public Optional<AccessDuration> approvedDuration() { return Optional.ofNullable(approvedDuration); }
-    public Optional<String> justification() { return Optional.ofNullable(justification); }
-    public int currentStep() { return currentStep; }
-    public int escalationLevel() { return escalationLevel; }
-    public Optional<Instant> justificationDeadline() { return Optional.ofNullable(justificationDeadline); }
-    public Optional<Instant> pendingSince() { return Optional.ofNullable(pendingSince); }
-    public Optional<Instant> pendingDeadline() { return Optional.ofNullable(pendingDeadline); }
-    public Optional<String> decidedBy() { return Optional.ofNullable(decidedBy); }
-    public Optional<Instant> decidedAt() { return Optional.ofNullable(decidedAt); }
-    public Optional<String> decisionReason() { return Optional.ofNullable(decisionReason); }
-    public GrantState grantState() { return grantState; }
-    public int providerAttempts() { return providerAttempts; }
-    public Optional<Instant> grantedAt() { return Optional.ofNullable(grantedAt); }
-    public Optional<Instant> expiresAt() { return Optional.ofNullable(expiresAt); }
-    public Optional<String> revocationReason() { return Optional.ofNullable(revocationReason); }
-    public Optional<String> providerReference() { return Optional.ofNullable(providerReference); }
 
-    /** Adds what the provider called its action (its reference) to what it did before, oldest first. */
-    public void addProviderReference(String label, String reference) {
-        String entry = label + ": " + reference;
-        providerReference = providerReference == null ? entry : providerReference + "; " + entry;
-    }
-    public List<Vote> votes() { return Collections.unmodifiableList(votes); }
-    public List<AuditEvent> history() { return Collections.unmodifiableList(history); }
+    // ----- accessors
 
-    public static final class Builder {
-        private RequestId id;
-        private UserEmail requester;
-        private String resource;
-        private String account;
-        private ScopePath scope;
-        private String source;
-        private String policyName;
-        private Instant createdAt;
-        private String idempotencyKey;
-        private Long version;
-        private RequestId extensionOf;
-        private Status status;
-        private AccessDuration requestedDuration;
-        private AccessDuration approvedDuration;
-        private String justification;
-        private int currentStep;
-        private int escalationLevel;
-        private Instant justificationDeadline;
-        private Instant pendingSince;
-        private Instant pendingDeadline;
-        private String decidedBy;
-        private Instant decidedAt;
-        private String decisionReason;
-        private GrantState grantState;
-        private int providerAttempts;
-        private Instant grantAttemptSince;
-        private Instant grantedAt;
-        private Instant expiresAt;
-        private String revocationReason;
-        private String providerReference;
-        private List<Vote> votes = List.of();
-        private List<AuditEvent> history = List.of();
-
-        public Builder id(RequestId v) { id = v; return this; }
-        public Builder requester(UserEmail v) { requester = v; return this; }
-        public Builder resource(String v) { resource = v; return this; }
-        public Builder account(String v) { account = v; return this; }
-        public Builder scope(ScopePath v) { scope = v; return this; }
-        public Builder source(String v) { source = v; return this; }
-        public Builder policyName(String v) { policyName = v; return this; }
-        public Builder createdAt(Instant v) { createdAt = v; return this; }
-        public Builder idempotencyKey(String v) { idempotencyKey = v; return this; }
-        public Builder version(Long v) { version = v; return this; }
-        public Builder extensionOf(RequestId v) { extensionOf = v; return this; }
-        public Builder status(Status v) { status = v; return this; }
-        public Builder requestedDuration(AccessDuration v) { requestedDuration = v; return this; }
-        public Builder approvedDuration(AccessDuration v) { approvedDuration = v; return this; }
-        public Builder justification(String v) { justification = v; return this; }
-        public Builder currentStep(int v) { currentStep = v; return this; }
-        public Builder escalationLevel(int v) { escalationLevel = v; return this; }
-        public Builder justificationDeadline(Instant v) { justificationDeadline = v; return this; }
-        public Builder pendingSince(Instant v) { pendingSince = v; return this; }
-        public Builder pendingDeadline(Instant v) { pendingDeadline = v; return this; }
-        public Builder decidedBy(String v) { decidedBy = v; return this; }
-        public Builder decidedAt(Instant v) { decidedAt = v; return this; }
-        public Builder decisionReason(String v) { decisionReason = v; return this; }
-        public Builder grantState(GrantState v) { grantState = v; return this; }
-        public Builder providerAttempts(int v) { providerAttempts = v; return this; }
-        public Builder grantAttemptSince(Instant v) { grantAttemptSince = v; return this; }
-        public Builder grantedAt(Instant v) { grantedAt = v; return this; }
-        public Builder expiresAt(Instant v) { expiresAt = v; return this; }
-        public Builder revocationReason(String v) { revocationReason = v; return this; }
-        public Builder providerReference(String v) { providerReference = v; return this; }
-        public Builder votes(List<Vote> v) { votes = v; return this; }
-        public Builder history(List<AuditEvent> v) { history = v; return this; }
-
-        /** Rebuilds a stored request; no audit event is appended. */
-        public AccessRequest restore() {
-            return new AccessRequest(this);
-        }
-    }
+    public RequestId id() { return s.id; }
+    public UserEmail requester() { return s.requester; }
+    public String resource() { return s.resource; }
+    public String account() { return s.account; }
+    public ScopePath scope() { return s.scope; }
+    public String source() { return s.source; }
+    public String policyName() { return s.policyName; }
+    public Instant createdAt() { return s.createdAt; }
+    public String idempotencyKey() { return s.idempotencyKey; }
+    /** Null until first stored; the store compares it on every update. */
+    public Long version() { return s.version; }
+    /** Present on an extension request: the request whose grant it extends. */
+    public Optional<RequestId> extensionOf() { return Optional.ofNullable(s.extensionOf); }
+    public boolean isExtension() { return s.extensionOf != null; }
+    public Status status() { return s.status; }
+    public AccessDuration requestedDuration() { return s.requestedDuration; }
+    public Optional<AccessDuration> approvedDuration() { return Optional.ofNullable(s.approvedDuration); }
+    public Optional<String> justification() { return Optional.ofNullable(s.justification); }
+    public int currentStep() { return s.currentStep; }
+    public int escalationLevel() { return s.escalationLevel; }
+    public Optional<Instant> justificationDeadline() { return Optional.ofNullable(s.justificationDeadline); }
+    public Optional<Instant> pendingSince() { return Optional.ofNullable(s.pendingSince); }
+    public Optional<Instant> pendingDeadline() { return Optional.ofNullable(s.pendingDeadline); }
+    public Optional<String> decidedBy() { return Optional.ofNullable(s.decidedBy); }
+    public Optional<Instant> decidedAt() { return Optional.ofNullable(s.decidedAt); }
+    public Optional<String> decisionReason() { return Optional.ofNullable(s.decisionReason); }
+    public GrantState grantState() { return s.grantState; }
+    public int providerAttempts() { return s.providerAttempts; }
+    public Optional<Instant> grantedAt() { return Optional.ofNullable(s.grantedAt); }
+    /** When access ends; on an extension, the end of the grant it extends (while pending) or its new end (approved). */
+    public Optional<Instant> expiresAt() { return Optional.ofNullable(s.expiresAt); }
+    public Optional<String> revocationReason() { return Optional.ofNullable(s.revocationReason); }
+    public Optional<String> providerReference() { return Optional.ofNullable(s.providerReference); }
+    public List<Vote> votes() { return Collections.unmodifiableList(s.votes); }
+    public List<AuditEvent> history() { return Collections.unmodifiableList(s.history); }
 }

@@ -30,6 +30,15 @@ public record UserEmail(String value) implements Comparable<UserEmail> {
         }
     }
 
+    /** What another system calls a person's email, when it is one (an identity lookup's answer); else empty. */
+    public static java.util.Optional<UserEmail> tryParse(String value) {
+        try {
+            return java.util.Optional.of(new UserEmail(value));
+        } catch (IllegalArgumentException notAnEmail) {
+            return java.util.Optional.empty();
+        }
+    }
+
     @Override
     public int compareTo(UserEmail o) {
         return value.compareTo(o.value);

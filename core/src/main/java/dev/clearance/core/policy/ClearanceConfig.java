@@ -1,5 +1,6 @@
 package dev.clearance.core.policy;
 
+import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.UserEmail;
@@ -49,6 +50,14 @@ public record ClearanceConfig(Map<UserEmail, Person> users, Map<String, Set<User
             return Optional.of(defaultPolicy);
         }
         return policies.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /**
+     * The policy a request is decided and granted under: the one it was created with, by name; the first match (or the
+     * default) when the policy file no longer has that name.
+     */
+    public Policy policyOf(AccessRequest request) {
+        return policyNamed(request.policyName()).orElseGet(() -> match(request.resource(), request.account()));
     }
 
     public ScopePath root() {

@@ -6,6 +6,7 @@ import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.RequestState;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.policy.Policy;
@@ -93,7 +94,7 @@ final class Extensions {
         if (end.isBefore(pendingDeadline)) {
             pendingDeadline = end;
         }
-        AccessRequest.Builder b = AccessRequest.builder()
+        RequestState b = AccessRequest.builder()
                 .id(RequestId.random()).extensionOf(original.id())
                 .requester(original.requester()).resource(original.resource()).account(original.account())
                 .scope(original.scope()).source("extension of " + original.id()).policyName(policy.name()).createdAt(now)
@@ -116,13 +117,9 @@ final class Extensions {
     void approve(AccessRequest extension, UserEmail approver, String reason, AccessDuration duration, Instant now) {
         AccessRequest original = original(extension);
         Instant end = requireExtendable(original, now);
-        requireFits("duration", duration, RequestPermissions.policyOf(ctx.config(), original), original);
+        requireFits("duration", duration, ctx.config().policyOf(original), original);
         Instant newEnd = end.plus(duration.duration().orElseThrow());
-        extension.approveFor(duration);
-        extension.decide(approver.value(), now, reason);
-        extension.transition(Status.APPROVED, approver.value(), now, "approved: " + original.id() + " extended by "
-                + duration + " until " + newEnd + ": " + reason);
-        extension.extensionEnds(newEnd);
+        extension.approveExtension(approver.value(), duration, newEnd, now, reason);
         ctx.store().update(extension);
         original.extendTo(newEnd);
         original.record(approver.value(), now, "extended by " + duration + " until " + newEnd + " (" + extension.id()
@@ -149,14 +146,13 @@ final class Extensions {
         for (AccessRequest e : ctx.store().findExtensionsOf(original.id())) {
             e.actingVia(original.acting().orElse(null));
             if (e.status() == Status.PENDING) {
-                e.transition(Status.CANCELLED, AuditEvent.SYSTEM, now, "the access it would extend (" + original.id()
-                        + ") ended");
+                e.cancel(AuditEvent.SYSTEM, now, "the access it would extend (" + original.id() + ") ended");
                 ctx.store().update(e);
                 ctx.timers().cancel(e.id(), TimerKind.PENDING_EXPIRY);
                 ctx.timers().cancel(e.id(), TimerKind.ESCALATION);
                 messages.refreshCopies(e, "cancelled");
             } else if (e.status() == Status.APPROVED) {
-                e.transition(Status.ENDED, AuditEvent.SYSTEM, now, "the access it extended (" + original.id() + ") ended");
+                e.endWithOriginal(now, "the access it extended (" + original.id() + ") ended");
                 ctx.store().update(e);
                 messages.refreshCopies(e, "ended");
             }

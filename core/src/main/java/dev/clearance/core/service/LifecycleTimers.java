@@ -1,10 +1,7 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.AuditEvent;
-import dev.clearance.core.model.Origin;
-import dev.clearance.core.model.ConcurrentUpdateException;
 import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
@@ -13,28 +10,18 @@ import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;
-import dev.clearance.core.port.AccessGrant;
 import dev.clearance.core.port.AccessProvider;
-import dev.clearance.core.port.AccessProvider.AccessProviderException;
-import dev.clearance.core.port.ProviderResult;
 import dev.clearance.core.port.TimerKind;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * What happens when a durable timer fires. A timer carries only the request id: the state is re-read, and a timer
  * whose request moved on (decided, cancelled, a newer deadline) does nothing.
  */
 public final class LifecycleTimers {
-    private static final Logger LOG = Logger.getLogger(LifecycleTimers.class.getName());
     private final LifecycleContext ctx;
     private final Messages messages;
     private final Extensions extensions;
@@ -81,7 +68,7 @@ public final class LifecycleTimers {
         if (r.status() != Status.REQUESTED || now.isBefore(r.justificationDeadline().orElseThrow())) {
             return;
         }
-        r.transition(Status.ABANDONED_EXPIRED, AuditEvent.SYSTEM, now, "no justification within "
+        r.expireJustification(now, "no justification within "
                 + Spans.of(ctx.config().intervals().justificationWindow()));
         ctx.store().update(r);
         messages.toRequester(r, NotificationKind.REQUEST_ABANDONED_EXPIRED);
@@ -92,7 +79,7 @@ public final class LifecycleTimers {
         if (r.status() != Status.PENDING || now.isBefore(r.pendingDeadline().orElseThrow())) {
             return;
         }
-        r.transition(Status.EXPIRED, AuditEvent.SYSTEM, now, "no decision within "
+        r.expire(now, "no decision within "
                 + Spans.of(ctx.config().intervals().pendingWindow()));
         ctx.store().update(r);
         ctx.timers().cancel(r.id(), TimerKind.ESCALATION);
@@ -109,7 +96,7 @@ public final class LifecycleTimers {
             return;
         }
         ClearanceConfig config = ctx.config();
-        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
+        Policy policy = config.policyOf(r);
         r.escalate();
         Approvers approvers = ctx.approvers();
         Set<UserEmail> recipients = RequestPermissions.actionable(r, policy,

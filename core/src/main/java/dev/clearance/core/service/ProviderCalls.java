@@ -1,7 +1,6 @@
 package dev.clearance.core.service;
 
 import dev.clearance.core.model.AccessRequest;
-import dev.clearance.core.model.ConcurrentUpdateException;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.policy.ClearanceConfig;
@@ -20,7 +19,8 @@ import java.util.logging.Logger;
 
 /**
  * What the timers share when they deal with the access provider: one call with its answer or failure, what the
- * provider is asked for a request, and "re-read the request and change it, again if a concurrent change won".
+ * provider is asked for a request, "re-read the request and change it", and the skeleton of a provider timer
+ * ({@link #run}: claim, call, then record success, retry or give up).
  */
 final class ProviderCalls {
     private static final Logger LOG = Logger.getLogger(ProviderCalls.class.getName());
@@ -48,6 +48,80 @@ final class ProviderCalls {
         String noteSuffix() {
             return result.flatMap(ProviderResult::note).map(n -> " (" + n + ")").orElse("");
         }
+
+        /** The provider's own id for what it did, if it gave one. */
+        Optional<String> reference() {
+            return result.flatMap(ProviderResult::reference);
+        }
+    }
+
+    /**
+     * One kind of provider timer (grant, revoke, extend), as {@link #run} drives it. {@code C} is what the claim hands
+     * on to the call and to the recording of its answer.
+     */
+    interface Step<C> {
+        /** In a transaction, on the request as stored (empty: none): claims it for a call, or empty when none is due. */
+        Optional<C> claim(Optional<AccessRequest> found);
+
+        /** The provider call; outside any transaction. */
+        ProviderResult call(C claimed) throws AccessProviderException;
+
+        /** The time an answer is recorded as of, from now. */
+        default Instant answeredAt(Instant now) {
+            return now;
+        }
+
+        /**
+         * Whether the answer is still awaited by the request as stored now; when it moved on, whatever the answer means
+         * for it is done here and nothing more is.
+         */
+        boolean awaited(AccessRequest fresh, C claimed, Outcome outcome, Instant now);
+
+        void succeeded(AccessRequest fresh, C claimed, Outcome outcome, Instant now);
+
+        /** Counts the failed attempt on the request; answers how many have failed. */
+        int failed(AccessRequest fresh);
+
+        /** The name a failure is counted under (metrics). */
+        String kind();
+
+        /** After this many failed attempts the call is given up. */
+        int maxAttempts();
+
+        void retry(AccessRequest fresh, C claimed, String failure, int attempt, Instant retryAt, Instant now);
+
+        void giveUp(AccessRequest fresh, C claimed, String failure, int attempt, Instant now);
+    }
+
+    /**
+     * Claims the request (committed before the provider is asked), calls the provider outside any transaction, then
+     * re-reads the request and records the answer: success, a retry after the backoff, or giving up.
+     */
+    <C> void run(RequestId id, Step<C> step) {
+        Optional<C> claimed = changed(id, step::claim);
+        if (claimed.isEmpty()) {
+            return;
+        }
+        Outcome outcome = call(() -> step.call(claimed.get()));
+        change(id, fresh -> {
+            Instant now = step.answeredAt(ctx.now());
+            if (!step.awaited(fresh, claimed.get(), outcome, now)) {
+                return;
+            }
+            if (outcome.failure().isEmpty()) {
+                step.succeeded(fresh, claimed.get(), outcome, now);
+                return;
+            }
+            String failure = outcome.failure().get();
+            ctx.metrics().providerFailure(step.kind());
+            int attempt = step.failed(fresh);
+            if (attempt < step.maxAttempts()) {
+                Instant retryAt = now.plus(ctx.config().intervals().providerBackoff(attempt));
+                step.retry(fresh, claimed.get(), failure, attempt, retryAt, now);
+            } else {
+                step.giveUp(fresh, claimed.get(), failure, attempt, now);
+            }
+        });
     }
 
     Outcome call(Call c) {
@@ -68,7 +142,7 @@ final class ProviderCalls {
 
     /** What the provider is asked for {@code r}: the request, and what its policy says to grant. */
     static AccessGrant grantOf(ClearanceConfig config, AccessRequest r, Optional<Instant> expiresAt, String idempotencyKey) {
-        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
+        Policy policy = config.policyOf(r);
         return new AccessGrant(r.id(), r.requester(), r.resource(), r.account(), r.scope(), expiresAt,
                 idempotencyKey, policy.name(), policy.grant());
     }
@@ -80,15 +154,8 @@ final class ProviderCalls {
         });
     }
 
-    /** Reads and changes the request in one transaction; a lost compare-and-swap re-reads and runs again. */
+    /** Reads and changes the request in one transaction, as the timer's ({@link RequestChanges}). */
     <T> T changed(RequestId id, Function<Optional<AccessRequest>, T> work) {
-        for (int attempt = 1; attempt <= 5; attempt++) {
-            try {
-                return ctx.transactions().inTransaction(() -> work.apply(ctx.store().find(id).map(r -> r.actingVia(TIMER))));
-            } catch (ConcurrentUpdateException lost) {
-                LOG.fine(() -> "timer for " + id + " lost a race; re-reading");
-            }
-        }
-        throw new ConcurrentUpdateException(id);
+        return RequestChanges.change(ctx, id, TIMER, work);
     }
 }

@@ -62,19 +62,14 @@ public final class RequestPermissions {
      */
     public static RequestPermissions of(AccessRequest request, UserEmail person, Instant now, ClearanceConfig config,
                                         Approvers approvers, Function<RequestId, Optional<AccessRequest>> requests) {
-        return new RequestPermissions(request, person, now, policyOf(config, request), approvers, requests);
+        return new RequestPermissions(request, person, now, config.policyOf(request), approvers, requests);
     }
 
     /** The same, with the store, configuration, directory and clock of the services. */
     static RequestPermissions of(AccessRequest request, UserEmail person, LifecycleContext ctx) {
         ClearanceConfig config = ctx.config();
-        return new RequestPermissions(request, person, ctx.now(), policyOf(config, request),
+        return new RequestPermissions(request, person, ctx.now(), config.policyOf(request),
                 new Approvers(config, ctx.directory()), ctx.store()::find);
-    }
-
-    /** The policy a stored request is decided under: the one of its stored name, else (renamed since) the one that matches. */
-    static Policy policyOf(ClearanceConfig config, AccessRequest r) {
-        return config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
     }
 
     public AccessRequest request() {

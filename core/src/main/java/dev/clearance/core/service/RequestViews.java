@@ -46,7 +46,7 @@ public final class RequestViews {
 
     public RequestView of(AccessRequest r) {
         ClearanceConfig config = policies.current();
-        Policy policy = config.policyNamed(r.policyName()).orElseGet(() -> config.match(r.resource(), r.account()));
+        Policy policy = config.policyOf(r);
         List<RequestView.StepView> steps = new ArrayList<>();
         for (int i = 0; i < policy.steps().size(); i++) {
             steps.add(new RequestView.StepView(policy.step(i).label(i), policy.step(i).required(),

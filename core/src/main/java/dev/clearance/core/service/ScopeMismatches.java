@@ -58,13 +58,12 @@ public final class ScopeMismatches {
             params.put("expected", m.expected().value());
             Set<UserEmail> admins = new TreeSet<>(ctx.approvers().admins(m.expected()));
             admins.addAll(ctx.approvers().admins(config.root()));
-            ctx.transactions().inTransaction(() -> {
+            ctx.transactions().run(() -> {
                 for (UserEmail admin : admins) {
                     // NB: the dedupe key makes a restart report the same request once only.
                     ctx.outbox().enqueue(new OutboundMessage(NotificationKind.ADMIN_SCOPE_MISMATCH, Optional.empty(),
                             Optional.of(admin), "scope-mismatch:" + r.id() + ":" + r.scope() + ":" + admin, params));
                 }
-                return null;
             });
         }
         return found;

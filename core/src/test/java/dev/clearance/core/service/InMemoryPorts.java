@@ -313,7 +313,7 @@ final class InMemoryPorts {
             return rebuild(r, version).restore();
         }
 
-        private static AccessRequest.Builder rebuild(AccessRequest r, Long version) {
+        private static dev.clearance.core.model.RequestState rebuild(AccessRequest r, Long version) {
             return AccessRequest.builder().id(r.id()).requester(r.requester()).resource(r.resource()).account(r.account())
                     .scope(r.scope()).source(r.source()).policyName(r.policyName()).createdAt(r.createdAt())
                     .idempotencyKey(r.idempotencyKey()).version(version).status(r.status())

@@ -103,7 +103,7 @@ public final class IdentityCenterPeople {
         }
         if (userAttribute.equals("userName")) {
             // the session name is the userName, which is the email in this setting
-            return email(sessionName);
+            return UserEmail.tryParse(sessionName);
         }
         // NB: with emails.value the userName is not the email (and may be another user's email): ask the store
         if (store.isEmpty() || sessionName == null || sessionName.isBlank()) {
@@ -138,7 +138,7 @@ public final class IdentityCenterPeople {
             throw new IdentityStoreUnavailableException("identitystore:DescribeUser of user " + userId + " in " + storeId
                     + " failed: " + e.getMessage(), e);
         }
-        return userAttribute.equals("userName") ? email(user.userName()) : email(primaryEmail(user.emails()));
+        return UserEmail.tryParse(userAttribute.equals("userName") ? user.userName() : primaryEmail(user.emails()));
     }
 
     private Optional<UserEmail> byUserName(String storeId, String userName) {
@@ -162,17 +162,6 @@ public final class IdentityCenterPeople {
             return null;
         }
         return emails.stream().filter(e -> Boolean.TRUE.equals(e.primary())).findFirst().orElse(emails.get(0)).value();
-    }
-
-    private static Optional<UserEmail> email(String value) {
-        if (value == null || value.isBlank()) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(UserEmail.of(value));
-        } catch (IllegalArgumentException notAnEmail) {
-            return Optional.empty();
-        }
     }
 
     /** The identity store could not be asked: a passing failure, so the event is retried (never dead-lettered at once). */

@@ -81,7 +81,7 @@ public final class SlackIdentities {
         if (refused.isPresent()) {
             throw new SlackMembership.Refused(refused.get());
         }
-        return email.flatMap(SlackIdentities::parse);
+        return email.flatMap(UserEmail::tryParse);
     }
 
     public Optional<String> userIdOf(Person person) throws DeliveryException {
@@ -117,13 +117,5 @@ public final class SlackIdentities {
 
     private void put(Map<String, Cached> cache, String key, Optional<String> value) {
         cache.put(key, new Cached(value, clock.instant().plus(ttl)));
-    }
-
-    private static Optional<UserEmail> parse(String email) {
-        try {
-            return Optional.of(UserEmail.of(email));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 }

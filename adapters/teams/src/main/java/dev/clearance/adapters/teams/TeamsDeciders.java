@@ -34,20 +34,12 @@ final class TeamsDeciders {
         for (String email : v.canDecideNow()) {
             String id = roster.get(email.toLowerCase(Locale.ROOT));
             if (id == null) {
-                id = parse(email).flatMap(conversations::byEmail).map(TeamsConversations.Reference::userId).orElse(null);
+                id = UserEmail.tryParse(email).flatMap(conversations::byEmail).map(TeamsConversations.Reference::userId).orElse(null);
             }
             if (id != null) {
                 ids.add(id);
             }
         }
         return List.copyOf(ids);
-    }
-
-    private static Optional<UserEmail> parse(String email) {
-        try {
-            return Optional.of(UserEmail.of(email));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -83,7 +83,7 @@ public final class TeamsIdentities {
         Optional<TeamsConversations.Reference> ref = conversations.byAadObjectId(aad);
         Optional<String> fresh = ref.flatMap(r -> r.freshEmail(now, refresh));
         if (fresh.isPresent()) {
-            return parse(fresh.get());
+            return UserEmail.tryParse(fresh.get());
         }
         Optional<UserEmail> email = lookUp(a);
         if (ref.isPresent()) {
@@ -104,7 +104,7 @@ public final class TeamsIdentities {
         Optional<TeamsConnector.Member> member = connector.member(ref.serviceUrl(), ref.conversationId(), ref.userId());
         // NB: as for an activity, only a lookup about this conversation's own object gives its email
         String email = member.filter(m -> m.objectId() == null || m.objectId().equalsIgnoreCase(ref.aadObjectId()))
-                .flatMap(m -> parse(m.email())).map(UserEmail::value).orElse(null);
+                .flatMap(m -> UserEmail.tryParse(m.email())).map(UserEmail::value).orElse(null);
         TeamsConversations.Reference updated = ref.withEmail(email, now);
         conversations.save(updated);
         return updated;
@@ -120,7 +120,7 @@ public final class TeamsIdentities {
             LOG.warn("the member lookup for Teams user {} described object {}; no identity", aad, member.get().objectId());
             return Optional.empty();
         }
-        return member.flatMap(m -> parse(m.email()));
+        return member.flatMap(m -> UserEmail.tryParse(m.email()));
     }
 
     private Instant now() {
@@ -130,13 +130,5 @@ public final class TeamsIdentities {
 
     private static boolean blank(String s) {
         return s == null || s.isBlank();
-    }
-
-    static Optional<UserEmail> parse(String email) {
-        try {
-            return email == null ? Optional.empty() : Optional.of(UserEmail.of(email));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 }
