@@ -23,13 +23,16 @@ import java.util.regex.Pattern;
  * and which principals that are not Identity Center sessions stand for whom ({@code identities}).
  */
 final class DetectionSection {
-    private static final Pattern ACTION_GLOB = Pattern.compile("^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$");
-    private static final Pattern SERVICE = Pattern.compile("^[a-z0-9-]{1,64}$");
-    private static final Pattern CODE_GLOB = Pattern.compile("^[A-Za-z0-9.*?_-]{1,128}$");
-    private static final Pattern PRINCIPAL_ARN = Pattern.compile("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:[A-Za-z0-9+=,.@_/*-]{1,512}$");
-    private final PolicyFileLoader file;
+    /** The keys {@code detection} accepts (the schema's {@code detection.properties}). */
+    static final Set<String> KEYS = Set.of("protected", "disabled-services", "denial-codes", "new-request-after-denial",
+            "identities");
+    static final Pattern ACTION_GLOB = Pattern.compile("^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$");
+    static final Pattern SERVICE = Pattern.compile("^[a-z0-9-]{1,64}$");
+    static final Pattern CODE_GLOB = Pattern.compile("^[A-Za-z0-9.*?_-]{1,128}$");
+    static final Pattern PRINCIPAL_ARN = Pattern.compile("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:[A-Za-z0-9+=,.@_/*-]{1,512}$");
+    private final PolicyYaml file;
 
-    DetectionSection(PolicyFileLoader file) {
+    DetectionSection(PolicyYaml file) {
         this.file = file;
     }
 
@@ -38,8 +41,7 @@ final class DetectionSection {
         if (node == null) {
             return none;
         }
-        Map<String, Node> m = file.mapping(node, "detection", Set.of("protected", "disabled-services", "denial-codes",
-                "new-request-after-denial", "identities"));
+        Map<String, Node> m = file.mapping(node, "detection", KEYS);
         List<GlobPattern> protectedActions = globs(m.get("protected"), "detection.protected", ACTION_GLOB,
                 "an IAM action or glob such as s3:Delete* or iam:*");
         Set<String> disabled = new LinkedHashSet<>();
@@ -60,13 +62,8 @@ final class DetectionSection {
             file.problem(m.get("denial-codes"), "detection.denial-codes", "give at least one code (or leave the key out"
                     + " for the default: AccessDenied*, *UnauthorizedOperation)");
         }
-        Duration cooldown = none.newRequestAfterDenial();
-        Node after = m.get("new-request-after-denial");
-        if (after != null && file.scalar(after, "detection.new-request-after-denial").trim().equals("0")) {
-            cooldown = Duration.ZERO;
-        } else {
-            cooldown = file.interval(after, "detection.new-request-after-denial", cooldown);
-        }
+        Duration cooldown = file.intervalOrOff(m.get("new-request-after-denial"), "detection.new-request-after-denial",
+                none.newRequestAfterDenial());
         Map<String, UserEmail> identities = identities(m.get("identities"));
         for (String service : disabled) {
             protectedActions.stream().filter(g -> g.toString().toLowerCase(java.util.Locale.ROOT).startsWith(service + ":"))
