@@ -91,7 +91,8 @@ final class PoliciesSection {
             }
             AccessDuration max = maxDuration(m.get("max-duration"), item, key);
             AccessDuration total = maxTotalDuration(m.get("max-total-duration"), max, key);
-            boolean selfApproval = selfApproval(m.get("self-approval"), key + ".self-approval");
+            boolean selfApproval = yaml.oneOf(m.get("self-approval"), key + ".self-approval", SELF_APPROVAL, false,
+                    "allowed or forbidden");
             List<PolicyStep> steps = steps(m.get("steps"), item, key, groups);
             Map<String, String> grant = grants.read(m.get("grant"), key + ".grant");
             grants.checkMatchedAccount(grant, account, m.get("match"), key);
@@ -103,33 +104,10 @@ final class PoliciesSection {
         return policies;
     }
 
-    /** {@code allowed} or {@code forbidden} (the default), in one of the schema's three spellings. */
-    private boolean selfApproval(Node node, String key) {
-        if (node == null) {
-            return false;
-        }
-        String v = yaml.scalar(node, key);
-        Boolean allowed = SELF_APPROVAL.get(v);
-        if (allowed == null) {
-            yaml.problem(node, key, "write allowed or forbidden, not '" + v + "'");
-            return false;
-        }
-        return allowed;
-    }
-
     /** {@code justification: required} (the default) or {@code off}. */
     private boolean justification(Node node, String key) {
-        if (node == null) {
-            return true;
-        }
-        String v = yaml.scalar(node, key);
-        Boolean required = JUSTIFICATION.get(v);
-        if (required == null) {
-            yaml.problem(node, key, "write required (the requester says why before approvers are asked) or off (the"
-                    + " request goes straight to its approvers), not '" + v + "'");
-            return true;
-        }
-        return required;
+        return yaml.oneOf(node, key, JUSTIFICATION, true, "required (the requester says why before approvers are asked)"
+                + " or off (the request goes straight to its approvers)");
     }
 
     /**

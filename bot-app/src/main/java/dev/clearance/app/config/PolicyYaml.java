@@ -81,6 +81,20 @@ final class PolicyYaml {
         return "";
     }
 
+    /** One of the given values, exactly as written; absent or (with a problem saying to write one of them) not one. */
+    <T> T oneOf(Node node, String key, Map<String, T> values, T absent, String expected) {
+        if (node == null) {
+            return absent;
+        }
+        String v = scalar(node, key);
+        T value = values.get(v);
+        if (value == null) {
+            problem(node, key, "write " + expected + ", not '" + v + "'");
+            return absent;
+        }
+        return value;
+    }
+
     Optional<UserEmail> email(Node node, String key) {
         String v = scalar(node, key);
         try {
