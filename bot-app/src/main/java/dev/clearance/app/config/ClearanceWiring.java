@@ -33,7 +33,10 @@ import org.springframework.transaction.PlatformTransactionManager;
 import java.time.Clock;
 import java.util.List;
 
-/** The composition root: every port gets its implementation here, and nowhere else. */
+/**
+ * The composition root: every port gets its implementation here, and nowhere else (the access provider, and what a
+ * policy's grant may say, in {@code app/access/AccessProviderWiring}).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ClearanceProperties.class)
 public class ClearanceWiring {
