@@ -2,6 +2,7 @@ package dev.clearance.app;
 
 import dev.clearance.adapters.access.aws.IdentityCenterAccessProvider;
 import dev.clearance.adapters.access.aws.IdentityCenterSettings;
+import dev.clearance.adapters.access.aws.PermissionSetGrants;
 import dev.clearance.adapters.access.aws.PermissionSets;
 import dev.clearance.app.config.PolicyFileException;
 import dev.clearance.app.config.PolicyFileLoader;
@@ -90,7 +91,7 @@ public class ClearanceApplication {
         int failures = 0;
         for (String file : files) {
             try {
-                PolicyFileLoader.Loaded loaded = PolicyFileLoader.read(Path.of(file));
+                PolicyFileLoader.Loaded loaded = PolicyFileLoader.read(Path.of(file), new PermissionSetGrants());
                 ClearanceConfig c = loaded.config();
                 out.println("OK " + file + ": " + c.policies().size() + " policies, " + c.tree().paths().size()
                         + " scopes, " + c.groups().size() + " groups, " + c.users().size() + " users");

@@ -1,7 +1,7 @@
 package dev.clearance.app;
 
 import dev.clearance.app.config.PolicyFileException;
-import dev.clearance.app.config.PolicyFileLoader;
+import dev.clearance.app.config.PolicyFiles;
 import dev.clearance.app.support.ApiClient;
 import dev.clearance.app.support.AppTestBase;
 import org.junit.jupiter.api.Test;
@@ -47,7 +47,7 @@ class AccountCaseScopeApiTest extends AppTestBase {
     void twoScopesCannotDeclareOneAccountInTwoCases() throws Exception {
         String yaml = Files.readString(Path.of("src/test/resources/policy/clearance-named-accounts.yml"))
                 .replace("accounts: [\"210987654321\"]", "accounts: [\"210987654321\", \"Prod-Main\"]");
-        assertThatThrownBy(() -> PolicyFileLoader.parse("policies.yml", yaml)).isInstanceOf(PolicyFileException.class)
+        assertThatThrownBy(() -> PolicyFiles.parse("policies.yml", yaml)).isInstanceOf(PolicyFileException.class)
                 .hasMessageContaining("account Prod-Main is already declared in scope org/prod");
     }
 }

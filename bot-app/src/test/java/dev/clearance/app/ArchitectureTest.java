@@ -45,6 +45,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void thePolicyFileIsReadWithoutAnyAdapter() {
+        noClasses().that().resideInAPackage("dev.clearance.app.config..")
+                .should().dependOnClassesThat().resideInAPackage("dev.clearance.adapters..")
+                .because("what a policy's grant may say is the access provider's, asked through the core's"
+                        + " GrantSectionValidator; the providers are wired in app/access")
+                .check(CLEARANCE);
+    }
+
+    @Test
     void cardsArePure() {
         noClasses().that().resideInAPackage("dev.clearance.cards..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "java.sql..", "java.net.http..",

@@ -1,19 +1,13 @@
 package dev.clearance.app.config;
 
-import dev.clearance.adapters.access.NoneAccessProvider;
-import dev.clearance.adapters.access.WebhookAccessProvider;
-import dev.clearance.adapters.access.aws.IdentityCenterAccessProvider;
-import dev.clearance.adapters.access.aws.IdentityCenterSettings;
-import dev.clearance.adapters.access.aws.PermissionSets;
-import dev.clearance.app.access.JdbcAssignmentLedger;
 import dev.clearance.app.chat.LogChatChannel;
 import dev.clearance.app.metrics.MicrometerLifecycleMetrics;
 import dev.clearance.app.store.SpringTransactions;
-import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.ConfiguredDirectory;
 import dev.clearance.core.port.AccessProvider;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.Directory;
+import dev.clearance.core.port.GrantSectionValidator;
 import dev.clearance.core.port.LifecycleMetrics;
 import dev.clearance.core.port.Outbox;
 import dev.clearance.core.port.RequestStore;
@@ -36,14 +30,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.transaction.PlatformTransactionManager;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 
-/** The composition root: every port gets its implementation here, and nowhere else. */
+/**
+ * The composition root: every port gets its implementation here, and nowhere else (the access provider, and what a
+ * policy's grant may say, in {@code app/access/AccessProviderWiring}).
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(ClearanceProperties.class)
 public class ClearanceWiring {
@@ -58,11 +51,11 @@ public class ClearanceWiring {
     }
 
     @Bean
-    FilePolicySource policySource(ClearanceProperties properties) {
+    FilePolicySource policySource(ClearanceProperties properties, GrantSectionValidator grants) {
         if (properties.config() == null || properties.config().isBlank()) {
             throw new IllegalStateException("clearance.config (CLEARANCE_CONFIG) is not set: point it at the policy file");
         }
-        FilePolicySource source = new FilePolicySource(properties.configPath());
+        FilePolicySource source = new FilePolicySource(properties.configPath(), grants);
         LOG.info("policy file {}: {} policies, {} scopes, {} groups", properties.config(),
                 source.current().policies().size(), source.current().tree().paths().size(), source.current().groups().size());
         return source;
@@ -136,74 +129,5 @@ public class ClearanceWiring {
     @org.springframework.context.annotation.Conditional(LogChannelCondition.class)
     LogChatChannel logChatChannel() {
         return new LogChatChannel();
-    }
-
-    @Bean
-    AccessProvider accessProvider(ClearanceProperties properties, Clock clock, JdbcClient jdbc,
-                                  PlatformTransactionManager transactions, FilePolicySource policies) {
-        String type = properties.accessProvider().type() == null ? "none"
-                : properties.accessProvider().type().trim().toLowerCase(Locale.ROOT);
-        switch (type) {
-            case "none" -> {
-                LOG.info("access provider: none (grants are recorded in the store only)");
-                return new NoneAccessProvider();
-            }
-            case "webhook" -> {
-                ClearanceProperties.Webhook w = properties.accessProvider().webhook();
-                if (w == null || w.url() == null) {
-                    throw new IllegalStateException("clearance.access-provider.webhook.url (CLEARANCE_WEBHOOK_URL) is "
-                            + "required when clearance.access-provider.type is webhook");
-                }
-                String secret = Secrets.read(w.secret(), w.secretFile(), "clearance.access-provider.webhook.secret "
-                                + "(CLEARANCE_WEBHOOK_SECRET)", "clearance.access-provider.webhook.secret-file")
-                        .orElseThrow(() -> new IllegalStateException("clearance.access-provider.webhook.secret "
-                                + "(CLEARANCE_WEBHOOK_SECRET) or ...secret-file is required for the webhook provider"));
-                if (secret.length() < 16) {
-                    throw new IllegalStateException("clearance.access-provider.webhook.secret must be at least 16 characters");
-                }
-                LOG.info("access provider: webhook to {}{}", WebhookAccessProvider.describe(w.url()), w.reconcile()
-                        ? ", reconciled with its reconcile call"
-                        : " (no reconcile call: what a failed call leaves at the receiver is revoked blind, never listed)");
-                return new WebhookAccessProvider(w.url(), secret.getBytes(StandardCharsets.UTF_8), clock,
-                        w.timeout() == null ? Duration.ofSeconds(10) : w.timeout(), w.reconcile());
-            }
-            case IdentityCenterAccessProvider.NAME -> {
-                requirePermissionSets(policies);
-                IdentityCenterAccessProvider provider = IdentityCenterAccessProvider.fromEnvironment(
-                        new JdbcAssignmentLedger(jdbc, transactions, clock), identityCenterSettings(properties), clock);
-                LOG.info("access provider: aws-identity-center, instance {}, identity store {}", provider.instanceArn(),
-                        provider.identityStoreId());
-                return provider;
-            }
-            default -> throw new IllegalStateException("clearance.access-provider.type (CLEARANCE_ACCESS_PROVIDER) is '"
-                    + type + "': use none, webhook or aws-identity-center");
-        }
-    }
-
-    /** With aws-identity-center every policy must say what it grants: one that does not could never be granted. */
-    private static void requirePermissionSets(FilePolicySource policies) {
-        ClearanceConfig config = policies.current();
-        List<String> missing = new java.util.ArrayList<>();
-        config.policies().stream().filter(p -> !p.grant().containsKey(PermissionSets.ATTRIBUTE))
-                .forEach(p -> missing.add("policies[" + p.name() + "].grant"));
-        if (!config.defaultPolicy().grant().containsKey(PermissionSets.ATTRIBUTE)) {
-            missing.add("default-policy.grant");
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException("clearance.access-provider.type (CLEARANCE_ACCESS_PROVIDER) is aws-identity-center,"
-                    + " but " + String.join(", ", missing) + " in " + policies.path() + " name no permission set: add"
-                    + " grant: {permission-set: arn:aws:sso:::permissionSet/ssoins-…/ps-…} to each");
-        }
-    }
-
-    static IdentityCenterSettings identityCenterSettings(ClearanceProperties properties) {
-        ClearanceProperties.Aws aws = properties.accessProvider().aws();
-        if (aws == null) {
-            return IdentityCenterSettings.defaults();
-        }
-        IdentityCenterSettings d = IdentityCenterSettings.defaults();
-        return new IdentityCenterSettings(Optional.ofNullable(aws.instanceArn()), Optional.ofNullable(aws.identityStoreId()),
-                aws.userAttribute() == null || aws.userAttribute().isBlank() ? d.userAttributePath() : aws.userAttribute().strip(),
-                aws.pollInterval() == null ? d.pollInterval() : aws.pollInterval(), aws.polls() == null ? d.polls() : aws.polls());
     }
 }

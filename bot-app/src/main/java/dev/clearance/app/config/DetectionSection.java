@@ -23,14 +23,17 @@ import java.util.regex.Pattern;
  * and which principals that are not Identity Center sessions stand for whom ({@code identities}).
  */
 final class DetectionSection {
-    private static final Pattern ACTION_GLOB = Pattern.compile("^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$");
-    private static final Pattern SERVICE = Pattern.compile("^[a-z0-9-]{1,64}$");
-    private static final Pattern CODE_GLOB = Pattern.compile("^[A-Za-z0-9.*?_-]{1,128}$");
-    private static final Pattern PRINCIPAL_ARN = Pattern.compile("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:[A-Za-z0-9+=,.@_/*-]{1,512}$");
-    private final PolicyFileLoader file;
+    /** The keys {@code detection} accepts (the schema's {@code detection.properties}). */
+    static final Set<String> KEYS = Set.of("protected", "disabled-services", "denial-codes", "new-request-after-denial",
+            "identities");
+    static final Pattern ACTION_GLOB = Pattern.compile("^[A-Za-z0-9*?-]+:[A-Za-z0-9*?]+$");
+    static final Pattern SERVICE = Pattern.compile("^[a-z0-9-]{1,64}$");
+    static final Pattern CODE_GLOB = Pattern.compile("^[A-Za-z0-9.*?_-]{1,128}$");
+    static final Pattern PRINCIPAL_ARN = Pattern.compile("^arn:aws[a-z-]*:(iam|sts)::\\d{12}:[A-Za-z0-9+=,.@_/*-]{1,512}$");
+    private final PolicyYaml yaml;
 
-    DetectionSection(PolicyFileLoader file) {
-        this.file = file;
+    DetectionSection(PolicyYaml yaml) {
+        this.yaml = yaml;
     }
 
     Detection read(Node node) {
@@ -38,18 +41,17 @@ final class DetectionSection {
         if (node == null) {
             return none;
         }
-        Map<String, Node> m = file.mapping(node, "detection", Set.of("protected", "disabled-services", "denial-codes",
-                "new-request-after-denial", "identities"));
+        Map<String, Node> m = yaml.mapping(node, "detection", KEYS);
         List<GlobPattern> protectedActions = globs(m.get("protected"), "detection.protected", ACTION_GLOB,
                 "an IAM action or glob such as s3:Delete* or iam:*");
         Set<String> disabled = new LinkedHashSet<>();
         if (m.containsKey("disabled-services")) {
-            for (Node item : file.sequence(m.get("disabled-services"), "detection.disabled-services")) {
-                String v = file.scalar(item, "detection.disabled-services").trim();
+            for (Node item : yaml.sequence(m.get("disabled-services"), "detection.disabled-services")) {
+                String v = yaml.scalar(item, "detection.disabled-services").trim();
                 if (SERVICE.matcher(v).matches()) {
                     disabled.add(v);
                 } else {
-                    file.problem(item, "detection.disabled-services", "'" + v + "' is not a service prefix such as sagemaker");
+                    yaml.problem(item, "detection.disabled-services", "'" + v + "' is not a service prefix such as sagemaker");
                 }
             }
         }
@@ -57,20 +59,15 @@ final class DetectionSection {
                 ? globs(m.get("denial-codes"), "detection.denial-codes", CODE_GLOB, "an error code or glob such as AccessDenied*")
                 : none.denialCodes();
         if (m.containsKey("denial-codes") && codes.isEmpty()) {
-            file.problem(m.get("denial-codes"), "detection.denial-codes", "give at least one code (or leave the key out"
+            yaml.problem(m.get("denial-codes"), "detection.denial-codes", "give at least one code (or leave the key out"
                     + " for the default: AccessDenied*, *UnauthorizedOperation)");
         }
-        Duration cooldown = none.newRequestAfterDenial();
-        Node after = m.get("new-request-after-denial");
-        if (after != null && file.scalar(after, "detection.new-request-after-denial").trim().equals("0")) {
-            cooldown = Duration.ZERO;
-        } else {
-            cooldown = file.interval(after, "detection.new-request-after-denial", cooldown);
-        }
+        Duration cooldown = yaml.intervalOrOff(m.get("new-request-after-denial"), "detection.new-request-after-denial",
+                none.newRequestAfterDenial());
         Map<String, UserEmail> identities = identities(m.get("identities"));
         for (String service : disabled) {
             protectedActions.stream().filter(g -> g.toString().toLowerCase(java.util.Locale.ROOT).startsWith(service + ":"))
-                    .findFirst().ifPresent(g -> file.problem(m.get("disabled-services"), "detection.disabled-services",
+                    .findFirst().ifPresent(g -> yaml.problem(m.get("disabled-services"), "detection.disabled-services",
                             "'" + service + "' is disabled, yet detection.protected lists " + g + ": a disabled service's"
                                     + " attempts only send the notice; remove one of the two"));
         }
@@ -82,10 +79,10 @@ final class DetectionSection {
         if (node == null) {
             return globs;
         }
-        for (Node item : file.sequence(node, key)) {
-            String v = file.scalar(item, key).trim();
+        for (Node item : yaml.sequence(node, key)) {
+            String v = yaml.scalar(item, key).trim();
             if (!shape.matcher(v).matches()) {
-                file.problem(item, key, "'" + v + "' is not " + expected);
+                yaml.problem(item, key, "'" + v + "' is not " + expected);
                 continue;
             }
             globs.add(GlobPattern.compile(v));
@@ -99,17 +96,17 @@ final class DetectionSection {
             return identities;
         }
         if (!(node instanceof MappingNode mapping)) {
-            file.problem(node, "detection.identities", "expected a mapping of principal ARN to email");
+            yaml.problem(node, "detection.identities", "expected a mapping of principal ARN to email");
             return identities;
         }
         for (NodeTuple t : mapping.getValue()) {
-            String arn = file.scalar(t.getKeyNode(), "detection.identities").trim();
+            String arn = yaml.scalar(t.getKeyNode(), "detection.identities").trim();
             if (!PRINCIPAL_ARN.matcher(arn).matches()) {
-                file.problem(t.getKeyNode(), "detection.identities", "'" + arn + "' is not an IAM user or role ARN"
+                yaml.problem(t.getKeyNode(), "detection.identities", "'" + arn + "' is not an IAM user or role ARN"
                         + " (arn:aws:iam::123456789012:user/NAME)");
                 continue;
             }
-            file.email(t.getValueNode(), "detection.identities[" + arn + "]").ifPresent(e -> identities.put(arn, e));
+            yaml.email(t.getValueNode(), "detection.identities[" + arn + "]").ifPresent(e -> identities.put(arn, e));
         }
         return identities;
     }

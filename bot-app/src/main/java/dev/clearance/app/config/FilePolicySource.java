@@ -2,6 +2,7 @@ package dev.clearance.app.config;
 
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.PolicySource;
+import dev.clearance.core.port.GrantSectionValidator;
 
 import java.nio.file.Path;
 
@@ -10,9 +11,9 @@ public final class FilePolicySource implements PolicySource {
     private final Path path;
     private final ClearanceConfig config;
 
-    public FilePolicySource(Path path) {
+    public FilePolicySource(Path path, GrantSectionValidator grants) {
         this.path = path;
-        this.config = PolicyFileLoader.load(path);
+        this.config = PolicyFileLoader.load(path, grants);
     }
 
     @Override

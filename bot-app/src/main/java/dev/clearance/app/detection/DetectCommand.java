@@ -1,5 +1,6 @@
 package dev.clearance.app.detection;
 
+import dev.clearance.adapters.access.aws.PermissionSetGrants;
 import dev.clearance.adapters.detection.CallReader;
 import dev.clearance.adapters.detection.CloudTrailEvents;
 import dev.clearance.adapters.detection.IdentityCenterPeople;
@@ -50,7 +51,7 @@ public final class DetectCommand {
         }
         ClearanceConfig config;
         try {
-            config = PolicyFileLoader.load(Path.of(policyFile));
+            config = PolicyFileLoader.load(Path.of(policyFile), new PermissionSetGrants());
         } catch (PolicyFileException e) {
             err.println("FAIL " + e.getMessage());
             return 1;

@@ -35,7 +35,7 @@ class PolicyFileLoaderTest {
 
     @Test
     void theShippedExampleIsValid() {
-        ClearanceConfig c = PolicyFileLoader.load(Path.of("../config/clearance.example.yml"));
+        ClearanceConfig c = PolicyFiles.load(Path.of("../config/clearance.example.yml"));
         assertThat(c.policies()).extracting(p -> p.name()).containsExactly("prod-destructive", "read-logs");
         assertThat(c.policyNamed("prod-destructive").orElseThrow().steps()).hasSize(2);
         assertThat(c.tree().paths()).hasSizeGreaterThanOrEqualTo(2);
@@ -61,7 +61,7 @@ class PolicyFileLoaderTest {
                     self-approval: sometimes
                     steps: []
                 """;
-        assertThatThrownBy(() -> PolicyFileLoader.parse("policies.yml", yaml))
+        assertThatThrownBy(() -> PolicyFiles.parse("policies.yml", yaml))
                 .isInstanceOf(PolicyFileException.class)
                 .satisfies(e -> assertThat(((PolicyFileException) e).problems()).containsExactly(
                         "policies.yml:14: policies[one].match.resource: bad glob: glob 's3:[ab]*' may only use '*' and '?' as wildcards ('[', ']', '{', '}' and '\\' are not supported)",
@@ -98,29 +98,29 @@ class PolicyFileLoaderTest {
 
     @Test
     void teamsApprovalChannelsAndTheExpiryNoticeAreRead() {
-        ClearanceConfig c = PolicyFileLoader.parse("policies.yml", VALID_HEAD.replace("accounts: [\"111\"]",
+        ClearanceConfig c = PolicyFiles.parse("policies.yml", VALID_HEAD.replace("accounts: [\"111\"]",
                 "accounts: [\"111\"]\n    approval-channels: {teams: \"19:abc123@thread.tacv2\", slack: C0123ABCD}")
                 + "intervals: {expiry-notice: 0}\n");
         assertThat(c.tree().approvalChannels(dev.clearance.core.model.ScopePath.of("org/prod")))
                 .containsEntry("teams", "19:abc123@thread.tacv2").containsEntry("slack", "C0123ABCD");
         assertThat(c.intervals().expiryNotice()).as("0 turns the notice off").isZero();
-        assertThat(PolicyFileLoader.parse("policies.yml", VALID_HEAD).intervals().expiryNotice()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(PolicyFiles.parse("policies.yml", VALID_HEAD).intervals().expiryNotice()).isEqualTo(Duration.ofMinutes(10));
     }
 
     @Test
     void unknownAccountsAndLimitsAreReadWithTheirDefaults() {
-        ClearanceConfig defaults = PolicyFileLoader.parse("policies.yml", VALID_HEAD);
+        ClearanceConfig defaults = PolicyFiles.parse("policies.yml", VALID_HEAD);
         assertThat(defaults.unknownAccounts()).isEqualTo(UnknownAccounts.ROOT);
         assertThat(defaults.limits()).isEqualTo(new Limits(Duration.ofHours(1), 10, 20));
-        ClearanceConfig c = PolicyFileLoader.parse("policies.yml", VALID_HEAD + """
+        ClearanceConfig c = PolicyFiles.parse("policies.yml", VALID_HEAD + """
                 unknown-accounts: refuse
                 limits: {new-request-after-denial: 30m, open-requests-per-person: 3, requests-per-hour-per-person: 0}
                 """);
         assertThat(c.unknownAccounts()).isEqualTo(UnknownAccounts.REFUSE);
         assertThat(c.limits()).isEqualTo(new Limits(Duration.ofMinutes(30), 3, 0));
-        assertThat(PolicyFileLoader.parse("p.yml", VALID_HEAD + "limits: {new-request-after-denial: 0}\n").limits()
+        assertThat(PolicyFiles.parse("p.yml", VALID_HEAD + "limits: {new-request-after-denial: 0}\n").limits()
                 .newRequestAfterDenial()).as("0 turns the cooldown off").isZero();
-        ClearanceConfig shipped = PolicyFileLoader.load(Path.of("../config/clearance.example.yml"));
+        ClearanceConfig shipped = PolicyFiles.load(Path.of("../config/clearance.example.yml"));
         assertThat(shipped.limits()).as("the example shows the defaults").isEqualTo(Limits.defaults());
         assertThat(shipped.unknownAccounts()).isEqualTo(UnknownAccounts.ROOT);
     }
@@ -134,7 +134,7 @@ class PolicyFileLoaderTest {
             Path file = Path.of("src/test/resources/policy", name);
             String text = Files.readString(file);
             assertThat(text.substring(0, text.indexOf("\nlimits:") + 1)).as(file + " up to its limits").isEqualTo(head);
-            PolicyFileLoader.load(file);
+            PolicyFiles.load(file);
         }
     }
 
@@ -170,7 +170,7 @@ class PolicyFileLoaderTest {
 
     @Test
     void aPolicyWithoutMaxDurationGetsADayAndAWarningNamingIt() {
-        PolicyFileLoader.Loaded loaded = PolicyFileLoader.parseWithWarnings("p.yml", VALID_HEAD + """
+        PolicyFileLoader.Loaded loaded = PolicyFiles.parseWithWarnings("p.yml", VALID_HEAD + """
                 policies:
                   - name: quiet
                     match: {resource: "s3:*"}
@@ -196,23 +196,23 @@ class PolicyFileLoaderTest {
                 "p.yml:13: policies[quiet].max-duration: not stated: access under this policy may last at most 1d "
                         + "(the default); state max-duration (until-revoked only if that is meant)");
 
-        PolicyFileLoader.Loaded section = PolicyFileLoader.parseWithWarnings("p.yml", VALID_HEAD + "default-policy: {}\n");
+        PolicyFileLoader.Loaded section = PolicyFiles.parseWithWarnings("p.yml", VALID_HEAD + "default-policy: {}\n");
         assertThat(section.warnings()).containsExactly("p.yml:12: default-policy.max-duration: not stated: access under "
                 + "this policy may last at most 1d (the default); state max-duration (until-revoked only if that is meant)");
-        assertThat(PolicyFileLoader.parseWithWarnings("p.yml", VALID_HEAD + "default-policy: {max-duration: until-revoked}\n")
+        assertThat(PolicyFiles.parseWithWarnings("p.yml", VALID_HEAD + "default-policy: {max-duration: until-revoked}\n")
                 .warnings()).isEmpty();
-        assertThat(PolicyFileLoader.read(Path.of("../config/clearance.example.yml")).warnings()).as("the example states them all").isEmpty();
-        assertThat(PolicyFileLoader.read(Path.of("../config/clearance.playground.yml")).warnings()).isEmpty();
+        assertThat(PolicyFiles.read(Path.of("../config/clearance.example.yml")).warnings()).as("the example states them all").isEmpty();
+        assertThat(PolicyFiles.read(Path.of("../config/clearance.playground.yml")).warnings()).isEmpty();
     }
 
     @Test
     void maxTotalDurationIsReadDefaultsToTwiceTheMaxAndIsNeverLess() {
-        ClearanceConfig c = PolicyFileLoader.parse("p.yml", VALID_HEAD
+        ClearanceConfig c = PolicyFiles.parse("p.yml", VALID_HEAD
                 + "default-policy: {max-duration: 8h, max-total-duration: 3d}\n");
         assertThat(c.defaultPolicy().maxTotalDuration()).isEqualTo(AccessDuration.parse("3d"));
-        assertThat(PolicyFileLoader.parse("p.yml", VALID_HEAD + "default-policy: {max-duration: 8h}\n").defaultPolicy()
+        assertThat(PolicyFiles.parse("p.yml", VALID_HEAD + "default-policy: {max-duration: 8h}\n").defaultPolicy()
                 .maxTotalDuration()).isEqualTo(AccessDuration.parse("16h"));
-        assertThat(PolicyFileLoader.parse("p.yml", VALID_HEAD + "default-policy: {max-duration: until-revoked, "
+        assertThat(PolicyFiles.parse("p.yml", VALID_HEAD + "default-policy: {max-duration: until-revoked, "
                 + "max-total-duration: until-revoked}\n").defaultPolicy().maxTotalDuration().isUntilRevoked()).isTrue();
         assertProblem(VALID_HEAD + "default-policy: {max-duration: 8h, max-total-duration: 4h}\n",
                 "p.yml:12: default-policy.max-total-duration: 4h is shorter than max-duration (8h); write at least 8h");
@@ -248,7 +248,7 @@ class PolicyFileLoaderTest {
     }
 
     private static void assertProblem(String yaml, String expected) {
-        assertThatThrownBy(() -> PolicyFileLoader.parse("p.yml", yaml)).isInstanceOf(PolicyFileException.class)
+        assertThatThrownBy(() -> PolicyFiles.parse("p.yml", yaml)).isInstanceOf(PolicyFileException.class)
                 .hasMessageContaining(expected);
     }
 
@@ -261,7 +261,7 @@ class PolicyFileLoaderTest {
                   disabled-services: [sagemaker]
                   identities: {"arn:aws:iam::123456789012:user/bob": not-an-email}
                 """;
-        assertThatThrownBy(() -> PolicyFileLoader.parse("detect.yml", yaml))
+        assertThatThrownBy(() -> PolicyFiles.parse("detect.yml", yaml))
                 .isInstanceOf(PolicyFileException.class)
                 .hasMessageContaining("detection.disabled-services: 'sagemaker' is disabled, yet detection.protected lists sagemaker:*")
                 .hasMessageContaining("detection.identities[arn:aws:iam::123456789012:user/bob]: 'not-an-email' is not an email address");
@@ -269,11 +269,11 @@ class PolicyFileLoaderTest {
 
     @Test
     void justificationOffIsReadAndAnythingElseIsAProblem() {
-        dev.clearance.core.policy.ClearanceConfig c = PolicyFileLoader.parse("j.yml", VALID_HEAD + """
+        dev.clearance.core.policy.ClearanceConfig c = PolicyFiles.parse("j.yml", VALID_HEAD + """
                 default-policy: {max-duration: 1d, justification: "off"}
                 """);
         assertThat(c.defaultPolicy().justificationRequired()).isFalse();
-        assertThatThrownBy(() -> PolicyFileLoader.parse("j.yml", VALID_HEAD + """
+        assertThatThrownBy(() -> PolicyFiles.parse("j.yml", VALID_HEAD + """
                 default-policy: {max-duration: 1d, justification: maybe}
                 """)).hasMessageContaining("default-policy.justification: write required");
     }

@@ -71,14 +71,14 @@ class PolicyFileSchemaTest {
     void everyShippedPolicyFilePassesTheSchemaAndTheLoaderAndNamesTheSchema() {
         for (Path file : SHIPPED) {
             assertThat(schemaErrors(read(file))).as(file.toString()).isEmpty();
-            PolicyFileLoader.load(file);
+            PolicyFiles.load(file);
         }
         for (Path example : SHIPPED.subList(0, 2)) {
             assertThat(read(example)).as(example + " tells editors where its schema is")
                     .startsWith("# yaml-language-server: $schema=./clearance.schema.json\n");
         }
         assertThat(schemaErrors(VALID)).isEmpty();
-        PolicyFileLoader.parse("valid.yml", VALID);
+        PolicyFiles.parse("valid.yml", VALID);
     }
 
     @Test
@@ -86,7 +86,7 @@ class PolicyFileSchemaTest {
         // the schema cannot see across sections; the loader can
         String granting = VALID.replace("    max-duration: 8h\n", "    max-duration: 8h\n    grant: {permission-set: \""
                 + "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-aaaabbbbccccdddd\"}\n");
-        assertThatThrownBy(() -> PolicyFileLoader.parse("short-account.yml", granting))
+        assertThatThrownBy(() -> PolicyFiles.parse("short-account.yml", granting))
                 .isInstanceOf(PolicyFileException.class).hasMessageContaining("scopes[org/prod].accounts")
                 .hasMessageContaining("'111' is not an AWS account id (12 digits)");
     }
@@ -117,7 +117,7 @@ class PolicyFileSchemaTest {
                 "max-duration: until-revoked\n    max-total-duration: until-revoked", "max-duration: 527040m", "max-duration: 8784h")) {
             String yaml = VALID.replace("max-duration: 8h", total);
             assertThat(schemaErrors(yaml)).as(total).isEmpty();
-            PolicyFileLoader.parse("total.yml", yaml);
+            PolicyFiles.parse("total.yml", yaml);
         }
         broken.put("bad email", VALID.replace("{email: a@example.com,", "{email: not-an-email,"));
         broken.put("unknown key in a user", VALID.replace("name: A,", "name: A, phone: 1,"));
@@ -141,7 +141,7 @@ class PolicyFileSchemaTest {
         String granting = VALID.replace("    max-duration: 8h\n", "    max-duration: 8h\n    grant: {permission-set: \""
                 + "arn:aws:sso:::permissionSet/ssoins-1111222233334444/ps-aaaabbbbccccdddd\"}\n");
         assertThat(schemaErrors(granting.replace("\"111\"", "\"111122223333\""))).as("a policy granting a permission set").isEmpty();
-        PolicyFileLoader.parse("granting.yml", granting.replace("\"111\"", "\"111122223333\""));
+        PolicyFiles.parse("granting.yml", granting.replace("\"111\"", "\"111122223333\""));
         broken.put("not a permission set ARN", VALID.replace("    max-duration: 8h\n", "    max-duration: 8h\n"
                 + "    grant: {permission-set: \"arn:aws:iam::111122223333:role/Admin\"}\n"));
         broken.put("bad justification", VALID.replace("max-duration: 8h", "max-duration: 8h\n    justification: sometimes"));
@@ -155,13 +155,13 @@ class PolicyFileSchemaTest {
         for (String ok : List.of("max-duration: 8h\n    justification: off", "max-duration: 8h\n    justification: required")) {
             String yaml = VALID.replace("max-duration: 8h", ok);
             assertThat(schemaErrors(yaml)).as(ok).isEmpty();
-            PolicyFileLoader.parse("justification.yml", yaml);
+            PolicyFiles.parse("justification.yml", yaml);
         }
         String detecting = VALID + "detection:\n  protected: [\"s3:Delete*\", \"iam:*\"]\n  disabled-services: [sagemaker]\n"
                 + "  denial-codes: [\"AccessDenied*\", \"*UnauthorizedOperation\"]\n  new-request-after-denial: 0\n"
                 + "  identities: {\"arn:aws:iam::123456789012:user/bob\": bob@example.com}\n";
         assertThat(schemaErrors(detecting)).isEmpty();
-        assertThat(PolicyFileLoader.parse("detecting.yml", detecting).detection().identities()).hasSize(1);
+        assertThat(PolicyFiles.parse("detecting.yml", detecting).detection().identities()).hasSize(1);
         broken.put("unknown key in a grant", VALID.replace("default-policy: {max-duration: 1d}",
                 "default-policy: {max-duration: 1d, grant: {role: admin}}"));
         broken.put("account with a space", VALID.replace("accounts: [\"111\"]", "accounts: [\"111 222\"]"));
@@ -175,11 +175,11 @@ class PolicyFileSchemaTest {
         for (String zero : List.of("new-request-after-denial: 0", "new-request-after-denial: \"0\"", "open-requests-per-person: \"7\"")) {
             String yaml = VALID.replace(zero.startsWith("new") ? "new-request-after-denial: 2h" : "open-requests-per-person: 5", zero);
             assertThat(schemaErrors(yaml)).as(zero).isEmpty();
-            PolicyFileLoader.parse("zero.yml", yaml);
+            PolicyFiles.parse("zero.yml", yaml);
         }
         broken.forEach((what, yaml) -> {
             assertThat(schemaErrors(yaml)).as("schema on: " + what).isNotEmpty();
-            assertThatThrownBy(() -> PolicyFileLoader.parse(what + ".yml", yaml)).as("loader on: " + what)
+            assertThatThrownBy(() -> PolicyFiles.parse(what + ".yml", yaml)).as("loader on: " + what)
                     .isInstanceOf(PolicyFileException.class);
         });
     }
