@@ -51,7 +51,8 @@ import java.util.stream.Collectors;
 /**
  * The real application services over small stateful fakes of the core's ports, for in-process adapter tests. The
  * organisation: scope org (approver olga, admin root) above org/prod (approver pat, account 123456789012); bob and sam
- * approve nothing. Everyone's Slack id is declared in the policy file (U + their name in capitals).
+ * approve nothing. Everyone's Slack id (U and their name in capitals) and Entra object id (aad- and their name) are declared
+ * in the policy file.
  */
 final class InMemoryCore {
     final Clock clock = Clock.fixed(Instant.parse("2026-03-02T09:00:00Z"), ZoneOffset.UTC);
