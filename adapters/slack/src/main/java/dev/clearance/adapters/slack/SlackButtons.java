@@ -9,6 +9,7 @@ import dev.clearance.cards.slack.SlackReplies;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.UserEmail;
+import dev.clearance.core.notify.RequestView;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.RequestPermissions;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import static dev.clearance.adapters.slack.SlackPayloads.caller;
 import static dev.clearance.adapters.slack.SlackPayloads.channelOf;
@@ -49,19 +51,9 @@ final class SlackButtons {
     }
 
     Response provideJustification(BlockActionRequest req) {
-        var p = req.getPayload();
-        return onButton(req, (me, id) -> {
-            // NB: explained before the form opens, by the rule the justification itself re-checks.
-            RequestPermissions may = queries.permissionsFor(me, id);
-            // Someone who may not see the request hears that, not whose it is.
-            Optional<ClearanceException> refusal = may.check(RequestPermissions.Action.SEE)
-                    .or(() -> may.check(RequestPermissions.Action.JUSTIFY));
-            if (refusal.isPresent()) {
-                return refusal.map(SlackPayloads::explain);
-            }
-            api.openView(p.getTriggerId(), SlackModals.justification(views.of(may.request())));
-            return Optional.empty();
-        });
+        // NB: explained before the form opens, by the rule the justification itself re-checks.
+        // Someone who may not see the request hears that, not whose it is.
+        return openIfAllowed(req, SlackModals::justification, RequestPermissions.Action.SEE, RequestPermissions.Action.JUSTIFY);
     }
 
     Response declineJustification(BlockActionRequest req) {
@@ -73,33 +65,31 @@ final class SlackButtons {
     }
 
     Response openDecision(BlockActionRequest req, boolean approve) {
-        var p = req.getPayload();
-        return onButton(req, (me, id) -> {
-            // NB: explain an ineligible or late click before any form opens, by the rule the decision itself re-checks.
-            // Anyone in an approval channel may click; the refusal goes to the clicker alone.
-            RequestPermissions may = queries.permissionsFor(me, id);
-            Optional<ClearanceException> refusal = may.check(approve ? RequestPermissions.Action.APPROVE
-                    : RequestPermissions.Action.DENY);
-            if (refusal.isPresent()) {
-                return refusal.map(SlackPayloads::explain);
-            }
-            api.openView(p.getTriggerId(), SlackModals.decision(views.of(may.request()), approve));
-            return Optional.empty();
-        });
+        // NB: explain an ineligible or late click before any form opens, by the rule the decision itself re-checks.
+        // Anyone in an approval channel may click; the refusal goes to the clicker alone.
+        return openIfAllowed(req, v -> SlackModals.decision(v, approve),
+                approve ? RequestPermissions.Action.APPROVE : RequestPermissions.Action.DENY);
     }
 
     /** Extend on an expiry notice: the form for how much longer and why, if the grant can still be extended. */
     Response openExtension(BlockActionRequest req) {
+        // NB: explained before the form opens, by the rule the extension command re-checks.
+        return openIfAllowed(req, SlackModals::extension, RequestPermissions.Action.SEE, RequestPermissions.Action.EXTEND);
+    }
+
+    /** Opens the clicked request's form if the rule allows each of {@code checks} now; else the first refusal. */
+    private Response openIfAllowed(BlockActionRequest req, Function<RequestView, Map<String, Object>> form,
+                                   RequestPermissions.Action... checks) {
         var p = req.getPayload();
         return onButton(req, (me, id) -> {
-            // NB: explained before the form opens, by the rule the extension command re-checks.
             RequestPermissions may = queries.permissionsFor(me, id);
-            Optional<ClearanceException> refusal = may.check(RequestPermissions.Action.SEE)
-                    .or(() -> may.check(RequestPermissions.Action.EXTEND));
-            if (refusal.isPresent()) {
-                return refusal.map(SlackPayloads::explain);
+            for (RequestPermissions.Action check : checks) {
+                Optional<ClearanceException> refusal = may.check(check);
+                if (refusal.isPresent()) {
+                    return refusal.map(SlackPayloads::explain);
+                }
             }
-            api.openView(p.getTriggerId(), SlackModals.extension(views.of(may.request())));
+            api.openView(p.getTriggerId(), form.apply(views.of(may.request())));
             return Optional.empty();
         });
     }
