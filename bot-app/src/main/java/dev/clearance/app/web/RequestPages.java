@@ -8,6 +8,7 @@ import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.NotFoundException;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RateLimitedException;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.StoreUnavailableException;
 import dev.clearance.core.model.UserEmail;
@@ -155,7 +156,7 @@ class RequestPages {
                    RedirectAttributes redirect) {
         UserEmail me = person(user);
         return act(me, id, model, response, redirect, "Justification sent: the request is waiting for approval.",
-                () -> service.justify(new Commands.Justify(id, me.value(), justification, Optional.ofNullable(duration),
+                () -> service.justify(new Commands.Justify(RequestId.parse(id), me, justification, Optional.ofNullable(duration),
                         origin(user))));
     }
 
@@ -165,7 +166,7 @@ class RequestPages {
                   Model model, HttpServletResponse response, RedirectAttributes redirect) {
         UserEmail me = person(user);
         String done = "approve".equals(decision) ? "Approved." : "Denied.";
-        return act(me, id, model, response, redirect, done, () -> service.decide(new Commands.Decide(id, me.value(), decision,
+        return act(me, id, model, response, redirect, done, () -> service.decide(new Commands.Decide(RequestId.parse(id), me, decision,
                 reason, Optional.ofNullable(duration).filter(d -> !d.isBlank()), origin(user))));
     }
 
@@ -173,7 +174,7 @@ class RequestPages {
     String cancel(@AuthenticationPrincipal OidcUser user, @PathVariable String id, Model model,
                   HttpServletResponse response, RedirectAttributes redirect) {
         UserEmail me = person(user);
-        return act(me, id, model, response, redirect, "Cancelled.", () -> service.cancel(id, me.value(), origin(user)));
+        return act(me, id, model, response, redirect, "Cancelled.", () -> service.cancel(RequestId.parse(id), me, origin(user)));
     }
 
     @PostMapping("/requests/{id}/revoke")
@@ -181,7 +182,7 @@ class RequestPages {
                   Model model, HttpServletResponse response, RedirectAttributes redirect) {
         UserEmail me = person(user);
         return act(me, id, model, response, redirect, "Revocation started: the access is being taken away.",
-                () -> service.revoke(id, me.value(), reason, origin(user)));
+                () -> service.revoke(RequestId.parse(id), me, reason, origin(user)));
     }
 
     /**
@@ -261,7 +262,7 @@ class RequestPages {
             if (!"submit".equals(action)) {
                 return "new";
             }
-            AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(me.value(), draft.resource(),
+            AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(me, draft.resource(),
                     draft.account(), Optional.empty(), Optional.of(draft.duration()).filter(s -> !s.isEmpty()),
                     Optional.of(draft.justification()).filter(s -> !s.isEmpty()), Optional.of("web"), Optional.empty(),
                     origin(user)));

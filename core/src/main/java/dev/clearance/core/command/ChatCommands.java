@@ -3,6 +3,7 @@ package dev.clearance.core.command;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.service.AccessRequestService;
@@ -57,14 +58,14 @@ public final class ChatCommands {
                 case "pending" -> pending(me, cmd.page());
                 case "show" -> new CommandReply.Shown(views.of(queries.getFor(me, cmd.arg(0, usage("show")))));
                 case "cancel" -> {
-                    AccessRequest r = service.cancel(cmd.arg(0, usage("cancel")), me.value(), origin);
+                    AccessRequest r = service.cancel(RequestId.parse(cmd.arg(0, usage("cancel"))), me, origin);
                     yield r.status() == Status.CANCELLED
                             ? new CommandReply.Done("Request ", r.id().value(), " withdrawn.")
                             : new CommandReply.Done("Giving back your access for ", r.id().value(),
                             "; you will get a message when it has ended.");
                 }
                 case "revoke" -> {
-                    AccessRequest r = service.revoke(cmd.arg(0, usage("revoke")), me.value(), cmd.rest(1), origin);
+                    AccessRequest r = service.revoke(RequestId.parse(cmd.arg(0, usage("revoke"))), me, cmd.rest(1), origin);
                     yield new CommandReply.Done("Revoking access for ", r.id().value(), "; the requester is told when it has ended.");
                 }
                 case "whoapproves" -> {

@@ -72,7 +72,7 @@ public final class AccessRequestService {
     // ------------------------------------------------------------------ intake
 
     public IntakeResult intake(Commands.Intake cmd) {
-        UserEmail requester = UserEmail.parse("requester", cmd.requester());
+        UserEmail requester = cmd.requester();
         String resource = Inputs.requireResource(cmd.resource());
         String account = Inputs.requireAccount(cmd.account());
         Optional<String> justification = Inputs.optionalText("justification", cmd.justification(), Inputs.MAX_TEXT);
@@ -219,8 +219,8 @@ public final class AccessRequestService {
     // ------------------------------------------------------------------ requester
 
     public AccessRequest justify(Commands.Justify cmd) {
-        RequestId id = RequestId.parse(cmd.requestId());
-        UserEmail actor = UserEmail.parse("actor", cmd.actor());
+        RequestId id = cmd.requestId();
+        UserEmail actor = cmd.actor();
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
         return change(id, cmd.origin(), r -> {
             Instant now = ctx.now();
@@ -242,9 +242,7 @@ public final class AccessRequestService {
         });
     }
 
-    public AccessRequest abandon(String requestId, String actorEmail, Origin origin) {
-        RequestId id = RequestId.parse(requestId);
-        UserEmail actor = UserEmail.parse("actor", actorEmail);
+    public AccessRequest abandon(RequestId id, UserEmail actor, Origin origin) {
         return change(id, origin, r -> {
             // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
             // request as stored now; a refusal changes nothing.
@@ -258,9 +256,7 @@ public final class AccessRequestService {
     }
 
     /** Withdraws a request that is not decided yet; on an approved one, gives the access back early. */
-    public AccessRequest cancel(String requestId, String actorEmail, Origin origin) {
-        RequestId id = RequestId.parse(requestId);
-        UserEmail actor = UserEmail.parse("actor", actorEmail);
+    public AccessRequest cancel(RequestId id, UserEmail actor, Origin origin) {
         return change(id, origin, r -> {
             Instant now = ctx.now();
             // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
@@ -281,8 +277,8 @@ public final class AccessRequestService {
     // ------------------------------------------------------------------ approvers
 
     public AccessRequest decide(Commands.Decide cmd) {
-        RequestId id = RequestId.parse(cmd.requestId());
-        UserEmail approver = UserEmail.parse("approver", cmd.approver());
+        RequestId id = cmd.requestId();
+        UserEmail approver = cmd.approver();
         Commands.Verdict verdict = parseVerdict(cmd.decision());
         String reason = Inputs.requireText("reason", cmd.reason(), Inputs.MAX_TEXT);
         return change(id, cmd.origin(), r -> {
@@ -370,8 +366,8 @@ public final class AccessRequestService {
      * policy. Answers with the pending extension that already exists, if there is one ({@code created} false).
      */
     public IntakeResult extend(Commands.Extend cmd) {
-        RequestId id = RequestId.parse(cmd.requestId());
-        UserEmail actor = UserEmail.parse("actor", cmd.actor());
+        RequestId id = cmd.requestId();
+        UserEmail actor = cmd.actor();
         String durationText = Inputs.requireText("duration", cmd.duration(), 32);
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
         try {
@@ -400,9 +396,7 @@ public final class AccessRequestService {
 
     // ------------------------------------------------------------------ admins
 
-    public AccessRequest revoke(String requestId, String actorEmail, String reasonText, Origin origin) {
-        RequestId id = RequestId.parse(requestId);
-        UserEmail actor = UserEmail.parse("actor", actorEmail);
+    public AccessRequest revoke(RequestId id, UserEmail actor, String reasonText, Origin origin) {
         String reason = Inputs.requireText("reason", reasonText, Inputs.MAX_TEXT);
         return change(id, origin, r -> {
             // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
@@ -446,7 +440,7 @@ public final class AccessRequestService {
 
     /** A notice only: the service is disabled in that account, so no request is created. */
     public void notifyServiceDisabled(Commands.DisabledService cmd) {
-        UserEmail user = UserEmail.parse("user", cmd.user());
+        UserEmail user = cmd.user();
         String service = Inputs.singleLine("service", Inputs.requireText("service", cmd.service(), 256));
         String account = Inputs.requireAccount(cmd.account());
         String day = java.time.LocalDate.ofInstant(ctx.now(), java.time.ZoneOffset.UTC).toString();

@@ -7,6 +7,7 @@ import dev.clearance.core.command.UsageLine;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.policy.TestConfigs;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class ChatCommandsTest {
     }
 
     private String pending(String requester) {
-        AccessRequest r = ports.service.intake(new Commands.Intake(requester + "@example.com", "ec2:Describe", "555555555555",
+        AccessRequest r = ports.service.intake(new Commands.Intake(UserEmail.of(requester + "@example.com"), "ec2:Describe", "555555555555",
                 Optional.empty(), Optional.of("1h"), Optional.of("debugging"), Optional.of("test"), Optional.empty(),
                 Origin.api("test"))).request();
         return r.id().value();

@@ -8,6 +8,7 @@ import dev.clearance.cards.slack.SlackModals;
 import dev.clearance.cards.slack.SlackReplies;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.RequestView;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
@@ -59,7 +60,7 @@ final class SlackButtons {
     Response declineJustification(BlockActionRequest req) {
         var p = req.getPayload();
         return onButton(req, (me, id) -> {
-            service.abandon(id, me.value(), Origin.slack(p.getUser().getId(), teamOf(p)));
+            service.abandon(RequestId.parse(id), me, Origin.slack(p.getUser().getId(), teamOf(p)));
             return Optional.empty();
         });
     }

@@ -8,6 +8,7 @@ import dev.clearance.cards.slack.SlackIds;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.service.AccessRequestService;
@@ -35,7 +36,7 @@ final class SlackForms {
         var view = req.getPayload().getView();
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
         return onSubmit(caller(req.getPayload()), ctx, SlackIds.JUSTIFICATION_BLOCK, me ->
-                service.justify(new Commands.Justify(view.getPrivateMetadata(), me.value(),
+                service.justify(new Commands.Justify(RequestId.parse(view.getPrivateMetadata()), me,
                         text(values, SlackIds.JUSTIFICATION_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
                         origin(req))));
     }
@@ -45,7 +46,7 @@ final class SlackForms {
         String[] meta = Optional.ofNullable(view.getPrivateMetadata()).orElse("").split(":", 2);
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
         return onSubmit(caller(req.getPayload()), ctx, SlackIds.REASON_BLOCK, me ->
-                service.decide(new Commands.Decide(meta.length == 2 ? meta[1] : "", me.value(), meta[0],
+                service.decide(new Commands.Decide(RequestId.parse(meta.length == 2 ? meta[1] : ""), me, meta[0],
                         text(values, SlackIds.REASON_BLOCK), Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
                         origin(req))));
     }
@@ -54,7 +55,7 @@ final class SlackForms {
         var view = req.getPayload().getView();
         Map<String, Map<String, ViewState.Value>> values = view.getState().getValues();
         return onSubmit(caller(req.getPayload()), ctx, SlackIds.JUSTIFICATION_BLOCK, me -> {
-            var result = service.extend(new Commands.Extend(view.getPrivateMetadata(), me.value(),
+            var result = service.extend(new Commands.Extend(RequestId.parse(view.getPrivateMetadata()), me,
                     selected(values, SlackIds.DURATION_BLOCK), text(values, SlackIds.JUSTIFICATION_BLOCK), origin(req)));
             if (!result.created()) {
                 throw new InvalidInputException("justification", "extension " + result.request().id()
@@ -66,7 +67,7 @@ final class SlackForms {
     Response submitRequest(ViewSubmissionRequest req, ViewSubmissionContext ctx) {
         Map<String, Map<String, ViewState.Value>> values = req.getPayload().getView().getState().getValues();
         return onSubmit(caller(req.getPayload()), ctx, SlackIds.RESOURCE_BLOCK, me -> {
-            var result = service.intake(new Commands.Intake(me.value(), text(values, SlackIds.RESOURCE_BLOCK),
+            var result = service.intake(new Commands.Intake(me, text(values, SlackIds.RESOURCE_BLOCK),
                     text(values, SlackIds.ACCOUNT_BLOCK), Optional.empty(),
                     Optional.ofNullable(selected(values, SlackIds.DURATION_BLOCK)),
                     Optional.ofNullable(text(values, SlackIds.JUSTIFICATION_BLOCK)), Optional.of("slack"), Optional.empty(),

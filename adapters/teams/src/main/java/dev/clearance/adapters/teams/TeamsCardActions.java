@@ -9,6 +9,7 @@ import dev.clearance.cards.teams.TeamsCards;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.Notification;
@@ -87,7 +88,7 @@ final class TeamsCardActions {
                         return notice(requestId, kind, why.map(w -> "⚠ " + w)
                                 .orElse("Give a reason for your decision, then choose Approve or Deny."), me);
                     }
-                    AccessRequest r = service.decide(new Commands.Decide(requestId, me.value(),
+                    AccessRequest r = service.decide(new Commands.Decide(RequestId.parse(requestId), me,
                             verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsCards.INPUT_REASON),
                             Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)), TeamsCommands.origin(a)));
                     Optional<TeamsConversations.Channel> channel = channels.channelOf(a);
@@ -98,13 +99,13 @@ final class TeamsCardActions {
                             : card;
                 }
                 case Actions.PROVIDE_JUSTIFICATION -> {
-                    AccessRequest r = service.justify(new Commands.Justify(requestId, me.value(),
+                    AccessRequest r = service.justify(new Commands.Justify(RequestId.parse(requestId), me,
                             field(data, TeamsCards.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
                             TeamsCommands.origin(a)));
                     return render(kind, r, me);
                 }
                 case Actions.EXTEND -> {
-                    var result = service.extend(new Commands.Extend(requestId, me.value(),
+                    var result = service.extend(new Commands.Extend(RequestId.parse(requestId), me,
                             field(data, TeamsCards.INPUT_DURATION), field(data, TeamsCards.INPUT_JUSTIFICATION), TeamsCommands.origin(a)));
                     RequestView extension = views.of(result.request());
                     return TeamsCards.withNotice(TeamsCards.status(extension), result.created()
@@ -112,10 +113,10 @@ final class TeamsCardActions {
                             : "Extension " + extension.id() + " is already waiting for approvers.");
                 }
                 case Actions.DECLINE_JUSTIFICATION -> {
-                    return render(kind, service.abandon(requestId, me.value(), TeamsCommands.origin(a)), me);
+                    return render(kind, service.abandon(RequestId.parse(requestId), me, TeamsCommands.origin(a)), me);
                 }
                 case Actions.SUBMIT_REQUEST -> {
-                    var result = service.intake(new Commands.Intake(me.value(), field(data, TeamsCards.INPUT_RESOURCE),
+                    var result = service.intake(new Commands.Intake(me, field(data, TeamsCards.INPUT_RESOURCE),
                             field(data, TeamsCards.INPUT_ACCOUNT), Optional.empty(),
                             Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
                             Optional.ofNullable(field(data, TeamsCards.INPUT_JUSTIFICATION)), Optional.of("teams"), Optional.empty(),

@@ -119,7 +119,7 @@ final class InMemoryCore {
 
     /** A request by {@code requester} with a justification: PENDING, waiting for olga (or root). */
     String pending(String requester, String resource) {
-        return service.intake(new Commands.Intake(requester + "@example.com", resource, "210987654321", Optional.empty(),
+        return service.intake(new Commands.Intake(UserEmail.of(requester + "@example.com"), resource, "210987654321", Optional.empty(),
                 Optional.of("1h"), Optional.of("debugging"), Optional.of("api"), Optional.empty(), Origin.api("test")))
                 .request().id().value();
     }
