@@ -1,5 +1,6 @@
 package dev.clearance.app.api;
 
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.Commands;
 import org.springframework.http.HttpStatus;
@@ -24,7 +25,7 @@ class NotificationController {
     @PostMapping("/disabled-service")
     @ResponseStatus(HttpStatus.ACCEPTED)
     Map<String, String> disabledService(@RequestBody ApiBodies.DisabledService body) {
-        service.notifyServiceDisabled(new Commands.DisabledService(body.user(), body.service(), body.account(),
+        service.notifyServiceDisabled(new Commands.DisabledService(UserEmail.parse("user", body.user()), body.service(), body.account(),
                 ApiOrigin.current()));
         return Map.of("status", "notified");
     }

@@ -3,6 +3,8 @@ package dev.clearance.app.api;
 import dev.clearance.app.security.ApiPermission;
 import dev.clearance.app.security.ApiPrincipal;
 import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.port.Page;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.Commands;
@@ -46,7 +48,7 @@ class RequestController {
     @PostMapping
     ResponseEntity<Object> intake(@RequestBody ApiBodies.Intake body,
                                        @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) {
-        AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(body.requester(), body.resource(),
+        AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(UserEmail.parse("requester", body.requester()), body.resource(),
                 body.account(), Optional.ofNullable(body.scope()), Optional.ofNullable(body.duration()),
                 Optional.ofNullable(body.justification()), Optional.ofNullable(body.source()),
                 Optional.ofNullable(idempotencyKey), ApiOrigin.current()));
@@ -80,35 +82,35 @@ class RequestController {
 
     @PostMapping("/{id}/justification")
     RequestJson justify(@PathVariable String id, @RequestBody ApiBodies.Justification body) {
-        return json(service.justify(new Commands.Justify(id, body.actor(), body.justification(),
+        return json(service.justify(new Commands.Justify(RequestId.parse(id), UserEmail.parse("actor", body.actor()), body.justification(),
                 Optional.ofNullable(body.duration()), ApiOrigin.current())));
     }
 
     @PostMapping("/{id}/abandon")
     RequestJson abandon(@PathVariable String id, @RequestBody ApiBodies.Actor body) {
-        return json(service.abandon(id, body.actor(), ApiOrigin.current()));
+        return json(service.abandon(RequestId.parse(id), UserEmail.parse("actor", body.actor()), ApiOrigin.current()));
     }
 
     @PostMapping("/{id}/decisions")
     RequestJson decide(@PathVariable String id, @RequestBody ApiBodies.Decision body) {
-        return json(service.decide(new Commands.Decide(id, body.approver(), body.decision(), body.reason(),
+        return json(service.decide(new Commands.Decide(RequestId.parse(id), UserEmail.parse("approver", body.approver()), body.decision(), body.reason(),
                 Optional.ofNullable(body.duration()), ApiOrigin.current())));
     }
 
     @PostMapping("/{id}/cancel")
     RequestJson cancel(@PathVariable String id, @RequestBody ApiBodies.Actor body) {
-        return json(service.cancel(id, body.actor(), ApiOrigin.current()));
+        return json(service.cancel(RequestId.parse(id), UserEmail.parse("actor", body.actor()), ApiOrigin.current()));
     }
 
     @PostMapping("/{id}/revoke")
     RequestJson revoke(@PathVariable String id, @RequestBody ApiBodies.Revoke body) {
-        return json(service.revoke(id, body.actor(), body.reason(), ApiOrigin.current()));
+        return json(service.revoke(RequestId.parse(id), UserEmail.parse("actor", body.actor()), body.reason(), ApiOrigin.current()));
     }
 
     /** More time on an active grant: 201 with the new extension request, or 200 with the one already pending. */
     @PostMapping("/{id}/extend")
     ResponseEntity<RequestJson> extend(@PathVariable String id, @RequestBody ApiBodies.Extension body) {
-        AccessRequestService.IntakeResult result = service.extend(new Commands.Extend(id, body.actor(), body.duration(),
+        AccessRequestService.IntakeResult result = service.extend(new Commands.Extend(RequestId.parse(id), UserEmail.parse("actor", body.actor()), body.duration(),
                 body.justification(), ApiOrigin.current()));
         return ResponseEntity.status(result.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .header("Location", "/api/v1/requests/" + result.request().id())

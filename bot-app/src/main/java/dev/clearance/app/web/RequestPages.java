@@ -5,6 +5,7 @@ import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.InvalidInputException;
 import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.PolicyPreview;
@@ -150,7 +151,7 @@ class RequestPages {
                    RedirectAttributes redirect) {
         UserEmail me = person(user);
         return act(me, id, model, response, redirect, "Justification sent: the request is waiting for approval.",
-                () -> service.justify(new Commands.Justify(id, me.value(), justification, Optional.ofNullable(duration),
+                () -> service.justify(new Commands.Justify(RequestId.parse(id), me, justification, Optional.ofNullable(duration),
                         origin(user))));
     }
 
@@ -160,7 +161,7 @@ class RequestPages {
                   Model model, HttpServletResponse response, RedirectAttributes redirect) {
         UserEmail me = person(user);
         String done = "approve".equals(decision) ? "Approved." : "Denied.";
-        return act(me, id, model, response, redirect, done, () -> service.decide(new Commands.Decide(id, me.value(), decision,
+        return act(me, id, model, response, redirect, done, () -> service.decide(new Commands.Decide(RequestId.parse(id), me, decision,
                 reason, Optional.ofNullable(duration).filter(d -> !d.isBlank()), origin(user))));
     }
 
@@ -168,7 +169,7 @@ class RequestPages {
     String cancel(@AuthenticationPrincipal OidcUser user, @PathVariable String id, Model model,
                   HttpServletResponse response, RedirectAttributes redirect) {
         UserEmail me = person(user);
-        return act(me, id, model, response, redirect, "Cancelled.", () -> service.cancel(id, me.value(), origin(user)));
+        return act(me, id, model, response, redirect, "Cancelled.", () -> service.cancel(RequestId.parse(id), me, origin(user)));
     }
 
     @PostMapping("/requests/{id}/revoke")
@@ -176,7 +177,7 @@ class RequestPages {
                   Model model, HttpServletResponse response, RedirectAttributes redirect) {
         UserEmail me = person(user);
         return act(me, id, model, response, redirect, "Revocation started: the access is being taken away.",
-                () -> service.revoke(id, me.value(), reason, origin(user)));
+                () -> service.revoke(RequestId.parse(id), me, reason, origin(user)));
     }
 
     /**
@@ -234,7 +235,7 @@ class RequestPages {
             if (!"submit".equals(action)) {
                 return "new";
             }
-            AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(me.value(), draft.resource(),
+            AccessRequestService.IntakeResult result = service.intake(new Commands.Intake(me, draft.resource(),
                     draft.account(), Optional.empty(), Optional.of(draft.duration()).filter(s -> !s.isEmpty()),
                     Optional.of(draft.justification()).filter(s -> !s.isEmpty()), Optional.of("web"), Optional.empty(),
                     origin(user)));

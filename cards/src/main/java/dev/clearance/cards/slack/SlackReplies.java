@@ -3,6 +3,8 @@ package dev.clearance.cards.slack;
 import dev.clearance.cards.Actions;
 import dev.clearance.cards.Texts;
 import dev.clearance.cards.Titles;
+import dev.clearance.core.command.CommandReply;
+import dev.clearance.core.command.UsageLine;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.notify.PolicyPreview;
 import dev.clearance.core.notify.RequestView;
@@ -22,15 +24,8 @@ import static dev.clearance.cards.slack.Blocks.section;
 
 /** Ephemeral replies to {@code /access}. Pure. */
 public final class SlackReplies {
-    public static final String USAGE = """
-            *Clearance* — just-in-time access
-            `/access request` — ask for access (opens a form)
-            `/access pending [page]` — requests waiting (admins: all; approvers: yours to decide; others: your own)
-            `/access show <id>` — details and audit trail
-            `/access cancel <id>` — withdraw your request (or give approved access back)
-            `/access revoke <id> <reason>` — end access early (admins)
-            `/access whoapproves <resource> <account>` — which policy applies and who approves
-            `/access help` — this text""";
+    /** How a command is typed on Slack, before its name. */
+    public static final String INVOCATION = "/access ";
 
     private SlackReplies() {
     }
@@ -38,6 +33,37 @@ public final class SlackReplies {
     /** Text from elsewhere (an error message that may quote user input) made safe to put in mrkdwn. */
     public static String escape(String text) {
         return Blocks.esc(text);
+    }
+
+    /**
+     * The ephemeral reply to {@code /access}. {@link CommandReply.RequestForm} is no reply: the adapter opens the
+     * form ({@link SlackModals#request()}) and acks with nothing.
+     */
+    public static Map<String, Object> reply(CommandReply reply) {
+        if (reply instanceof CommandReply.Usage u) {
+            return text(u.unknown().map(name -> "I don't know `" + esc(name.replace("`", "")) + "`.\n").orElse("")
+                    + usage(u.lines()));
+        } else if (reply instanceof CommandReply.Pending p) {
+            return pending(p.items(), p.actionable(), p.page(), p.more());
+        } else if (reply instanceof CommandReply.Shown s) {
+            return show(s.request());
+        } else if (reply instanceof CommandReply.DryRun d) {
+            return whoApproves(d.resource(), d.account(), d.preview());
+        } else if (reply instanceof CommandReply.Done d) {
+            return text(d.before() + "`" + d.id() + "`" + d.after());
+        } else if (reply instanceof CommandReply.Refused r) {
+            return text(":warning: " + esc(r.reason()));
+        }
+        throw new IllegalArgumentException("no Slack reply for " + reply);
+    }
+
+    /** The help: every command as typed, with what it does. */
+    public static String usage(List<UsageLine> lines) {
+        StringBuilder sb = new StringBuilder("*Clearance* — " + UsageLine.TITLE);
+        for (UsageLine l : lines) {
+            sb.append("\n`").append(INVOCATION).append(l.syntax()).append("` — ").append(l.what());
+        }
+        return sb.toString();
     }
 
     public static Map<String, Object> text(String markdown) {

@@ -53,7 +53,8 @@ class SlackPayloadsTest {
         p.put("reply_pending", SlackReplies.pending(List.of(Views.pendingStep2Escalated(), Views.requested()),
                 List.of(Views.pendingStep2Escalated().id()), 1, true));
         p.put("reply_show", SlackReplies.show(Views.approved()));
-        p.put("reply_help", SlackReplies.text(SlackReplies.USAGE));
+        p.put("reply_help", SlackReplies.reply(new dev.clearance.core.command.CommandReply.Usage(Optional.empty(),
+                dev.clearance.core.command.UsageLine.COMMANDS)));
         p.put("reply_whoapproves", SlackReplies.whoApproves("s3:DeleteBucket", "123456789012", new PolicyPreview("prod-destructive",
                 AccessDuration.parse("8h"), true, false, "org/prod", List.of(
                 new PolicyPreview.StepPreview("Security review", 2, List.of("sam@example.com", "sue@example.com", "sid@example.com")),

@@ -46,13 +46,13 @@ public final class AccessRequestService {
         return requester.justify(cmd);
     }
 
-    public AccessRequest abandon(String requestId, String actorEmail, Origin origin) {
-        return requester.abandon(requestId, actorEmail, origin);
+    public AccessRequest abandon(RequestId id, UserEmail actor, Origin origin) {
+        return requester.abandon(id, actor, origin);
     }
 
     /** Withdraws a request that is not decided yet; on an approved one, gives the access back early. */
-    public AccessRequest cancel(String requestId, String actorEmail, Origin origin) {
-        return requester.cancel(requestId, actorEmail, origin);
+    public AccessRequest cancel(RequestId id, UserEmail actor, Origin origin) {
+        return requester.cancel(id, actor, origin);
     }
 
     public AccessRequest decide(Commands.Decide cmd) {
@@ -67,8 +67,8 @@ public final class AccessRequestService {
         return requester.extend(cmd);
     }
 
-    public AccessRequest revoke(String requestId, String actorEmail, String reasonText, Origin origin) {
-        return revocations.revoke(requestId, actorEmail, reasonText, origin);
+    public AccessRequest revoke(RequestId id, UserEmail actor, String reasonText, Origin origin) {
+        return revocations.revoke(id, actor, reasonText, origin);
     }
 
     /** A notice only: the service is disabled in that account, so no request is created. */

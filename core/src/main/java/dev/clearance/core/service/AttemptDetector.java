@@ -93,7 +93,7 @@ public final class AttemptDetector {
                 if (!events.record(call.eventId(), null, "notice", receivedAt)) {
                     return new Verdict.Duplicate(call.eventId());
                 }
-                intake.notifyServiceDisabled(new Commands.DisabledService(notice.person().value(), call.service(),
+                intake.notifyServiceDisabled(new Commands.DisabledService(notice.person(), call.service(),
                         call.account(), origin(call)));
                 return new Verdict.Noticed(call.service());
             });
@@ -126,7 +126,7 @@ public final class AttemptDetector {
         }
         AccessRequestService.IntakeResult result;
         try {
-            result = intake.intake(new Commands.Intake(person.value(), call.action(), call.account(), Optional.empty(),
+            result = intake.intake(new Commands.Intake(person, call.action(), call.account(), Optional.empty(),
                     Optional.empty(), Optional.empty(), Optional.of(source(call)), Optional.of(key), origin(call)));
         } catch (RateLimitedException limited) {
             return new Verdict.Ignored("rate-limited", limited.getMessage());

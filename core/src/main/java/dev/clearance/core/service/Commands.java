@@ -1,18 +1,22 @@
 package dev.clearance.core.service;
 
 import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.UserEmail;
 
 import java.util.Optional;
 
 /**
- * Inputs of the application services, as received (strings); the services validate and name bad fields. Each carries
- * the {@link Origin} its channel authenticated, recorded on the audit trail beside the person.
+ * Inputs of the application services. Who acts and which request are typed, parsed once where the input arrives
+ * ({@link UserEmail#parse}, {@link RequestId#parse}: the same refusals naming the field); the rest is as received, and
+ * the services validate and name bad fields. Each carries the {@link Origin} its channel authenticated, recorded on the
+ * audit trail beside the person.
  */
 public final class Commands {
     private Commands() {
     }
 
-    public record Intake(String requester, String resource, String account, Optional<String> scope,
+    public record Intake(UserEmail requester, String resource, String account, Optional<String> scope,
                          Optional<String> duration, Optional<String> justification, Optional<String> source,
                          Optional<String> idempotencyKey, Origin origin) {
         public Intake {
@@ -20,7 +24,7 @@ public final class Commands {
         }
     }
 
-    public record Justify(String requestId, String actor, String justification, Optional<String> duration,
+    public record Justify(RequestId requestId, UserEmail actor, String justification, Optional<String> duration,
                           Origin origin) {
         public Justify {
             java.util.Objects.requireNonNull(origin, "origin");
@@ -29,7 +33,7 @@ public final class Commands {
 
     public enum Verdict { APPROVE, DENY }
 
-    public record Decide(String requestId, String approver, String decision, String reason, Optional<String> duration,
+    public record Decide(RequestId requestId, UserEmail approver, String decision, String reason, Optional<String> duration,
                          Origin origin) {
         public Decide {
             java.util.Objects.requireNonNull(origin, "origin");
@@ -37,13 +41,13 @@ public final class Commands {
     }
 
     /** More time for an active grant: creates an extension request, decided under the grant's policy. */
-    public record Extend(String requestId, String actor, String duration, String justification, Origin origin) {
+    public record Extend(RequestId requestId, UserEmail actor, String duration, String justification, Origin origin) {
         public Extend {
             java.util.Objects.requireNonNull(origin, "origin");
         }
     }
 
-    public record DisabledService(String user, String service, String account, Origin origin) {
+    public record DisabledService(UserEmail user, String service, String account, Origin origin) {
         public DisabledService {
             java.util.Objects.requireNonNull(origin, "origin");
         }

@@ -34,8 +34,8 @@ final class Decisions {
     }
 
     AccessRequest decide(Commands.Decide cmd) {
-        RequestId id = RequestId.parse(cmd.requestId());
-        UserEmail approver = UserEmail.parse("approver", cmd.approver());
+        RequestId id = cmd.requestId();
+        UserEmail approver = cmd.approver();
         Commands.Verdict verdict = parseVerdict(cmd.decision());
         String reason = Inputs.requireText("reason", cmd.reason(), Inputs.MAX_TEXT);
         return RequestChanges.existing(ctx, id, cmd.origin(), r -> {

@@ -54,7 +54,7 @@ final class RequestIntake {
     }
 
     IntakeResult intake(Commands.Intake cmd) {
-        UserEmail requester = UserEmail.parse("requester", cmd.requester());
+        UserEmail requester = cmd.requester();
         String resource = Inputs.requireResource(cmd.resource());
         String account = Inputs.requireAccount(cmd.account());
         Optional<String> justification = Inputs.optionalText("justification", cmd.justification(), Inputs.MAX_TEXT);
@@ -173,7 +173,7 @@ final class RequestIntake {
 
     /** A notice only: the service is disabled in that account, so no request is created. */
     void notifyServiceDisabled(Commands.DisabledService cmd) {
-        UserEmail user = UserEmail.parse("user", cmd.user());
+        UserEmail user = cmd.user();
         String service = Inputs.singleLine("service", Inputs.requireText("service", cmd.service(), 256));
         String account = Inputs.requireAccount(cmd.account());
         String day = java.time.LocalDate.ofInstant(ctx.now(), java.time.ZoneOffset.UTC).toString();

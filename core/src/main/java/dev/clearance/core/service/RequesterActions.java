@@ -33,8 +33,8 @@ final class RequesterActions {
     }
 
     AccessRequest justify(Commands.Justify cmd) {
-        RequestId id = RequestId.parse(cmd.requestId());
-        UserEmail actor = UserEmail.parse("actor", cmd.actor());
+        RequestId id = cmd.requestId();
+        UserEmail actor = cmd.actor();
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
         return RequestChanges.existing(ctx, id, cmd.origin(), r -> {
             Instant now = ctx.now();
@@ -54,9 +54,7 @@ final class RequesterActions {
         });
     }
 
-    AccessRequest abandon(String requestId, String actorEmail, Origin origin) {
-        RequestId id = RequestId.parse(requestId);
-        UserEmail actor = UserEmail.parse("actor", actorEmail);
+    AccessRequest abandon(RequestId id, UserEmail actor, Origin origin) {
         return RequestChanges.existing(ctx, id, origin, r -> {
             // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
             // request as stored now; a refusal changes nothing.
@@ -70,9 +68,7 @@ final class RequesterActions {
     }
 
     /** Withdraws a request that is not decided yet; on an approved one, gives the access back early. */
-    AccessRequest cancel(String requestId, String actorEmail, Origin origin) {
-        RequestId id = RequestId.parse(requestId);
-        UserEmail actor = UserEmail.parse("actor", actorEmail);
+    AccessRequest cancel(RequestId id, UserEmail actor, Origin origin) {
         return RequestChanges.existing(ctx, id, origin, r -> {
             Instant now = ctx.now();
             // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the
@@ -95,8 +91,8 @@ final class RequesterActions {
      * policy. Answers with the pending extension that already exists, if there is one ({@code created} false).
      */
     IntakeResult extend(Commands.Extend cmd) {
-        RequestId id = RequestId.parse(cmd.requestId());
-        UserEmail actor = UserEmail.parse("actor", cmd.actor());
+        RequestId id = cmd.requestId();
+        UserEmail actor = cmd.actor();
         String durationText = Inputs.requireText("duration", cmd.duration(), 32);
         String justification = Inputs.requireText("justification", cmd.justification(), Inputs.MAX_TEXT);
         try {

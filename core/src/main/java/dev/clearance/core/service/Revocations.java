@@ -23,9 +23,7 @@ final class Revocations {
         this.messages = messages;
     }
 
-    AccessRequest revoke(String requestId, String actorEmail, String reasonText, Origin origin) {
-        RequestId id = RequestId.parse(requestId);
-        UserEmail actor = UserEmail.parse("actor", actorEmail);
+    AccessRequest revoke(RequestId id, UserEmail actor, String reasonText, Origin origin) {
         String reason = Inputs.requireText("reason", reasonText, Inputs.MAX_TEXT);
         return RequestChanges.existing(ctx, id, origin, r -> {
             // NB: who may do this, and in which state, is the one rule of RequestPermissions, asked of the

@@ -1,12 +1,13 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.notify.OutboundMessage;
 import dev.clearance.core.policy.TestConfigs;
@@ -23,16 +24,16 @@ class AccessRequestServiceTest {
     private final AccessRequestService service = ports.service;
 
     private AccessRequest intake(String resource, String account, String duration) {
-        return service.intake(new Commands.Intake("alice@example.com", resource, account, Optional.empty(),
+        return service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), resource, account, Optional.empty(),
                 Optional.ofNullable(duration), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
     }
 
     private AccessRequest justify(AccessRequest r, String duration) {
-        return service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.ofNullable(duration), Origin.api("test")));
+        return service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.ofNullable(duration), Origin.api("test")));
     }
 
     private AccessRequest decide(AccessRequest r, String who, String decision) {
-        return service.decide(new Commands.Decide(r.id().value(), who + "@example.com", decision, "looks right", Optional.empty(), Origin.api("test")));
+        return service.decide(new Commands.Decide(r.id(), UserEmail.of(who + "@example.com"), decision, "looks right", Optional.empty(), Origin.api("test")));
     }
 
     /** Quartz fires a trigger up to a few milliseconds early; the deadline it was set for still counts as reached. */
@@ -109,7 +110,7 @@ class AccessRequestServiceTest {
 
     @Test
     void theProviderIsAskedToGrantOnlyOnceApprovalAndItsRevokeTimerAreStored() {
-        AccessRequest r = service.intake(new Commands.Intake("pat@example.com", "logs:Tail", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("pat@example.com"), "logs:Tail", "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
         decide(r, "pat", "approve");
         java.util.List<String> seen = new java.util.ArrayList<>();
@@ -122,10 +123,10 @@ class AccessRequestServiceTest {
 
     @Test
     void cancellingBeforeTheGrantStartsEndsTheRequestWithoutAskingTheProviderAnything() {
-        AccessRequest r = service.intake(new Commands.Intake("pat@example.com", "logs:Tail", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("pat@example.com"), "logs:Tail", "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
         decide(r, "pat", "approve");
-        AccessRequest cancelled = service.cancel(r.id().value(), "pat@example.com", Origin.api("test"));
+        AccessRequest cancelled = service.cancel(r.id(), UserEmail.of("pat@example.com"), Origin.api("test"));
         assertThat(cancelled.status()).isEqualTo(Status.ENDED);
         assertThat(cancelled.grantState()).isEqualTo(GrantState.NONE);
         ports.advance(Duration.ofHours(2));
@@ -135,13 +136,13 @@ class AccessRequestServiceTest {
 
     @Test
     void cancellingAfterAFailedGrantAttemptStillRevokes() {
-        AccessRequest r = service.intake(new Commands.Intake("pat@example.com", "logs:Tail", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("pat@example.com"), "logs:Tail", "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
         decide(r, "pat", "approve");
         ports.provider.failuresLeft = 1;
         ports.advance(Duration.ZERO);
         assertThat(ports.store.find(r.id()).orElseThrow().grantState()).isEqualTo(GrantState.GRANTING);
-        service.cancel(r.id().value(), "pat@example.com", Origin.api("test"));
+        service.cancel(r.id(), UserEmail.of("pat@example.com"), Origin.api("test"));
         ports.advance(Duration.ZERO);
         assertThat(ports.provider.calls).as("the failed call may have reached the provider: take it back")
                 .containsExactly("grant " + r.id(), "revoke " + r.id());
@@ -175,21 +176,21 @@ class AccessRequestServiceTest {
 
     @Test
     void selfApprovalForbiddenRefusesTheRequestersVote() {
-        AccessRequest r = service.intake(new Commands.Intake("pat@example.com", "ec2:RunInstances", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("pat@example.com"), "ec2:RunInstances", "123456789012",
                 Optional.empty(), Optional.empty(), Optional.of("need it"), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
         assertThat(r.status()).isEqualTo(Status.PENDING);
-        assertThatThrownBy(() -> service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "me", Optional.empty(), Origin.api("test"))))
+        assertThatThrownBy(() -> service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "me", Optional.empty(), Origin.api("test"))))
                 .isInstanceOf(ForbiddenException.class).hasMessageContaining("self-approval is forbidden");
         assertThat(ports.store.find(r.id()).orElseThrow().votes()).isEmpty();
     }
 
     @Test
     void selfApprovalAllowedSkipsJustificationAndLetsTheRequesterApprove() {
-        AccessRequest r = service.intake(new Commands.Intake("pat@example.com", "logs:Tail", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("pat@example.com"), "logs:Tail", "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
         assertThat(r.status()).isEqualTo(Status.PENDING);
         assertThat(ports.messagesTo("pat@example.com")).extracting(OutboundMessage::kind).containsExactly(NotificationKind.APPROVAL_REQUEST);
-        AccessRequest approved = service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "routine", Optional.empty(), Origin.api("test")));
+        AccessRequest approved = service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "routine", Optional.empty(), Origin.api("test")));
         assertThat(approved.status()).isEqualTo(Status.APPROVED);
     }
 
@@ -248,14 +249,14 @@ class AccessRequestServiceTest {
         assertThat(ports.store.find(r.id()).orElseThrow().status()).isEqualTo(Status.ABANDONED_EXPIRED);
         AccessRequest again = intake("ec2:RunInstances", "123456789012", null);
         assertThat(again.id()).as("a new request after ABANDONED_EXPIRED").isNotEqualTo(r.id());
-        assertThat(service.abandon(again.id().value(), "alice@example.com", Origin.api("test")).status()).isEqualTo(Status.ABANDONED);
+        assertThat(service.abandon(again.id(), UserEmail.of("alice@example.com"), Origin.api("test")).status()).isEqualTo(Status.ABANDONED);
     }
 
     @Test
     void intakeIsDedupedWhileActive() {
         AccessRequest first = intake("ec2:RunInstances", "123456789012", null);
         int messages = ports.outbox.size();
-        var second = service.intake(new Commands.Intake("ALICE@example.com", "ec2:RunInstances", "123456789012",
+        var second = service.intake(new Commands.Intake(UserEmail.of("ALICE@example.com"), "ec2:RunInstances", "123456789012",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test")));
         assertThat(second.created()).isFalse();
         assertThat(second.request().id()).isEqualTo(first.id());
@@ -271,7 +272,7 @@ class AccessRequestServiceTest {
         AccessRequest r = intake("ec2:RunInstances", "123456789012", "1h");
         justify(r, null);
         // an approver may pick any value up to the max
-        AccessRequest approved = service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.of("2h"), Origin.api("test")));
+        AccessRequest approved = service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.of("2h"), Origin.api("test")));
         assertThat(approved.approvedDuration().orElseThrow().toString()).isEqualTo("2h");
     }
 
@@ -279,7 +280,7 @@ class AccessRequestServiceTest {
     void approverOverrideAboveThePolicyMaxIsRefused() {
         AccessRequest r = intake("s3:DeleteBucket", "123456789012", "1h");
         justify(r, null);
-        assertThatThrownBy(() -> service.decide(new Commands.Decide(r.id().value(), "sec1@example.com", "approve", "ok", Optional.of("9h"), Origin.api("test"))))
+        assertThatThrownBy(() -> service.decide(new Commands.Decide(r.id(), UserEmail.of("sec1@example.com"), "approve", "ok", Optional.of("9h"), Origin.api("test"))))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("exceeds the maximum");
         assertThat(ports.store.find(r.id()).orElseThrow().votes()).isEmpty();
     }
@@ -288,9 +289,9 @@ class AccessRequestServiceTest {
     void decisionsNeedAReasonAndAValidVerdict() {
         AccessRequest r = intake("ec2:RunInstances", "123456789012", null);
         justify(r, null);
-        assertThatThrownBy(() -> service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", " ", Optional.empty(), Origin.api("test"))))
+        assertThatThrownBy(() -> service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", " ", Optional.empty(), Origin.api("test"))))
                 .isInstanceOf(InvalidInputException.class).extracting("field").isEqualTo("reason");
-        assertThatThrownBy(() -> service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "maybe", "x", Optional.empty(), Origin.api("test"))))
+        assertThatThrownBy(() -> service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "maybe", "x", Optional.empty(), Origin.api("test"))))
                 .isInstanceOf(InvalidInputException.class).extracting("field").isEqualTo("decision");
     }
 
@@ -335,9 +336,9 @@ class AccessRequestServiceTest {
         justify(r, null);
         decide(r, "pat", "approve");
         ports.advance(Duration.ZERO);
-        assertThatThrownBy(() -> service.revoke(r.id().value(), "pat@example.com", "done", Origin.api("test")))
+        assertThatThrownBy(() -> service.revoke(r.id(), UserEmail.of("pat@example.com"), "done", Origin.api("test")))
                 .isInstanceOf(ForbiddenException.class);
-        service.revoke(r.id().value(), "root@example.com", "incident closed", Origin.api("test"));
+        service.revoke(r.id(), UserEmail.of("root@example.com"), "incident closed", Origin.api("test"));
         ports.advance(Duration.ZERO);
         AccessRequest ended = ports.store.find(r.id()).orElseThrow();
         assertThat(ended.status()).isEqualTo(Status.ENDED);
@@ -347,9 +348,9 @@ class AccessRequestServiceTest {
     @Test
     void requesterCancelsBeforeADecision() {
         AccessRequest r = intake("ec2:RunInstances", "123456789012", null);
-        assertThatThrownBy(() -> service.cancel(r.id().value(), "pat@example.com", Origin.api("test"))).isInstanceOf(ForbiddenException.class);
-        assertThat(service.cancel(r.id().value(), "alice@example.com", Origin.api("test")).status()).isEqualTo(Status.CANCELLED);
-        assertThatThrownBy(() -> service.cancel(r.id().value(), "alice@example.com", Origin.api("test"))).isInstanceOf(ConflictException.class);
+        assertThatThrownBy(() -> service.cancel(r.id(), UserEmail.of("pat@example.com"), Origin.api("test"))).isInstanceOf(ForbiddenException.class);
+        assertThat(service.cancel(r.id(), UserEmail.of("alice@example.com"), Origin.api("test")).status()).isEqualTo(Status.CANCELLED);
+        assertThatThrownBy(() -> service.cancel(r.id(), UserEmail.of("alice@example.com"), Origin.api("test"))).isInstanceOf(ConflictException.class);
     }
 
     @Test

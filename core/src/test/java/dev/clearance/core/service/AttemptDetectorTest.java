@@ -178,9 +178,9 @@ class AttemptDetectorTest {
     void afterADenialAttemptsOpenNothingNewUntilTheCooldownIsOver() {
         Verdict opened = detector.handle(denied(aliceSession(), "s3:DeleteBucket", "AccessDenied"), ports.clock.instant());
         RequestId id = ((Verdict.Opened) opened).request();
-        ports.service.justify(new Commands.Justify(id.value(), "alice@example.com", "cleanup", Optional.empty(),
+        ports.service.justify(new Commands.Justify(id, UserEmail.of("alice@example.com"), "cleanup", Optional.empty(),
                 dev.clearance.core.model.Origin.api("test")));
-        ports.service.decide(new Commands.Decide(id.value(), "sec1@example.com", "deny", "no", Optional.empty(),
+        ports.service.decide(new Commands.Decide(id, UserEmail.of("sec1@example.com"), "deny", "no", Optional.empty(),
                 dev.clearance.core.model.Origin.api("test")));
         assertThat(detector.handle(denied(aliceSession(), "s3:DeleteBucket", "AccessDenied"), ports.clock.instant()))
                 .isInstanceOfSatisfying(Verdict.Ignored.class, i -> assertThat(i.reason()).isEqualTo("after-denial"));

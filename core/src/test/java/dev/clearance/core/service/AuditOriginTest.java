@@ -3,6 +3,7 @@ package dev.clearance.core.service;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.policy.TestConfigs;
 import org.junit.jupiter.api.Test;
 
@@ -23,14 +24,14 @@ class AuditOriginTest {
         Origin alicesSlack = Origin.slack("U0ALICE", "T0ORG");
         Origin patsTeams = Origin.teams("8f1c0000-0000-0000-0000-00000000a11c");
         Origin rootsWeb = Origin.web("root-subject");
-        AccessRequest r = service.intake(new Commands.Intake("alice@example.com", "logs:Read", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), "logs:Read", "123456789012",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.of("detector"), Optional.empty(), detector))
                 .request();
-        service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.of("1h"),
+        service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.of("1h"),
                 alicesSlack));
-        service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), patsTeams));
+        service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.empty(), patsTeams));
         ports.advance(Duration.ZERO); // the grant timer
-        service.revoke(r.id().value(), "root@example.com", "done", rootsWeb);
+        service.revoke(r.id(), UserEmail.of("root@example.com"), "done", rootsWeb);
         ports.advance(Duration.ZERO); // the revoke timer
 
         List<AuditEvent> trail = ports.store.find(r.id()).orElseThrow().history();

@@ -59,16 +59,16 @@ class DurationLimitsTest {
     private final AccessRequestService service = ports.service;
 
     private AccessRequest intake(String resource, Optional<String> duration) {
-        return service.intake(new Commands.Intake("alice@example.com", resource, "123456789012", Optional.empty(), duration,
+        return service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), resource, "123456789012", Optional.empty(), duration,
                 Optional.of("INC-1"), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
     }
 
     private AccessRequest decide(AccessRequest r, String who, Optional<String> duration) {
-        return service.decide(new Commands.Decide(r.id().value(), who + "@example.com", "approve", "ok", duration, Origin.api("test")));
+        return service.decide(new Commands.Decide(r.id(), UserEmail.of(who + "@example.com"), "approve", "ok", duration, Origin.api("test")));
     }
 
     private AccessRequest extend(AccessRequest grant, String duration) {
-        return service.extend(new Commands.Extend(grant.id().value(), "alice@example.com", duration, "more work", Origin.api("test"))).request();
+        return service.extend(new Commands.Extend(grant.id(), UserEmail.of("alice@example.com"), duration, "more work", Origin.api("test"))).request();
     }
 
     private AccessRequest stored(AccessRequest r) {

@@ -7,6 +7,7 @@ import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.policy.TestConfigs;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +28,10 @@ class ExtensionRaceAttackTest {
     private final AccessRequestService service = ports.service;
 
     private AccessRequest approved() {
-        AccessRequest r = service.intake(new Commands.Intake("alice@example.com", "ec2:RunInstances", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), "ec2:RunInstances", "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
-        service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.empty(), Origin.api("test")));
-        service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
+        service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.empty(), Origin.api("test")));
+        service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
         return r;
     }
 
@@ -39,7 +40,7 @@ class ExtensionRaceAttackTest {
     }
 
     private void giveBack(RequestId id) {
-        service.cancel(id.value(), "alice@example.com", Origin.api("test"));
+        service.cancel(id, UserEmail.of("alice@example.com"), Origin.api("test"));
     }
 
     /**
@@ -51,14 +52,14 @@ class ExtensionRaceAttackTest {
     void anExtensionCannotBeApprovedWhileItsGrantIsBeingRevoked() {
         AccessRequest r = approved();
         ports.advance(Duration.ZERO);
-        AccessRequest ext = service.extend(new Commands.Extend(r.id().value(), "alice@example.com", "1h", "late migration",
+        AccessRequest ext = service.extend(new Commands.Extend(r.id(), UserEmail.of("alice@example.com"), "1h", "late migration",
                 Origin.api("test"))).request();
         Instant end = stored(r.id()).expiresAt().orElseThrow();
         ports.provider.failuresLeft = 1;
         giveBack(r.id());
         ports.advance(Duration.ZERO);
         assertThat(stored(r.id()).grantState()).isEqualTo(GrantState.REVOKING);
-        assertThatThrownBy(() -> service.decide(new Commands.Decide(ext.id().value(), "pat@example.com", "approve", "ok",
+        assertThatThrownBy(() -> service.decide(new Commands.Decide(ext.id(), UserEmail.of("pat@example.com"), "approve", "ok",
                 Optional.empty(), Origin.api("test")))).isInstanceOf(ConflictException.class);
         assertThat(stored(r.id()).expiresAt()).contains(end);
         ports.advance(Duration.ofMinutes(10));
@@ -76,14 +77,14 @@ class ExtensionRaceAttackTest {
     void anExtensionApprovedWhileTheEndsRevokeIsInFlightDoesNotLeaveTheRequestShowingAccessThatIsGone() {
         AccessRequest r = approved();
         ports.advance(Duration.ZERO);
-        AccessRequest ext = service.extend(new Commands.Extend(r.id().value(), "alice@example.com", "1h", "late migration",
+        AccessRequest ext = service.extend(new Commands.Extend(r.id(), UserEmail.of("alice@example.com"), "1h", "late migration",
                 Origin.api("test"))).request();
         Instant end = stored(r.id()).expiresAt().orElseThrow();
         ports.provider.onCall = g -> {
             if (g.idempotencyKey().endsWith(":revoke")) {
                 Instant revokingAt = ports.clock.instant();
                 ports.clock.set(end.minusSeconds(2)); // the other instance's clock
-                service.decide(new Commands.Decide(ext.id().value(), "pat@example.com", "approve", "ok",
+                service.decide(new Commands.Decide(ext.id(), UserEmail.of("pat@example.com"), "approve", "ok",
                         Optional.empty(), Origin.api("test")));
                 ports.clock.set(revokingAt);
             }
@@ -110,7 +111,7 @@ class ExtensionRaceAttackTest {
     void aGiveBackDuringTheExtendCallIsRevokedOnlyAfterItAnswers() {
         AccessRequest r = approved();
         ports.advance(Duration.ZERO);
-        AccessRequest ext = service.extend(new Commands.Extend(r.id().value(), "alice@example.com", "1h", "late migration",
+        AccessRequest ext = service.extend(new Commands.Extend(r.id(), UserEmail.of("alice@example.com"), "1h", "late migration",
                 Origin.api("test"))).request();
         ports.provider.onCall = g -> {
             if (g.idempotencyKey().contains(":extend:")) {
@@ -119,7 +120,7 @@ class ExtensionRaceAttackTest {
                 ports.provider.holding.add(g.requestId()); // the receiver applies the extend, as an upsert
             }
         };
-        service.decide(new Commands.Decide(ext.id().value(), "pat@example.com", "approve", "ok", Optional.empty(),
+        service.decide(new Commands.Decide(ext.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.empty(),
                 Origin.api("test")));
         ports.advance(Duration.ZERO);
         ports.provider.onCall = g -> { };

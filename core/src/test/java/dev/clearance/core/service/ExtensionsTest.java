@@ -1,13 +1,14 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.ForbiddenException;
 import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.notify.OutboundMessage;
 import dev.clearance.core.policy.TestConfigs;
@@ -31,7 +32,7 @@ class ExtensionsTest {
     /** ec2:StopInstances in 123456789012 falls under the default policy: one of pat, pia. Granted for 1 h. */
     @BeforeEach
     void activeGrant() {
-        AccessRequest r = service.intake(new Commands.Intake("alice@example.com", "ec2:StopInstances", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), "ec2:StopInstances", "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.of("INC-1"), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
         decide(r, "pat", "approve");
         ports.advance(Duration.ZERO);
@@ -41,11 +42,11 @@ class ExtensionsTest {
     }
 
     private AccessRequest decide(AccessRequest r, String who, String decision) {
-        return service.decide(new Commands.Decide(r.id().value(), who + "@example.com", decision, "ok", Optional.empty(), Origin.api("test")));
+        return service.decide(new Commands.Decide(r.id(), UserEmail.of(who + "@example.com"), decision, "ok", Optional.empty(), Origin.api("test")));
     }
 
     private AccessRequestService.IntakeResult extend(String who, String duration) {
-        return service.extend(new Commands.Extend(grant.id().value(), who + "@example.com", duration, "the migration runs late", Origin.api("test")));
+        return service.extend(new Commands.Extend(grant.id(), UserEmail.of(who + "@example.com"), duration, "the migration runs late", Origin.api("test")));
     }
 
     private AccessRequest stored(AccessRequest r) {
@@ -125,7 +126,7 @@ class ExtensionsTest {
         assertThatThrownBy(() -> extend("alice", "forever")).isInstanceOf(InvalidInputException.class)
                 .satisfies(e -> assertThat(((InvalidInputException) e).field()).isEqualTo("duration"));
         assertThatThrownBy(() -> extend("alice", "")).isInstanceOf(InvalidInputException.class);
-        assertThatThrownBy(() -> service.extend(new Commands.Extend(grant.id().value(), "alice@example.com", "1h", " ", Origin.api("test"))))
+        assertThatThrownBy(() -> service.extend(new Commands.Extend(grant.id(), UserEmail.of("alice@example.com"), "1h", " ", Origin.api("test"))))
                 .isInstanceOf(InvalidInputException.class);
         ports.advance(Duration.ofHours(1));
         assertThatThrownBy(() -> extend("alice", "1h")).isInstanceOf(ConflictException.class).hasMessageContaining("not active");
@@ -138,14 +139,14 @@ class ExtensionsTest {
         AccessRequestService.IntakeResult again = extend("alice", "4h");
         assertThat(again.created()).isFalse();
         assertThat(again.request().id()).isEqualTo(first.id());
-        assertThatThrownBy(() -> service.extend(new Commands.Extend(first.id().value(), "alice@example.com", "1h", "more", Origin.api("test"))))
+        assertThatThrownBy(() -> service.extend(new Commands.Extend(first.id(), UserEmail.of("alice@example.com"), "1h", "more", Origin.api("test"))))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("itself an extension");
     }
 
     @Test
     void approvingAnExtensionOfAGrantThatWasRevokedMeanwhileIsRefused() {
         AccessRequest ext = extend("alice", "1h").request();
-        service.revoke(grant.id().value(), "root@example.com", "incident over", Origin.api("test"));
+        service.revoke(grant.id(), UserEmail.of("root@example.com"), "incident over", Origin.api("test"));
         assertThatThrownBy(() -> decide(ext, "pat", "approve")).isInstanceOf(ConflictException.class)
                 .hasMessageContaining("not active");
         ports.advance(Duration.ZERO);
@@ -158,9 +159,9 @@ class ExtensionsTest {
     void anExtensionCannotBeRevokedOrCancelledInPlaceOfItsGrant() {
         AccessRequest ext = extend("alice", "1h").request();
         decide(ext, "pat", "approve");
-        assertThatThrownBy(() -> service.revoke(ext.id().value(), "root@example.com", "x", Origin.api("test")))
+        assertThatThrownBy(() -> service.revoke(ext.id(), UserEmail.of("root@example.com"), "x", Origin.api("test")))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("revoke " + grant.id());
-        assertThatThrownBy(() -> service.cancel(ext.id().value(), "alice@example.com", Origin.api("test")))
+        assertThatThrownBy(() -> service.cancel(ext.id(), UserEmail.of("alice@example.com"), Origin.api("test")))
                 .isInstanceOf(ConflictException.class).hasMessageContaining("cancel " + grant.id());
         assertThat(ports.provider.calls).noneMatch(c -> c.contains(ext.id().value()));
     }

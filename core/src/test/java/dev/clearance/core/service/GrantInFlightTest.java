@@ -6,6 +6,7 @@ import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.port.TimerKind;
 import dev.clearance.core.policy.TestConfigs;
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,10 @@ class GrantInFlightTest {
     private final AccessRequestService service = ports.service;
 
     private AccessRequest approved() {
-        AccessRequest r = service.intake(new Commands.Intake("alice@example.com", "ec2:RunInstances", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), "ec2:RunInstances", "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
-        service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.empty(), Origin.api("test")));
-        service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
+        service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.empty(), Origin.api("test")));
+        service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
         return r;
     }
 
@@ -37,7 +38,7 @@ class GrantInFlightTest {
     }
 
     private void giveBack(RequestId id) {
-        service.cancel(id.value(), "alice@example.com", Origin.api("test"));
+        service.cancel(id, UserEmail.of("alice@example.com"), Origin.api("test"));
     }
 
     @Test
@@ -96,7 +97,7 @@ class GrantInFlightTest {
         AccessRequest r = approved();
         ports.provider.onCall = g -> {
             if (g.idempotencyKey().endsWith(":grant")) {
-                service.revoke(r.id().value(), "root@example.com", "not needed", Origin.api("test"));
+                service.revoke(r.id(), UserEmail.of("root@example.com"), "not needed", Origin.api("test"));
                 ports.advance(Duration.ofMinutes(2));
                 assertThat(ports.provider.calls).as("the provider has heard nothing else meanwhile").isEmpty();
             }

@@ -7,6 +7,7 @@ import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.port.TimerKind;
 import dev.clearance.core.policy.TestConfigs;
 import org.junit.jupiter.api.Test;
@@ -33,10 +34,10 @@ class GrantRevokeRaceAttackTest {
 
     /** Approved, with the approver's duration when given. */
     private AccessRequest approved(Optional<String> approverDuration) {
-        AccessRequest r = service.intake(new Commands.Intake("alice@example.com", "ec2:RunInstances", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), "ec2:RunInstances", "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
-        service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.empty(), Origin.api("test")));
-        service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", approverDuration, Origin.api("test")));
+        service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.empty(), Origin.api("test")));
+        service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "ok", approverDuration, Origin.api("test")));
         return r;
     }
 
@@ -45,7 +46,7 @@ class GrantRevokeRaceAttackTest {
     }
 
     private void giveBack(RequestId id) {
-        service.cancel(id.value(), "alice@example.com", Origin.api("test"));
+        service.cancel(id, UserEmail.of("alice@example.com"), Origin.api("test"));
     }
 
     private static boolean isGrant(dev.clearance.core.port.AccessGrant g) {
@@ -222,10 +223,10 @@ class GrantRevokeRaceAttackTest {
      */
     @Test
     void aLostAttemptOnAGrantUntilRevokedIsTriedAgainOnceTakenAsLost() {
-        AccessRequest r = service.intake(new Commands.Intake("alice@example.com", "ec2:RunInstances", "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), "ec2:RunInstances", "123456789012",
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
-        service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.empty(), Origin.api("test")));
-        service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
+        service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.empty(), Origin.api("test")));
+        service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
         assertThat(stored(r.id()).approvedDuration().orElseThrow().duration()).as("until revoked").isEmpty();
         ports.provider.onCall = g -> {
             if (isGrant(g)) {
@@ -285,9 +286,9 @@ class GrantRevokeRaceAttackTest {
                 giveBack(r.id());
                 assertThatThrownBy(() -> giveBack(r.id())).isInstanceOf(ConflictException.class)
                         .hasMessageContaining("already in progress");
-                assertThatThrownBy(() -> service.revoke(r.id().value(), "root@example.com", "stop", Origin.api("test")))
+                assertThatThrownBy(() -> service.revoke(r.id(), UserEmail.of("root@example.com"), "stop", Origin.api("test")))
                         .isInstanceOf(ConflictException.class).hasMessageContaining("already in progress");
-                assertThatThrownBy(() -> service.extend(new Commands.Extend(r.id().value(), "alice@example.com", "1h",
+                assertThatThrownBy(() -> service.extend(new Commands.Extend(r.id(), UserEmail.of("alice@example.com"), "1h",
                         "more", Origin.api("test")))).isInstanceOf(ConflictException.class);
             }
         };

@@ -1,8 +1,8 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RateLimitedException;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.ScopePath;
@@ -36,7 +36,7 @@ class IntakeRulesTest {
     private final InMemoryPorts ports = new InMemoryPorts(TestConfigs.config());
 
     private static Commands.Intake intake(String requester, String resource, String account, String scope) {
-        return new Commands.Intake(requester, resource, account, Optional.ofNullable(scope), Optional.empty(),
+        return new Commands.Intake(UserEmail.parse("requester", requester), resource, account, Optional.ofNullable(scope), Optional.empty(),
                 Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"));
     }
 
@@ -127,10 +127,10 @@ class IntakeRulesTest {
     void afterADenialTheSameAccessWaitsForTheCooldown() {
         InMemoryPorts p = limited(new Limits(Duration.ofHours(1), 0, 0));
         AccessRequest r = p.service.intake(intake("alice@example.com", "ec2:RebootInstances", "123456789012", null)).request();
-        p.service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "INC-1", Optional.of("1h"), Origin.api("test")));
+        p.service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "INC-1", Optional.of("1h"), Origin.api("test")));
         p.clock.set(p.clock.instant().plusSeconds(60));
         Instant deniedAt = p.clock.instant();
-        p.service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "deny", "no", Optional.empty(), Origin.api("test")));
+        p.service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "deny", "no", Optional.empty(), Origin.api("test")));
 
         p.clock.set(deniedAt.plus(Duration.ofMinutes(59)));
         for (String spelling : List.of("ec2:RebootInstances", "EC2:rebootinstances")) {
@@ -155,7 +155,7 @@ class IntakeRulesTest {
     @Test
     void openRequestsPerPersonAreCappedButAReplayOrTheSameAccessIsAnsweredWithWhatExists() {
         InMemoryPorts p = limited(new Limits(Duration.ZERO, 2, 0));
-        AccessRequest first = p.service.intake(new Commands.Intake("alice@example.com", "ec2:A", "123456789012", Optional.empty(),
+        AccessRequest first = p.service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), "ec2:A", "123456789012", Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of("test"), Optional.of("key-1"), Origin.api("test"))).request();
         p.service.intake(intake("alice@example.com", "ec2:B", "123456789012", null));
         assertThatThrownBy(() -> p.service.intake(intake("alice@example.com", "ec2:C", "123456789012", null)))
@@ -165,7 +165,7 @@ class IntakeRulesTest {
                         .as("the first justification deadline").isEqualTo(first.justificationDeadline().orElseThrow()));
         assertThat(p.store.size()).isEqualTo(2);
 
-        var replay = p.service.intake(new Commands.Intake("alice@example.com", "ec2:A", "123456789012", Optional.empty(),
+        var replay = p.service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), "ec2:A", "123456789012", Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of("test"), Optional.of("key-1"), Origin.api("test")));
         assertThat(replay.created()).isFalse();
         assertThat(replay.request().id()).isEqualTo(first.id());
@@ -173,7 +173,7 @@ class IntakeRulesTest {
         assertThat(again.created()).isFalse();
         assertThat(again.request().id()).isEqualTo(first.id());
 
-        p.service.cancel(first.id().value(), "alice@example.com", Origin.api("test"));
+        p.service.cancel(first.id(), UserEmail.of("alice@example.com"), Origin.api("test"));
         assertThat(p.service.intake(intake("alice@example.com", "ec2:C", "123456789012", null)).created()).isTrue();
     }
 
@@ -184,7 +184,7 @@ class IntakeRulesTest {
         for (int i = 0; i < 3; i++) {
             p.clock.set(start.plus(Duration.ofMinutes(10L * i)));
             AccessRequest r = p.service.intake(intake("alice@example.com", "ec2:Op" + i, "123456789012", null)).request();
-            p.service.cancel(r.id().value(), "alice@example.com", Origin.api("test"));
+            p.service.cancel(r.id(), UserEmail.of("alice@example.com"), Origin.api("test"));
         }
         p.clock.set(start.plus(Duration.ofMinutes(30)));
         assertThatThrownBy(() -> p.service.intake(intake("alice@example.com", "ec2:Op3", "123456789012", null)))
@@ -223,7 +223,7 @@ class IntakeRulesTest {
         AccessRequest wrong = storedWithScope("bob@example.com", "logs:GetLogEvents", "999999999999", "org/prod");
         AccessRequest right = ports.service.intake(intake("bob@example.com", "logs:Read", "123456789012", null)).request();
         AccessRequest finished = storedWithScope("bob@example.com", "logs:Tail", "999999999999", "org");
-        ports.service.cancel(finished.id().value(), "bob@example.com", Origin.api("test"));
+        ports.service.cancel(finished.id(), UserEmail.of("bob@example.com"), Origin.api("test"));
 
         ScopeMismatches check = new ScopeMismatches(ports.ctx);
         List<ScopeMismatches.Mismatch> found = check.report();

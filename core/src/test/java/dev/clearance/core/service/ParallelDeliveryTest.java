@@ -1,9 +1,10 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.notify.OutboundMessage;
@@ -42,7 +43,7 @@ class ParallelDeliveryTest {
     }
 
     private AccessRequest intake(String resource) {
-        return ports.service.intake(new Commands.Intake("alice@example.com", resource, "123456789012", Optional.empty(),
+        return ports.service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), resource, "123456789012", Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
     }
 
@@ -88,8 +89,8 @@ class ParallelDeliveryTest {
         delivery.deliverDue(50, workers);
         calls.clear();
         int from = ports.outbox.size();
-        ports.service.justify(new Commands.Justify(first.id().value(), "alice@example.com", "incident 42", Optional.empty(), Origin.api("test")));
-        ports.service.justify(new Commands.Justify(other.id().value(), "alice@example.com", "incident 43", Optional.empty(), Origin.api("test")));
+        ports.service.justify(new Commands.Justify(first.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.empty(), Origin.api("test")));
+        ports.service.justify(new Commands.Justify(other.id(), UserEmail.of("alice@example.com"), "incident 43", Optional.empty(), Origin.api("test")));
         // In enqueue order: each post, and at a refresh an update of every copy posted before it (the requester's
         // prompt, then the approval requests), which only happens if those posts did come first.
         List<String> expected = new ArrayList<>();

@@ -1,7 +1,7 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.policy.Approvers;
@@ -37,14 +37,14 @@ class PendingListingTest {
         for (int i = 0; i < 240; i++) {
             String requester = "req" + (i % 12) + "@example.com";
             String[] shape = shapes[i % shapes.length];
-            AccessRequest r = ports.service.intake(new Commands.Intake(requester, shape[0] + i, shape[1], Optional.empty(),
+            AccessRequest r = ports.service.intake(new Commands.Intake(UserEmail.parse("requester", requester), shape[0] + i, shape[1], Optional.empty(),
                     Optional.of("1h"), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
             if (i % 3 != 0) {
-                ports.service.justify(new Commands.Justify(r.id().value(), requester, "ticket " + i, Optional.empty(), Origin.api("test")));
+                ports.service.justify(new Commands.Justify(r.id(), UserEmail.parse("actor", requester), "ticket " + i, Optional.empty(), Origin.api("test")));
             }
             if (i % 8 == 4 && i % 3 != 0) {
                 // the security group's first approval: sec1 has voted, step 1 still waits for a second
-                ports.service.decide(new Commands.Decide(r.id().value(), "sec1@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
+                ports.service.decide(new Commands.Decide(r.id(), UserEmail.of("sec1@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
             }
             ports.advance(Duration.ofSeconds(1));
         }
@@ -54,7 +54,7 @@ class PendingListingTest {
     void someoneWithNoRoleReadsOnlyTheirOwnRequests() {
         openMany();
         UserEmail nobody = e("nobody");
-        AccessRequest own = ports.service.intake(new Commands.Intake(nobody.value(), "s3:GetObject", "123456789012",
+        AccessRequest own = ports.service.intake(new Commands.Intake(nobody, "s3:GetObject", "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
 
         ports.store.pendingRowsRead = 0;

@@ -1,8 +1,8 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.policy.TestConfigs;
@@ -31,13 +31,13 @@ class PersonalListingTest {
         for (int i = 0; i < 150; i++) {
             String requester = "req" + (i % 10) + "@example.com";
             String[] shape = shapes[i % shapes.length];
-            AccessRequest r = ports.service.intake(new Commands.Intake(requester, shape[0] + i, shape[1], Optional.empty(),
+            AccessRequest r = ports.service.intake(new Commands.Intake(UserEmail.parse("requester", requester), shape[0] + i, shape[1], Optional.empty(),
                     Optional.of("1h"), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
             if (i % 3 != 0) {
-                ports.service.justify(new Commands.Justify(r.id().value(), requester, "ticket " + i, Optional.empty(), Origin.api("test")));
+                ports.service.justify(new Commands.Justify(r.id(), UserEmail.parse("actor", requester), "ticket " + i, Optional.empty(), Origin.api("test")));
             }
             if (i % 5 == 1) {
-                ports.service.cancel(r.id().value(), requester, Origin.api("test"));
+                ports.service.cancel(r.id(), UserEmail.parse("actor", requester), Origin.api("test"));
             }
             ports.advance(Duration.ofSeconds(1));
         }
@@ -112,7 +112,7 @@ class PersonalListingTest {
         requestMany();
         UserEmail otto = e("otto");
         for (int i = 0; i < 3; i++) {
-            ports.service.intake(new Commands.Intake(otto.value(), "ec2:Describe" + i, "555555555555", Optional.empty(),
+            ports.service.intake(new Commands.Intake(otto, "ec2:Describe" + i, "555555555555", Optional.empty(),
                     Optional.of("1h"), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test")));
             ports.advance(Duration.ofSeconds(1));
         }

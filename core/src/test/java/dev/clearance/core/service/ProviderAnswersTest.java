@@ -1,9 +1,10 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.InvalidInputException;
+import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.notify.OutboundMessage;
 import dev.clearance.core.policy.TestConfigs;
@@ -21,15 +22,15 @@ class ProviderAnswersTest {
     private final InMemoryPorts ports = new InMemoryPorts(TestConfigs.config());
 
     private Commands.Intake intakeOf(String requester, String resource) {
-        return new Commands.Intake(requester, resource, "123456789012", Optional.empty(), Optional.empty(),
+        return new Commands.Intake(UserEmail.parse("requester", requester), resource, "123456789012", Optional.empty(), Optional.empty(),
                 Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"));
     }
 
     @Test
     void theProvidersReferenceAndNotesGoOnTheRequestAndItsAuditTrail() {
         AccessRequest r = ports.service.intake(intakeOf("alice@example.com", "logs:Read")).request();
-        ports.service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.of("1h"), Origin.api("test")));
-        ports.service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
+        ports.service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.of("1h"), Origin.api("test")));
+        ports.service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
         ports.advance(Duration.ZERO);
         assertThat(ports.store.find(r.id()).orElseThrow().providerReference()).contains("grant: grant-" + r.id());
 

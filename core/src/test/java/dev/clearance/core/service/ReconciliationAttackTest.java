@@ -6,6 +6,7 @@ import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.notify.OutboundMessage;
 import dev.clearance.core.policy.TestConfigs;
@@ -27,10 +28,10 @@ class ReconciliationAttackTest {
     private final AccessRequestService service = ports.service;
 
     private AccessRequest approved(String resource) {
-        AccessRequest r = service.intake(new Commands.Intake("alice@example.com", resource, "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), resource, "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
-        service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.empty(), Origin.api("test")));
-        service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
+        service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.empty(), Origin.api("test")));
+        service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
         return r;
     }
 
@@ -56,7 +57,7 @@ class ReconciliationAttackTest {
         ports.provider.canList = true;
         AccessRequest r = approved("ec2:RunInstances");
         ports.advance(Duration.ZERO);
-        service.cancel(r.id().value(), "alice@example.com", Origin.api("test"));
+        service.cancel(r.id(), UserEmail.of("alice@example.com"), Origin.api("test"));
         ports.provider.onHeld = () -> ports.advance(Duration.ZERO); // the give-back's revoke runs meanwhile
         Reconciliation.Report report = ports.reconciliation.reconcileAll();
         ports.provider.onHeld = () -> { };
@@ -77,7 +78,7 @@ class ReconciliationAttackTest {
     void aListingThatRepeatsAnEntryRemovesItOnce() throws Exception {
         AccessRequest r = approved("ec2:RunInstances");
         ports.advance(Duration.ZERO);
-        service.cancel(r.id().value(), "alice@example.com", Origin.api("test"));
+        service.cancel(r.id(), UserEmail.of("alice@example.com"), Origin.api("test"));
         ports.advance(Duration.ZERO);
         ports.provider.canList = true;
         ports.provider.repeatListing = 1000;
@@ -98,11 +99,11 @@ class ReconciliationAttackTest {
     void aListingThatNamesWhatClearanceNeverGrantedIsReportedNotRevoked() throws Exception {
         AccessRequest live = approved("ec2:RunInstances");
         ports.advance(Duration.ZERO);
-        AccessRequest ext = service.extend(new Commands.Extend(live.id().value(), "alice@example.com", "1h", "more",
+        AccessRequest ext = service.extend(new Commands.Extend(live.id(), UserEmail.of("alice@example.com"), "1h", "more",
                 Origin.api("test"))).request();
-        service.decide(new Commands.Decide(ext.id().value(), "pat@example.com", "deny", "no", Optional.empty(), Origin.api("test")));
+        service.decide(new Commands.Decide(ext.id(), UserEmail.of("pat@example.com"), "deny", "no", Optional.empty(), Origin.api("test")));
         AccessRequest neverGranted = approved("s3:GetObject");
-        service.cancel(neverGranted.id().value(), "alice@example.com", Origin.api("test")); // before any attempt
+        service.cancel(neverGranted.id(), UserEmail.of("alice@example.com"), Origin.api("test")); // before any attempt
         assertThat(stored(neverGranted.id()).grantState()).isEqualTo(GrantState.NONE);
         ports.provider.canList = true;
         ports.provider.holding.add(ext.id());
@@ -154,7 +155,7 @@ class ReconciliationAttackTest {
                 ports.provider.holding.add(r.id()); // the provider acted, the call has not answered
                 try {
                     assertThat(ports.reconciliation.reconcileAll().removed()).isZero();
-                    service.cancel(r.id().value(), "alice@example.com", Origin.api("test"));
+                    service.cancel(r.id(), UserEmail.of("alice@example.com"), Origin.api("test"));
                     assertThat(ports.reconciliation.reconcileAll().removed()).isZero();
                 } catch (Exception e) {
                     throw new AssertionError(e);

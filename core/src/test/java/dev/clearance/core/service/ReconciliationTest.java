@@ -6,6 +6,7 @@ import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.Status;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.notify.OutboundMessage;
 import dev.clearance.core.policy.TestConfigs;
@@ -25,10 +26,10 @@ class ReconciliationTest {
     private final AccessRequestService service = ports.service;
 
     private AccessRequest approved(String resource) {
-        AccessRequest r = service.intake(new Commands.Intake("alice@example.com", resource, "123456789012",
+        AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), resource, "123456789012",
                 Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.empty(), Optional.empty(), Origin.api("test"))).request();
-        service.justify(new Commands.Justify(r.id().value(), "alice@example.com", "incident 42", Optional.empty(), Origin.api("test")));
-        service.decide(new Commands.Decide(r.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
+        service.justify(new Commands.Justify(r.id(), UserEmail.of("alice@example.com"), "incident 42", Optional.empty(), Origin.api("test")));
+        service.decide(new Commands.Decide(r.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
         return r;
     }
 
@@ -121,7 +122,7 @@ class ReconciliationTest {
         ports.advance(Duration.ZERO);
         assertThat(ports.provider.holding).containsExactlyInAnyOrder(active.id(), ended.id());
         // the revoke "succeeded" at Clearance, but the provider still holds it (a receiver that re-applied a late grant)
-        service.cancel(ended.id().value(), "alice@example.com", Origin.api("test"));
+        service.cancel(ended.id(), UserEmail.of("alice@example.com"), Origin.api("test"));
         ports.advance(Duration.ZERO);
         ports.provider.holding.add(ended.id());
         RequestId stranger = RequestId.random();

@@ -1,9 +1,10 @@
 package dev.clearance.core.service;
 
-import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.GrantState;
+import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
@@ -118,14 +119,14 @@ class RequestPermissionsTest {
         final AccessRequest request;
 
         World(State state) {
-            AccessRequest r = service.intake(new Commands.Intake("alice@example.com", "s3:DeleteBucket", "123456789012",
+            AccessRequest r = service.intake(new Commands.Intake(UserEmail.of("alice@example.com"), "s3:DeleteBucket", "123456789012",
                     Optional.empty(), Optional.of("1h"), Optional.empty(), Optional.of("test"), Optional.empty(), Origin.api("test"))).request();
             String id = r.id().value();
             switch (state) {
                 case REQUESTED -> { }
                 case REQUESTED_LATE -> ports.clock.set(r.justificationDeadline().orElseThrow());
                 default -> {
-                    service.justify(new Commands.Justify(id, "alice@example.com", "INC-1", Optional.empty(), Origin.api("test")));
+                    service.justify(new Commands.Justify(RequestId.parse(id), UserEmail.of("alice@example.com"), "INC-1", Optional.empty(), Origin.api("test")));
                     switch (state) {
                         case PENDING_STEP_1 -> { }
                         case PENDING_LATE -> ports.clock.set(stored(id).pendingDeadline().orElseThrow());
@@ -157,7 +158,7 @@ class RequestPermissionsTest {
         }
 
         private void decide(String id, String who, String verdict) {
-            service.decide(new Commands.Decide(id, who + "@example.com", verdict, "checked", Optional.empty(), Origin.api("test")));
+            service.decide(new Commands.Decide(RequestId.parse(id), UserEmail.of(who + "@example.com"), verdict, "checked", Optional.empty(), Origin.api("test")));
         }
 
         AccessRequest stored(String id) {
@@ -174,13 +175,13 @@ class RequestPermissionsTest {
             String me = who.email.value();
             switch (action) {
                 case SEE -> queries.getFor(who.email, id);
-                case JUSTIFY -> service.justify(new Commands.Justify(id, me, "because", Optional.empty(), Origin.api("test")));
-                case ABANDON -> service.abandon(id, me, Origin.api("test"));
-                case APPROVE -> service.decide(new Commands.Decide(id, me, "approve", "fine", Optional.empty(), Origin.api("test")));
-                case DENY -> service.decide(new Commands.Decide(id, me, "deny", "no", Optional.empty(), Origin.api("test")));
-                case CANCEL -> service.cancel(id, me, Origin.api("test"));
-                case REVOKE -> service.revoke(id, me, "offboarding", Origin.api("test"));
-                case EXTEND -> service.extend(new Commands.Extend(id, me, "1h", "the migration runs late", Origin.api("test")));
+                case JUSTIFY -> service.justify(new Commands.Justify(RequestId.parse(id), UserEmail.parse("actor", me), "because", Optional.empty(), Origin.api("test")));
+                case ABANDON -> service.abandon(RequestId.parse(id), UserEmail.parse("actor", me), Origin.api("test"));
+                case APPROVE -> service.decide(new Commands.Decide(RequestId.parse(id), UserEmail.parse("approver", me), "approve", "fine", Optional.empty(), Origin.api("test")));
+                case DENY -> service.decide(new Commands.Decide(RequestId.parse(id), UserEmail.parse("approver", me), "deny", "no", Optional.empty(), Origin.api("test")));
+                case CANCEL -> service.cancel(RequestId.parse(id), UserEmail.parse("actor", me), Origin.api("test"));
+                case REVOKE -> service.revoke(RequestId.parse(id), UserEmail.parse("actor", me), "offboarding", Origin.api("test"));
+                case EXTEND -> service.extend(new Commands.Extend(RequestId.parse(id), UserEmail.parse("actor", me), "1h", "the migration runs late", Origin.api("test")));
             }
         }
     }
@@ -248,25 +249,25 @@ class RequestPermissionsTest {
         assertThat(step2.queries.permissionsFor(sec1, step2.request).whyNot(Action.APPROVE)).get().asString()
                 .contains("you already approved");
         World approved = new World(State.APPROVED);
-        approved.service.revoke(approved.request.id().value(), "root@example.com", "offboarding", Origin.api("test"));
+        approved.service.revoke(approved.request.id(), UserEmail.of("root@example.com"), "offboarding", Origin.api("test"));
         AccessRequest revoking = approved.stored(approved.request.id().value());
         assertThat(revoking.grantState()).isEqualTo(GrantState.REVOKING);
         RequestPermissions adam = approved.queries.permissionsFor(Persona.ADMIN_OF_SCOPE.email, revoking);
         RequestPermissions alice = approved.queries.permissionsFor(Persona.REQUESTER.email, revoking);
         assertThat(adam.whyNot(Action.REVOKE)).get().asString().contains("already in progress");
         assertThat(alice.allowed()).as("neither revoke twice nor give back what is being taken").doesNotContain(Action.CANCEL, Action.EXTEND);
-        assertThatThrownBy(() -> approved.service.cancel(revoking.id().value(), "alice@example.com", Origin.api("test")))
+        assertThatThrownBy(() -> approved.service.cancel(revoking.id(), UserEmail.of("alice@example.com"), Origin.api("test")))
                 .hasMessage(alice.whyNot(Action.CANCEL).orElseThrow());
     }
 
     @Test
     void anExtensionIsNeitherCancelledRevokedNorExtendedInPlaceOfItsGrant() {
         World approved = new World(State.APPROVED);
-        AccessRequest ext = approved.service.extend(new Commands.Extend(approved.request.id().value(), "alice@example.com",
+        AccessRequest ext = approved.service.extend(new Commands.Extend(approved.request.id(), UserEmail.of("alice@example.com"),
                 "1h", "more", Origin.api("test"))).request();
-        approved.service.decide(new Commands.Decide(ext.id().value(), "sec1@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
-        approved.service.decide(new Commands.Decide(ext.id().value(), "sec2@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
-        approved.service.decide(new Commands.Decide(ext.id().value(), "pat@example.com", "approve", "ok", Optional.empty(), Origin.api("test")));
+        approved.service.decide(new Commands.Decide(ext.id(), UserEmail.of("sec1@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
+        approved.service.decide(new Commands.Decide(ext.id(), UserEmail.of("sec2@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
+        approved.service.decide(new Commands.Decide(ext.id(), UserEmail.of("pat@example.com"), "approve", "ok", Optional.empty(), Origin.api("test")));
         AccessRequest extension = approved.stored(ext.id().value());
         assertThat(extension.status()).isEqualTo(Status.APPROVED);
         Set<Action> alice = approved.queries.permissionsFor(Persona.REQUESTER.email, extension).allowed();
@@ -298,17 +299,17 @@ class RequestPermissionsTest {
     @Test
     void anExtensionOfAGrantNoLongerLiveCannotBeApprovedAndIsNotOffered() {
         World world = new World(State.APPROVED);
-        AccessRequest ext = world.service.extend(new Commands.Extend(world.request.id().value(), "alice@example.com",
+        AccessRequest ext = world.service.extend(new Commands.Extend(world.request.id(), UserEmail.of("alice@example.com"),
                 "1h", "more", Origin.api("test"))).request();
         RequestViews views = new RequestViews(world.ports.ctx.policies(), world.ports.ctx.directory(), world.ports.clock,
                 world.ports.store);
         assertThat(views.of(ext).canDecideNow()).contains("sec3@example.com");
-        world.service.revoke(world.request.id().value(), "root@example.com", "offboarding", Origin.api("test"));
+        world.service.revoke(world.request.id(), UserEmail.of("root@example.com"), "offboarding", Origin.api("test"));
 
         RequestPermissions sec3 = world.queries.permissionsFor(e("sec3"), ext.id().value());
         assertThat(sec3.allowed()).containsExactlyInAnyOrder(Action.SEE, Action.DENY);
         assertThat(sec3.whyNot(Action.APPROVE)).get().asString().contains("not active");
-        assertThatThrownBy(() -> world.service.decide(new Commands.Decide(ext.id().value(), "sec3@example.com", "approve",
+        assertThatThrownBy(() -> world.service.decide(new Commands.Decide(ext.id(), UserEmail.of("sec3@example.com"), "approve",
                 "ok", Optional.empty(), Origin.api("test")))).hasMessage(sec3.whyNot(Action.APPROVE).orElseThrow());
         assertThat(views.of(world.stored(ext.id().value())).canDecideNow()).as("no Approve button on the cards").isEmpty();
     }

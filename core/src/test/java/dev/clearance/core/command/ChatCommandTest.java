@@ -1,4 +1,4 @@
-package dev.clearance.core.service;
+package dev.clearance.core.command;
 
 import dev.clearance.core.model.InvalidInputException;
 import org.junit.jupiter.api.Test;
