@@ -3,6 +3,8 @@ package dev.clearance.core.service;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ConflictException;
 import dev.clearance.core.model.Origin;
+import dev.clearance.core.model.RequestId;
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.port.AccessProvider;
 
 import java.util.Locale;
