@@ -8,7 +8,10 @@ import com.microsoft.bot.schema.AdaptiveCardInvokeResponse;
 import com.microsoft.bot.schema.AdaptiveCardInvokeValue;
 import com.microsoft.bot.schema.Serialization;
 import dev.clearance.cards.Actions;
-import dev.clearance.cards.teams.TeamsCards;
+import dev.clearance.cards.teams.TeamsForms;
+import dev.clearance.cards.teams.TeamsIds;
+import dev.clearance.cards.teams.TeamsMessages;
+import dev.clearance.cards.teams.TeamsReplies;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.InvalidInputException;
@@ -102,12 +105,12 @@ public final class TeamsBot extends ActivityHandler {
         if (com.microsoft.bot.schema.ActivityTypes.INVOKE.equals(a.getType())) {
             Activity response = new Activity(com.microsoft.bot.schema.ActivityTypes.INVOKE_RESPONSE);
             response.setValue("adaptiveCard/action".equals(a.getName())
-                    ? new com.microsoft.bot.builder.InvokeResponse(200, cardResponse(TeamsCards.message("⚠ " + why)))
+                    ? new com.microsoft.bot.builder.InvokeResponse(200, cardResponse(TeamsReplies.message("⚠ " + why)))
                     : new com.microsoft.bot.builder.InvokeResponse(403, null));
             return turnContext.sendActivity(response).thenApply(r -> null);
         }
         if (com.microsoft.bot.schema.ActivityTypes.MESSAGE.equals(a.getType())) {
-            return turnContext.sendActivity(TeamsConnector.cardActivity(TeamsCards.message("⚠ " + why), "Clearance"))
+            return turnContext.sendActivity(TeamsConnector.cardActivity(TeamsReplies.message("⚠ " + why), "Clearance"))
                     .thenApply(r -> null);
         }
         return CompletableFuture.completedFuture(null);
@@ -189,10 +192,10 @@ public final class TeamsBot extends ActivityHandler {
         ChatCommand cmd = ChatCommand.parse(Optional.ofNullable(a.getText()).orElse("").replaceAll("(?s)<at>.*?</at>", " "));
         String sub = cmd.name();
         if (sub.equals("help")) {
-            return TeamsCards.message(USAGE);
+            return TeamsReplies.message(USAGE);
         }
         if (sub.equals("channelid")) {
-            return TeamsCards.message(teamChannel(a).map(id -> "This channel's id, for the policy file: "
+            return TeamsReplies.message(teamChannel(a).map(id -> "This channel's id, for the policy file: "
                             + "`approval-channels: {teams: \"" + id + "\"}`")
                     .orElse("Ask this in a team channel (with an @mention of Clearance) to see that channel's id."));
         }
@@ -200,35 +203,35 @@ public final class TeamsBot extends ActivityHandler {
         try {
             who = identity(a);
         } catch (DeliveryException e) {
-            return TeamsCards.message("Teams did not answer while I looked you up; try again in a moment.");
+            return TeamsReplies.message("Teams did not answer while I looked you up; try again in a moment.");
         }
         if (who.isEmpty()) {
-            return TeamsCards.message(noIdentity());
+            return TeamsReplies.message(noIdentity());
         }
         UserEmail me = who.get();
         try {
             return switch (sub) {
-                case "request" -> TeamsCards.requestForm();
+                case "request" -> TeamsForms.requestForm();
                 case "pending" -> pending(me, cmd.page());
-                case "show" -> TeamsCards.show(views.of(queries.getFor(me, cmd.arg(0, "show <id>"))));
+                case "show" -> TeamsReplies.show(views.of(queries.getFor(me, cmd.arg(0, "show <id>"))));
                 case "cancel" -> {
                     AccessRequest r = service.cancel(cmd.arg(0, "cancel <id>"), me.value(), origin(a));
-                    yield TeamsCards.message(r.status() == Status.CANCELLED ? "Request " + r.id() + " withdrawn."
+                    yield TeamsReplies.message(r.status() == Status.CANCELLED ? "Request " + r.id() + " withdrawn."
                             : "Giving back your access for " + r.id() + "; you will get a message when it has ended.");
                 }
                 case "revoke" -> {
                     AccessRequest r = service.revoke(cmd.arg(0, "revoke <id> <reason>"), me.value(), cmd.rest(1), origin(a));
-                    yield TeamsCards.message("Revoking access for " + r.id() + "; the requester is told when it has ended.");
+                    yield TeamsReplies.message("Revoking access for " + r.id() + "; the requester is told when it has ended.");
                 }
                 case "whoapproves" -> {
                     String resource = cmd.arg(0, "whoapproves <resource> <account>");
                     String account = cmd.arg(1, "whoapproves <resource> <account>");
-                    yield TeamsCards.whoApproves(resource, account, queries.resolve(me.value(), resource, account, Optional.empty()));
+                    yield TeamsReplies.whoApproves(resource, account, queries.resolve(me.value(), resource, account, Optional.empty()));
                 }
-                default -> TeamsCards.message("I don't know **" + sub + "**.\n\n" + USAGE);
+                default -> TeamsReplies.message("I don't know **" + sub + "**.\n\n" + USAGE);
             };
         } catch (ClearanceException e) {
-            return TeamsCards.message("⚠ " + e.getMessage());
+            return TeamsReplies.message("⚠ " + e.getMessage());
         }
     }
 
@@ -238,7 +241,7 @@ public final class TeamsBot extends ActivityHandler {
         List<String> actionable = p.items().stream()
                 .filter(r -> queries.permissionsFor(me, r).allows(RequestPermissions.Action.APPROVE))
                 .map(r -> r.id().value()).toList();
-        return TeamsCards.pending(p.items().stream().map(views::of).toList(), actionable, page, p.more());
+        return TeamsReplies.pending(p.items().stream().map(views::of).toList(), actionable, page, p.more());
     }
 
     // ------------------------------------------------------------------ card actions
@@ -253,7 +256,7 @@ public final class TeamsBot extends ActivityHandler {
         String verb = value.getAction() == null ? "" : Optional.ofNullable(value.getAction().getVerb()).orElse("");
         JsonNode data = value.getAction() == null || value.getAction().getData() == null
                 ? Serialization.objectToTree(Map.of()) : Serialization.objectToTree(value.getAction().getData());
-        String requestId = field(data, TeamsCards.DATA_REQUEST_ID);
+        String requestId = field(data, TeamsIds.DATA_REQUEST_ID);
         if (verb.equals(Actions.REFRESH)) {
             return refresh(a, requestId);
         }
@@ -272,7 +275,7 @@ public final class TeamsBot extends ActivityHandler {
         try {
             switch (verb) {
                 case Actions.APPROVE, Actions.DENY -> {
-                    if (!data.has(TeamsCards.INPUT_REASON)) {
+                    if (!data.has(TeamsIds.INPUT_REASON)) {
                         // From the pending list, whose buttons carry no inputs: answer with the approval card, where the
                         // reason (and on Approve, the duration) is given. A refusal explains itself the same way.
                         // NB: the refusal comes from the rule the decision re-checks; only someone who may see the
@@ -285,26 +288,26 @@ public final class TeamsBot extends ActivityHandler {
                                 .orElse("Give a reason for your decision, then choose Approve or Deny."), me);
                     }
                     AccessRequest r = service.decide(new Commands.Decide(requestId, me.value(),
-                            verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsCards.INPUT_REASON),
-                            Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)), origin(a)));
+                            verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsIds.INPUT_REASON),
+                            Optional.ofNullable(field(data, TeamsIds.INPUT_DURATION)), origin(a)));
                     Optional<TeamsConversations.Channel> channel = teamChannel(a).flatMap(conversations::channel);
                     Map<String, Object> card = channel.isPresent()
-                            ? TeamsCards.channelCardFor(views.of(queries.get(r.id().value())), me.value(), refreshUsersOrNone(r, channel.get()))
+                            ? TeamsMessages.channelCardFor(views.of(queries.get(r.id().value())), me.value(), refreshUsersOrNone(r, channel.get()))
                             : render(kind, r, me);
-                    return r.status() == Status.PENDING ? TeamsCards.withNotice(card, "Your approval is recorded: " + views.of(r).progress())
+                    return r.status() == Status.PENDING ? TeamsMessages.withNotice(card, "Your approval is recorded: " + views.of(r).progress())
                             : card;
                 }
                 case Actions.PROVIDE_JUSTIFICATION -> {
                     AccessRequest r = service.justify(new Commands.Justify(requestId, me.value(),
-                            field(data, TeamsCards.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
+                            field(data, TeamsIds.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsIds.INPUT_DURATION)),
                             origin(a)));
                     return render(kind, r, me);
                 }
                 case Actions.EXTEND -> {
                     var result = service.extend(new Commands.Extend(requestId, me.value(),
-                            field(data, TeamsCards.INPUT_DURATION), field(data, TeamsCards.INPUT_JUSTIFICATION), origin(a)));
+                            field(data, TeamsIds.INPUT_DURATION), field(data, TeamsIds.INPUT_JUSTIFICATION), origin(a)));
                     RequestView extension = views.of(result.request());
-                    return TeamsCards.withNotice(TeamsCards.status(extension), result.created()
+                    return TeamsMessages.withNotice(TeamsMessages.status(extension), result.created()
                             ? "Extension " + extension.id() + " asked for; the approvers are asked, and you hear back here."
                             : "Extension " + extension.id() + " is already waiting for approvers.");
                 }
@@ -312,22 +315,22 @@ public final class TeamsBot extends ActivityHandler {
                     return render(kind, service.abandon(requestId, me.value(), origin(a)), me);
                 }
                 case Actions.SUBMIT_REQUEST -> {
-                    var result = service.intake(new Commands.Intake(me.value(), field(data, TeamsCards.INPUT_RESOURCE),
-                            field(data, TeamsCards.INPUT_ACCOUNT), Optional.empty(),
-                            Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
-                            Optional.ofNullable(field(data, TeamsCards.INPUT_JUSTIFICATION)), Optional.of("teams"), Optional.empty(),
+                    var result = service.intake(new Commands.Intake(me.value(), field(data, TeamsIds.INPUT_RESOURCE),
+                            field(data, TeamsIds.INPUT_ACCOUNT), Optional.empty(),
+                            Optional.ofNullable(field(data, TeamsIds.INPUT_DURATION)),
+                            Optional.ofNullable(field(data, TeamsIds.INPUT_JUSTIFICATION)), Optional.of("teams"), Optional.empty(),
                             origin(a)));
-                    Map<String, Object> card = TeamsCards.status(views.of(result.request()));
-                    return result.created() ? card : TeamsCards.withNotice(card, "You already have this request open.");
+                    Map<String, Object> card = TeamsMessages.status(views.of(result.request()));
+                    return result.created() ? card : TeamsMessages.withNotice(card, "You already have this request open.");
                 }
                 default -> {
-                    return TeamsCards.message("⚠ Unknown action '" + verb + "'.");
+                    return TeamsReplies.message("⚠ Unknown action '" + verb + "'.");
                 }
             }
         } catch (InvalidInputException e) {
             // NB: a refused click gets its card back unchanged, with the reason on top; nothing changed.
             return verb.equals(Actions.SUBMIT_REQUEST)
-                    ? TeamsCards.withNotice(TeamsCards.requestForm(), "⚠ " + e.getMessage())
+                    ? TeamsMessages.withNotice(TeamsForms.requestForm(), "⚠ " + e.getMessage())
                     : notice(requestId, kind, "⚠ " + e.getMessage(), me);
         } catch (ClearanceException e) {
             return notice(requestId, kind, "⚠ " + e.getMessage(), me);
@@ -344,7 +347,7 @@ public final class TeamsBot extends ActivityHandler {
         try {
             me = identity(a);
         } catch (DeliveryException e) {
-            return TeamsCards.message("Teams did not answer while I looked you up; try again.");
+            return TeamsReplies.message("Teams did not answer while I looked you up; try again.");
         }
         try {
             AccessRequest r = queries.get(requestId);
@@ -354,17 +357,17 @@ public final class TeamsBot extends ActivityHandler {
                     && channel.get().equals(queries.approvalChannel(r, TeamsChatChannel.NAME).orElse(null));
             if (!inItsChannel) {
                 if (me.isEmpty()) {
-                    return TeamsCards.message(noIdentity());
+                    return TeamsReplies.message(noIdentity());
                 }
                 r = queries.getFor(me.get(), requestId);
             }
             Optional<TeamsConversations.Channel> known = channel.flatMap(conversations::channel);
-            return TeamsCards.channelCardFor(views.of(r), me.map(UserEmail::value).orElse(""),
+            return TeamsMessages.channelCardFor(views.of(r), me.map(UserEmail::value).orElse(""),
                     known.isPresent() ? refreshUsers(r, known.get()) : List.of());
         } catch (ClearanceException e) {
-            return TeamsCards.message("⚠ " + e.getMessage());
+            return TeamsReplies.message("⚠ " + e.getMessage());
         } catch (DeliveryException e) {
-            return TeamsCards.message("Teams did not answer while I listed the channel's members; try again.");
+            return TeamsReplies.message("Teams did not answer while I listed the channel's members; try again.");
         }
     }
 
@@ -394,13 +397,13 @@ public final class TeamsBot extends ActivityHandler {
                 AccessRequest r = queries.getFor(who, requestId);
                 // NB: the card sent back offers only what the rule lets this person do now: the requester's own card
                 // (justify, extend) goes back only to someone who may still use it, anyone else sees the status.
-                return TeamsCards.withNotice(mayUse(kind, queries.permissionsFor(who, r))
-                        ? render(kind, r, who) : TeamsCards.status(views.of(queries.get(r.id().value()))), text);
+                return TeamsMessages.withNotice(mayUse(kind, queries.permissionsFor(who, r))
+                        ? render(kind, r, who) : TeamsMessages.status(views.of(queries.get(r.id().value()))), text);
             }
         } catch (ClearanceException unknown) {
             LOG.debug("card action on unknown request {}", requestId);
         }
-        return TeamsCards.message(text);
+        return TeamsReplies.message(text);
     }
 
     /** Whether the card of {@code kind} offers this person an action the rule allows now. */
@@ -413,14 +416,14 @@ public final class TeamsBot extends ActivityHandler {
     }
 
     private Map<String, Object> render(NotificationKind kind, AccessRequest r, UserEmail forWhom) {
-        return TeamsCards.render(new Notification(kind, Optional.of(views.of(queries.get(r.id().value()))),
+        return TeamsMessages.render(new Notification(kind, Optional.of(views.of(queries.get(r.id().value()))),
                 Map.of(RequestView.RECIPIENT, forWhom == null ? "" : forWhom.value())));
     }
 
     private static AdaptiveCardInvokeResponse cardResponse(Map<String, Object> card) {
         AdaptiveCardInvokeResponse response = new AdaptiveCardInvokeResponse();
         response.setStatusCode(200);
-        response.setType(TeamsCards.CONTENT_TYPE);
+        response.setType(TeamsIds.CONTENT_TYPE);
         response.setValue(Serialization.objectToTree(card));
         return response;
     }
