@@ -172,15 +172,6 @@ final class BenchClient {
 
     /** Waits until the outbox has delivered what the last phase enqueued: no Slack call for two seconds. */
     void awaitQuiet(Child c) throws InterruptedException {
-        long last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() - stableSince < 2_000_000_000L) {
-            long now = slack.calls.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
-            if (now != last) {
-                last = now;
-                stableSince = System.nanoTime();
-            }
-            Thread.sleep(200);
-        }
+        slack.awaitQuiet();
     }
 }

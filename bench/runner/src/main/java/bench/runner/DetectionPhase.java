@@ -72,16 +72,7 @@ record DetectionPhase(long[] sent, long[] seen, long sendEnd) {
     }
 
     static void awaitQuiet(FakeSlack slack) throws InterruptedException {
-        long last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() - stableSince < 2_000_000_000L) {
-            long now = slack.calls.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
-            if (now != last) {
-                last = now;
-                stableSince = System.nanoTime();
-            }
-            Thread.sleep(200);
-        }
+        slack.awaitQuiet();
     }
 
     /**
