@@ -23,6 +23,7 @@ import java.util.logging.Logger;
  * permanent ones, and passing ones that last too long, go on the request's audit trail and to the admins.
  */
 final class DeliveryFailures {
+    // the delivery log keeps its one name, so a logging setting for NotificationDelivery still covers failures
     private static final Logger LOG = Logger.getLogger(NotificationDelivery.class.getName());
     private static final Duration FIRST_RETRY = Duration.ofSeconds(2);
     private static final Duration LONGEST_RETRY = Duration.ofMinutes(10);
