@@ -1,34 +1,23 @@
 package bench.runner;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
  * The benchmark: Clearance's packaged jar and its floors, started on loopback with a fake Slack Web API, each figure
  * measured beside its floor in the same run, interleaved, over repetitions. Run it with {@code scripts/bench.sh}; it
  * writes {@code bench/runner/target/bench-report.md} and, with {@code --write-docs}, the generated part of
- * {@code docs/BENCHMARKS.md}.
+ * {@code docs/BENCHMARKS.md}. This class starts the applications and runs the scenarios in order; each scenario
+ * ({@link RestScenario}, {@link ChatScenario}, {@link ScaleScenario}, {@link RevocationScenario}) measures its figures
+ * into the {@link BenchReport}.
  */
 public final class Bench {
     static final String TOKEN = "bench-api-token-0123456789abcdef";
@@ -38,44 +27,28 @@ public final class Bench {
 
     private final Path repo;
     private final Path work;
-    private final int reps;
-    private final int open;
-    private final Duration phase;
+    private final BenchOptions options;
     private final FakeSlack slack;
     private final WebhookReceiver provider;
-    private final FakeTeams teams;
-    private final AtomicInteger unique = new AtomicInteger();
-    private final Map<String, List<Double>> clearance = new LinkedHashMap<>();
-    private final Map<String, List<Double>> floor = new LinkedHashMap<>();
-    private final Map<String, String> units = new LinkedHashMap<>();
-    /** Read figures before the fill (index 0) and with the store filled (index 1). */
-    private final Map<String, double[]> scale = new LinkedHashMap<>();
-    private final Map<String, String> scaleUnits = new LinkedHashMap<>();
-    private long storedBeforeFill;
-    /** Only the revocation-lag runs (for checking a timer change); and arguments passed to each Clearance start. */
-    private static boolean revocationsOnly;
-    /** Skips the revocation-lag runs (a quick check of the other figures). */
-    private static boolean noRevocations;
-    /** Only startup and the REST phases (comparing one setting against another). */
-    private static boolean restOnly;
-    /** Only the store-size figures: the empty store, then the same reads after filling it. */
-    private static boolean scaleOnly;
-    /** Each fake Slack Web API call answers after this long (0: at once). */
-    private static long slackLatencyMillis;
-    private static final List<String> appArgs = new ArrayList<>();
-    /** JVM flags for each Clearance start (a profiler: -XX:StartFlightRecording=…). */
-    private static final List<String> appJvmArgs = new ArrayList<>();
-    private final List<String> notes = new ArrayList<>();
+    private final BenchClient client;
+    private final BenchReport report;
+    private final RestScenario rest;
+    private final ChatScenario chat;
+    private final ScaleScenario scale;
+    private final RevocationScenario revocations;
 
-    private Bench(Path repo, int reps, int open, Duration phase) throws IOException {
+    private Bench(Path repo, BenchOptions options) throws IOException {
         this.repo = repo;
         this.work = Files.createTempDirectory("clearance-bench");
-        this.reps = reps;
-        this.open = open;
-        this.phase = phase;
-        this.slack = new FakeSlack(0, slackLatencyMillis);
+        this.options = options;
+        this.slack = new FakeSlack(0, options.slackLatencyMillis());
         this.provider = new WebhookReceiver();
-        this.teams = new FakeTeams();
+        this.client = new BenchClient(slack, new FakeTeams());
+        this.report = new BenchReport(repo);
+        this.rest = new RestScenario(report, client, options.phase(), slack);
+        this.chat = new ChatScenario(report, client, options.phase(), slack);
+        this.scale = new ScaleScenario(report, client, options.phase());
+        this.revocations = new RevocationScenario(report, client, provider, this::startClearance);
     }
 
     public static void main(String[] args) throws Exception {
@@ -87,40 +60,19 @@ public final class Bench {
         if (List.of(args).contains("--detection-only")) {
             System.exit(DetectionBench.runAlone(args)); // CloudTrail events to requests (DetectionBench), on its own
         }
-        int reps = 3;
-        int open = 20_000;
-        int seconds = 10;
-        boolean writeDocs = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--reps" -> reps = Integer.parseInt(args[++i]);
-                case "--open" -> open = Integer.parseInt(args[++i]);
-                case "--phase-seconds" -> seconds = Integer.parseInt(args[++i]);
-                case "--write-docs" -> writeDocs = true;
-                case "--revocations-only" -> revocationsOnly = true;
-                case "--no-revocations" -> noRevocations = true;
-                case "--rest-only" -> restOnly = true;
-                case "--scale-only" -> scaleOnly = true;
-                case "--slack-latency-ms" -> slackLatencyMillis = Long.parseLong(args[++i]);
-                case "--app-arg" -> appArgs.add(args[++i]);
-                case "--app-jvm-arg" -> appJvmArgs.add(args[++i]);
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + "; use --reps N --open N --phase-seconds S --write-docs [--rest-only --scale-only --slack-latency-ms N --no-revocations --revocations-only"
-                        + " --app-arg A --app-jvm-arg F], or --races-only [--races N --race-clients N --cancel-delay-ms N --jar PATH --reconcile --settle-seconds S]");
-            }
-        }
-        Bench bench = new Bench(Path.of("").toAbsolutePath(), reps, open, Duration.ofSeconds(seconds));
-        String report = bench.run(String.join(" ", args));
+        BenchOptions options = BenchOptions.parse(args);
+        Bench bench = new Bench(Path.of("").toAbsolutePath(), options);
+        String report = bench.run();
         // the approve-then-cancel races (RaceBench) close the full run; the "only" runs skip them
-        RaceBench.Outcome races = restOnly || scaleOnly || revocationsOnly ? new RaceBench.Outcome("", true)
-                : new RaceBench(bench.repo, RaceBench.Settings.defaults(bench.repo, appArgs, appJvmArgs),
-                "scripts/bench.sh" + (args.length == 0 ? "" : " " + String.join(" ", args))).run();
+        RaceBench.Outcome races = options.partial() ? new RaceBench.Outcome("", true)
+                : new RaceBench(bench.repo, RaceBench.Settings.defaults(bench.repo, options.appArgs(), options.appJvmArgs()),
+                "scripts/bench.sh" + (args.length == 0 ? "" : " " + options.joined())).run();
         report += races.report().isEmpty() ? "" : "\n" + races.report();
         Path out = bench.repo.resolve("bench/runner/target/bench-report.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
         System.out.println(report);
-        if (writeDocs) {
+        if (options.writeDocs()) {
             Path docs = bench.repo.resolve("docs/BENCHMARKS.md");
             String text = Files.readString(docs);
             int b = text.indexOf(BEGIN);
@@ -138,7 +90,7 @@ public final class Bench {
         System.exit(races.passed() ? 0 : 1);
     }
 
-    private String run(String args) throws Exception {
+    private String run() throws Exception {
         Path clearanceJar = repo.resolve("bot-app/target/clearance.jar");
         Path floorJar = repo.resolve("bench/bare-app/target/bare-app.jar");
         for (Path jar : List.of(clearanceJar, floorJar)) {
@@ -150,44 +102,45 @@ public final class Bench {
         try (Child first = startClearance(clearanceJar, pristine)) {
             first.awaitHealthy(Duration.ofMinutes(2)); // creates and migrates the database; not counted
         }
+        int reps = options.reps();
         for (int rep = 1; rep <= reps; rep++) {
             Path data = work.resolve("rep-" + rep);
             copy(pristine, data);
             log("repetition " + rep + " of " + reps);
             try (Child f = Child.start("floor", floorJar, 18490, List.of(), List.of(), Map.of(), work)) {
-                add(floor, "startup", "ms", f.awaitHealthy(Duration.ofMinutes(2)).toMillis());
+                report.add(report.floor, "startup", "ms", f.awaitHealthy(Duration.ofMinutes(2)).toMillis());
                 try (Child c = startClearance(clearanceJar, data)) {
-                    add(clearance, "startup", "ms", c.awaitHealthy(Duration.ofMinutes(2)).toMillis());
-                    if (revocationsOnly) {
-                        measureRevocations(c, clearanceJar, data);
+                    report.add(report.clearance, "startup", "ms", c.awaitHealthy(Duration.ofMinutes(2)).toMillis());
+                    if (options.revocationsOnly()) {
+                        revocations.measure(c, clearanceJar, data);
                         continue;
                     }
-                    if (!scaleOnly) {
-                        measureRest(f, c);
-                        if (restOnly) {
+                    if (!options.scaleOnly()) {
+                        rest.measure(f, c);
+                        if (options.restOnly()) {
                             continue;
                         }
                         try (Child chatFloor = startChatFloor(floorJar)) {
                             chatFloor.awaitHealthy(Duration.ofMinutes(2));
-                            measureChat(chatFloor, c);
+                            chat.measure(chatFloor, c);
                         }
                     }
                     if (rep == reps) {
-                        if (scaleOnly) {
+                        if (options.scaleOnly()) {
                             // nothing ran before: the first reads would measure a cold JVM (JIT), not a small store
                             log("warming up (these figures are measured again)");
-                            measureReads(c, 0);
+                            scale.measureReads(c, 0);
                         }
-                        storedBeforeFill = stored(c);
-                        measureReads(c, 0);
-                        scale(0, "RSS", "MB", c.rssMb());
-                        scale(0, "database size", "MB", sizeMb(data));
-                        fill(c, open);
-                        measureReads(c, 1);
-                        scale(1, "RSS", "MB", c.rssMb());
-                        scale(1, "database size", "MB", sizeMb(data));
-                        if (!noRevocations) {
-                            measureRevocations(c, clearanceJar, data);
+                        report.storedBeforeFill = client.stored(c);
+                        scale.measureReads(c, 0);
+                        report.scale(0, "RSS", "MB", c.rssMb());
+                        report.scale(0, "database size", "MB", sizeMb(data));
+                        scale.fill(c, options.open());
+                        scale.measureReads(c, 1);
+                        report.scale(1, "RSS", "MB", c.rssMb());
+                        report.scale(1, "database size", "MB", sizeMb(data));
+                        if (!options.noRevocations()) {
+                            revocations.measure(c, clearanceJar, data);
                         }
                     }
                 }
@@ -201,7 +154,7 @@ public final class Bench {
             deleteTree(work.resolve("rep-" + rep));
         }
         log("logs in " + work);
-        return report(args);
+        return report.render(options.joined(), reps, options.open(), options.phase());
     }
 
     static void deleteTree(Path dir) throws IOException {
@@ -229,602 +182,14 @@ public final class Bench {
         env.put("TEAMS_ALLOW_UNAUTHENTICATED", "true");
         List<String> args = new ArrayList<>(List.of("--clearance.data-dir=" + data,
                 "--clearance.config=" + repo.resolve("config/clearance.example.yml"), "--logging.level.root=WARN"));
-        args.addAll(appArgs);
-        return Child.start("clearance", jar, 18491, appJvmArgs, args, env, work);
+        args.addAll(options.appArgs());
+        return Child.start("clearance", jar, 18491, options.appJvmArgs(), args, env, work);
     }
-
-    // ------------------------------------------------------------------ REST intake against the floor
-
-    /** While set, each Clearance intake notes when it was sent, to time its DM (see {@link #deliveryLatency}). */
-    private volatile boolean trackDelivery;
-    private final Map<Integer, Long> intakeSent = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private HttpRequest intake(Child app, String path, boolean justified) {
-        int n = unique.incrementAndGet();
-        if (trackDelivery) {
-            intakeSent.put(n, System.nanoTime());
-        }
-        String body = "{\"requester\":\"r" + n + "@example.com\",\"resource\":\"s3:GetObject\",\"account\":\"123456789012\""
-                + (justified ? ",\"justification\":\"bench " + n + "\",\"duration\":\"1h\"" : "") + "}";
-        return HttpRequest.newBuilder(URI.create(app.url(path))).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private void measureRest(Child f, Child c) throws Exception {
-        LoadGenerator gen = new LoadGenerator(201);
-        // warm-up, not recorded: both JITs compile the paths
-        gen.maxThroughput(i -> intake(f, "/floor/requests", false), 16, Duration.ofSeconds(5));
-        gen.maxThroughput(i -> intake(c, "/api/v1/requests", false), 16, Duration.ofSeconds(5));
-        awaitQuiet(c);
-        for (Child app : List.of(f, c)) {
-            String path = app == f ? "/floor/requests" : "/api/v1/requests";
-            Map<String, List<Double>> into = app == f ? floor : clearance;
-            long cpu0 = app.cpuMillis();
-            LoadGenerator.Result max = gen.maxThroughput(i -> intake(app, path, false), 32, phase);
-            long cpu = app.cpuMillis() - cpu0;
-            check(app, max);
-            add(into, "REST intake, max throughput (32 in flight)", "req/s", max.throughput());
-            add(into, "CPU per intake (at max throughput)", "ms", (double) cpu / Math.max(1, max.ok()));
-            if (app == c) {
-                awaitQuiet(c);
-            }
-        }
-        for (int rate : new int[]{100, 300}) {
-            for (Child app : List.of(f, c)) {
-                String path = app == f ? "/floor/requests" : "/api/v1/requests";
-                Map<String, List<Double>> into = app == f ? floor : clearance;
-                trackDelivery = app == c && rate == 100;
-                LoadGenerator.Result r = gen.fixedRate(i -> intake(app, path, false), rate, phase, 1024);
-                trackDelivery = false;
-                check(app, r);
-                add(into, "REST intake at " + rate + "/s: p50", "ms", r.millis(50));
-                add(into, "REST intake at " + rate + "/s: p99", "ms", r.millis(99));
-                if (app == c) {
-                    awaitQuiet(c);
-                }
-                if (app == c && rate == 100) {
-                    deliveryLatency();
-                }
-            }
-        }
-    }
-
-    /**
-     * For the intakes of the 100/s phase: from sending the intake to the fake Slack receiving the requester's DM
-     * (the justification prompt). It spans the intake's commit, the outbox's wake-up and the Slack calls before the
-     * post (user lookup, conversation open), so it is an upper bound on commit → platform call.
-     */
-    private void deliveryLatency() {
-        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
-        int missing = 0;
-        for (Map.Entry<Integer, Long> e : intakeSent.entrySet()) {
-            Long posted = slack.firstPost.get("D" + FakeSlack.userId("r" + e.getKey() + "@example.com"));
-            if (posted == null) {
-                missing++;
-            } else {
-                h.recordValue(Math.max(0, (posted - e.getValue()) / 1_000_000));
-            }
-        }
-        intakeSent.clear();
-        if (missing > 0) {
-            notes.add(missing + " intakes of the 100/s phase got no DM");
-        }
-        add(clearance, "intake sent → requester's DM posted, at 100/s: p50", "ms", h.getValueAtPercentile(50));
-        add(clearance, "intake sent → requester's DM posted, at 100/s: p99", "ms", h.getValueAtPercentile(99));
-    }
-
-
-    // ------------------------------------------------------------------ Slack and Teams against bare Bolt and Bot Framework
 
     /** The floor app with its chat floors on: a Bolt app that only acks, and a Bot Framework adapter that only answers. */
     private Child startChatFloor(Path jar) throws IOException {
         return Child.start("floor-chat", jar, 18492, List.of(), List.of("--floor.chat=true",
                 "--floor.slack-signing-secret=" + SIGNING_SECRET, "--floor.slack-api-url=" + slack.apiUrl()), Map.of(), work);
-    }
-
-    static final int CHAT_RATE = 200;
-    /**
-     * Decisions write (vote, audit, request, grant timer, outbox) and then cause a grant and copy updates: at 200/s
-     * they exceed what the 2-core machine can do at all, so they are measured at a rate it sustains.
-     */
-    static final int DECISION_RATE = 50;
-
-    private void measureChat(Child fc, Child c) throws Exception {
-        log("chat: Slack and Teams at " + CHAT_RATE + "/s, decisions at " + DECISION_RATE + "/s");
-        teamsInstall(c, "pat@example.com");
-        LoadGenerator slackAck = new LoadGenerator(200, body -> body.contains("\"response_action\""));
-        LoadGenerator teamsAnswer = new LoadGenerator(200, body -> body.contains("⚠") || body.contains("\\u26a0"));
-        List<String> browsePool = pendingRequests(c, 200, 0);
-        int decisions = (int) (DECISION_RATE * phase.toSeconds());
-        // warm-up, not recorded: both apps compile their paths
-        for (Child app : List.of(fc, c)) {
-            slackAck.fixedRate(i -> slashCommand(app, "pat@example.com", "help"), 100, Duration.ofSeconds(3), 512);
-            slackAck.fixedRate(i -> slackClick(app, browsePool.get(i % browsePool.size())), 100, Duration.ofSeconds(3), 512);
-            teamsAnswer.fixedRate(i -> teamsInvoke(app, browsePool.get(i % browsePool.size()), null), 100, Duration.ofSeconds(3), 512);
-        }
-        awaitQuiet(c);
-        long refusalsBefore = slack.calls.getOrDefault("1", new java.util.concurrent.atomic.AtomicLong()).get();
-        for (Child app : List.of(fc, c)) {
-            Map<String, List<Double>> into = app == fc ? floor : clearance;
-            LoadGenerator.Result help = slackAck.fixedRate(i -> slashCommand(app, "pat@example.com", "help"), CHAT_RATE, phase, 1024);
-            check(app, help);
-            add(into, "Slack `/access help` ack at " + CHAT_RATE + "/s: p50", "ms", help.millis(50));
-            add(into, "Slack `/access help` ack at " + CHAT_RATE + "/s: p99", "ms", help.millis(99));
-            LoadGenerator.Result click = slackAck.fixedRate(i -> slackClick(app, browsePool.get(i % browsePool.size())),
-                    CHAT_RATE, phase, 1024);
-            check(app, click);
-            add(into, "Slack Approve click (opens the decision form) at " + CHAT_RATE + "/s: p50", "ms", click.millis(50));
-            add(into, "Slack Approve click (opens the decision form) at " + CHAT_RATE + "/s: p99", "ms", click.millis(99));
-            LoadGenerator.Result browse = teamsAnswer.fixedRate(i -> teamsInvoke(app, browsePool.get(i % browsePool.size()), null),
-                    CHAT_RATE, phase, 1024);
-            check(app, browse);
-            add(into, "Teams Approve invoke from a list (answers the decision card) at " + CHAT_RATE + "/s: p50", "ms", browse.millis(50));
-            add(into, "Teams Approve invoke from a list (answers the decision card) at " + CHAT_RATE + "/s: p99", "ms", browse.millis(99));
-        }
-        long refusals = slack.calls.getOrDefault("1", new java.util.concurrent.atomic.AtomicLong()).get() - refusalsBefore;
-        if (refusals > 0) {
-            notes.add(refusals + " Slack clicks were refused (told through response_url)");
-        }
-        // decisions: each one approves a request of its own, so each phase gets fresh PENDING requests
-        for (String platform : List.of("Slack", "Teams")) {
-            List<String> toDecide = pendingRequests(c, decisions, platform.equals("Slack") ? DECISION_RATE : 0);
-            Map<String, Long> decidedAt = new java.util.concurrent.ConcurrentHashMap<>();
-            for (Child app : List.of(fc, c)) {
-                Map<String, List<Double>> into = app == fc ? floor : clearance;
-                LoadGenerator.Result r = (platform.equals("Slack") ? slackAck : teamsAnswer).fixedRate(i -> {
-                    String id = toDecide.get(i % toDecide.size());
-                    if (app == c) {
-                        decidedAt.put(id, System.nanoTime());
-                    }
-                    return platform.equals("Slack") ? slackDecision(app, id) : teamsInvoke(app, id, "bench approval");
-                }, DECISION_RATE, phase, 1024);
-                check(app, r);
-                String what = platform.equals("Slack") ? "Slack decision form submitted (approve)" : "Teams Approve with a reason (invoke)";
-                add(into, what + " at " + DECISION_RATE + "/s: p50", "ms", r.millis(50));
-                add(into, what + " at " + DECISION_RATE + "/s: p99", "ms", r.millis(99));
-            }
-            awaitQuiet(c);
-            // the copy of the approval request in pat's Slack DM is updated to show the decision
-            delivery(decidedAt, slack.firstUpdateOf, "D" + FakeSlack.userId("pat@example.com"),
-                    platform + " decision sent → the approver's Slack copy updated (chat.update), at " + DECISION_RATE + "/s");
-        }
-    }
-
-    /**
-     * {@code n} PENDING requests that pat may approve (justified at intake). With a {@code rate}, they arrive at that
-     * fixed rate and the time from each intake to its approval request in pat's Slack DM is recorded.
-     */
-    private List<String> pendingRequests(Child c, int n, int rate) throws Exception {
-        List<String> ids = java.util.Collections.synchronizedList(new ArrayList<>());
-        Map<String, Long> sentAt = new java.util.concurrent.ConcurrentHashMap<>();
-        Map<Integer, Long> sentByIndex = new java.util.concurrent.ConcurrentHashMap<>();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        LoadGenerator.RequestFactory intake = i -> {
-            sentByIndex.put(i, System.nanoTime());
-            return intakeWith(c, ",\"justification\":\"chat bench\",\"duration\":\"1h\"");
-        };
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(rate > 0 ? 64 : 16);
-        try {
-            List<java.util.concurrent.Future<?>> all = new ArrayList<>();
-            long start = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                if (rate > 0) {
-                    long due = start + (long) (i * 1e9 / rate);
-                    while (System.nanoTime() < due) {
-                        java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
-                    }
-                }
-                all.add(pool.submit(() -> {
-                    String id = createdId(http.send(intake.apply(index), HttpResponse.BodyHandlers.ofString()));
-                    ids.add(id);
-                    sentAt.put(id, sentByIndex.get(index));
-                    return null;
-                }));
-            }
-            for (java.util.concurrent.Future<?> f : all) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        awaitQuiet(c);
-        if (rate > 0) {
-            delivery(sentAt, slack.firstPostOf, "D" + FakeSlack.userId("pat@example.com"),
-                    "justified intake sent → approval request posted to the approver, at " + rate + "/s");
-        }
-        return new ArrayList<>(ids);
-    }
-
-    /** From each request's start time to the first Slack call on {@code channel} that names it. */
-    private void delivery(Map<String, Long> started, Map<String, Long> arrivals, String channel, String figure) {
-        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
-        int missing = 0;
-        for (Map.Entry<String, Long> e : started.entrySet()) {
-            Long at = arrivals.get(channel + "|" + e.getKey());
-            if (at == null) {
-                missing++;
-            } else {
-                h.recordValue(Math.max(0, (at - e.getValue()) / 1_000_000));
-            }
-        }
-        if (missing > 0) {
-            notes.add(figure + ": " + missing + " of " + started.size() + " never arrived");
-        }
-        add(clearance, figure + ": p50", "ms", h.getValueAtPercentile(50));
-        add(clearance, figure + ": p99", "ms", h.getValueAtPercentile(99));
-    }
-
-    /** A signed Slack interaction ({@code payload=} form), as Slack sends block actions and view submissions. */
-    private HttpRequest slackInteraction(Child app, String payload) {
-        return signedSlack(app, "payload=" + URLEncoder.encode(payload, StandardCharsets.UTF_8));
-    }
-
-    private String slackUser(String email) {
-        String name = email.substring(0, email.indexOf('@'));
-        return "{\"id\":\"" + FakeSlack.userId(email) + "\",\"username\":\"" + name + "\",\"name\":\"" + name
-                + "\",\"team_id\":\"T0BENCH\"}";
-    }
-
-    /** pat clicks Approve on the approval request in their DM: Clearance checks and opens the decision form. */
-    private HttpRequest slackClick(Child app, String requestId) {
-        String channel = "D" + FakeSlack.userId("pat@example.com");
-        return slackInteraction(app, "{\"type\":\"block_actions\",\"user\":" + slackUser("pat@example.com")
-                + ",\"api_app_id\":\"A0BENCH\",\"token\":\"bench\",\"container\":{\"type\":\"message\",\"message_ts\":\"1700000000.000100\","
-                + "\"channel_id\":\"" + channel + "\",\"is_ephemeral\":false},\"trigger_id\":\"1.2." + unique.incrementAndGet()
-                + "\",\"team\":{\"id\":\"T0BENCH\",\"domain\":\"bench\"},\"channel\":{\"id\":\"" + channel
-                + "\",\"name\":\"directmessage\"},\"response_url\":\"" + slack.responseUrl() + "\",\"actions\":[{\"action_id\":"
-                + "\"clearance.approve\",\"block_id\":\"decide\",\"text\":{\"type\":\"plain_text\",\"text\":\"Approve\"},"
-                + "\"value\":\"" + requestId + "\",\"type\":\"button\",\"action_ts\":\"1700000001.000200\"}]}");
-    }
-
-    /** pat submits the decision form: approve, with a reason. */
-    private HttpRequest slackDecision(Child app, String requestId) {
-        return slackInteraction(app, "{\"type\":\"view_submission\",\"team\":{\"id\":\"T0BENCH\",\"domain\":\"bench\"},\"user\":"
-                + slackUser("pat@example.com") + ",\"api_app_id\":\"A0BENCH\",\"token\":\"bench\",\"trigger_id\":\"1.2."
-                + unique.incrementAndGet() + "\",\"view\":{\"id\":\"V0BENCH\",\"team_id\":\"T0BENCH\",\"type\":\"modal\","
-                + "\"private_metadata\":\"approve:" + requestId + "\",\"callback_id\":\"clearance.decide.modal\",\"state\":"
-                + "{\"values\":{\"reason\":{\"value\":{\"type\":\"plain_text_input\",\"value\":\"bench approval\"}}}},"
-                + "\"hash\":\"1700000000.abc\",\"title\":{\"type\":\"plain_text\",\"text\":\"Approve\"},\"blocks\":[]}}");
-    }
-
-    /** The bot added in a person's personal chat (Teams keeps the conversation and, by member lookup, their email). */
-    private void teamsInstall(Child c, String email) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(teamsActivity(c, "{\"type\":\"conversationUpdate\","
-                + "\"membersAdded\":[{\"id\":\"28:bench-bot\"}," + teamsUser(email) + "]," + teamsEnvelope(email) + "}"),
-                HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() / 100 != 2) {
-            throw new IllegalStateException("Teams conversationUpdate answered " + r.statusCode() + ": " + r.body());
-        }
-    }
-
-    private static String teamsUser(String email) {
-        return "{\"id\":\"" + FakeTeams.userId(email) + "\",\"name\":\"" + email + "\",\"aadObjectId\":\""
-                + FakeTeams.aadObjectId(email) + "\"}";
-    }
-
-    private String teamsEnvelope(String email) {
-        return "\"id\":\"a" + unique.incrementAndGet() + "\",\"timestamp\":\"" + Instant.now() + "\",\"channelId\":\"msteams\","
-                + "\"serviceUrl\":\"" + teams.serviceUrl() + "\",\"from\":" + teamsUser(email) + ",\"conversation\":{"
-                + "\"conversationType\":\"personal\",\"tenantId\":\"tenant-bench\",\"id\":\"a:personal-"
-                + FakeTeams.userId(email).substring(3) + "\"},\"recipient\":{\"id\":\"28:bench-bot\",\"name\":\"Clearance\"},"
-                + "\"channelData\":{\"tenant\":{\"id\":\"tenant-bench\"}}";
-    }
-
-    /** pat's Approve (Universal Actions): with a reason it decides; without one it asks for the decision card. */
-    private HttpRequest teamsInvoke(Child app, String requestId, String reason) {
-        String data = "{\"requestId\":\"" + requestId + "\"" + (reason == null ? "" : ",\"reason\":\"" + reason + "\"") + "}";
-        return teamsActivity(app, "{\"type\":\"invoke\",\"name\":\"adaptiveCard/action\",\"value\":{\"action\":{\"type\":"
-                + "\"Action.Execute\",\"title\":\"Approve\",\"verb\":\"clearance.approve\",\"data\":" + data + "}},"
-                + teamsEnvelope("pat@example.com") + "}");
-    }
-
-    private static HttpRequest teamsActivity(Child app, String activity) {
-        return HttpRequest.newBuilder(URI.create(app.url("/api/messages"))).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(activity)).build();
-    }
-
-    // ------------------------------------------------------------------ reads and idle cost, empty and full
-
-    private void scale(int column, String figure, String unit, double value) {
-        scaleUnits.putIfAbsent(figure, unit);
-        scale.computeIfAbsent(figure, k -> new double[]{Double.NaN, Double.NaN})[column] = value;
-        log(String.format(Locale.ROOT, "%s %s: %.2f %s", column == 0 ? "before the fill" : "filled", figure, value, unit));
-    }
-
-    private void measureReads(Child c, int column) throws Exception {
-        awaitQuiet(c);
-        LoadGenerator ok = new LoadGenerator(200);
-        Duration shortPhase = phase.dividedBy(2);
-        LoadGenerator.Result list = ok.fixedRate(i -> HttpRequest.newBuilder(URI.create(c.url("/api/v1/requests?size=20")))
-                .header("Authorization", "Bearer " + TOKEN).GET().build(), 20, shortPhase, 256);
-        check(c, list);
-        scale(column, "GET /requests first page at 20/s: p99", "ms", list.millis(99));
-        for (String who : List.of("pat", "root", "nobody")) {
-            LoadGenerator.Result pending = ok.fixedRate(i -> slashCommand(c, who + "@example.com", "pending"), 5,
-                    shortPhase, 256);
-            check(c, pending);
-            String role = switch (who) {
-                case "pat" -> "an approver";
-                case "root" -> "an admin";
-                default -> "someone with no role";
-            };
-            scale(column, "Slack `/access pending` for " + role + " at 5/s: p50", "ms", pending.millis(50));
-            scale(column, "Slack `/access pending` for " + role + " at 5/s: p99", "ms", pending.millis(99));
-        }
-        LoadGenerator.Result intake = new LoadGenerator(201).fixedRate(i -> intake(c, "/api/v1/requests", false), 50,
-                shortPhase, 256);
-        check(c, intake);
-        scale(column, "REST intake at 50/s: p50", "ms", intake.millis(50));
-        awaitQuiet(c);
-        long cpu0 = c.cpuMillis();
-        Thread.sleep(10_000);
-        scale(column, "idle CPU", "% of a core", (c.cpuMillis() - cpu0) / 100.0);
-    }
-
-    /** Fills the store to {@code n} open requests; one in ten is justified (PENDING), the rest await justification. */
-    private void fill(Child c, int n) throws Exception {
-        log("filling the store with " + n + " open requests");
-        LoadGenerator gen = new LoadGenerator(201);
-        AtomicInteger sent = new AtomicInteger();
-        while (sent.get() < n) {
-            LoadGenerator.Result r = gen.maxThroughput(i -> intake(c, "/api/v1/requests", sent.incrementAndGet() % 10 == 0),
-                    16, Duration.ofSeconds(5));
-            check(c, r);
-        }
-        awaitQuiet(c);
-    }
-
-    // ------------------------------------------------------------------ revocation lag
-
-    static final int GRANTS = 1000;
-    private final Map<String, double[]> lag = new LinkedHashMap<>();
-
-    /** {@link #GRANTS} requests, justified, and approved in a burst for one minute (an approver may shorten); returns their ids once all are granted. */
-    private List<String> grantBurst(Child c) throws Exception {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(16);
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        try {
-            List<java.util.concurrent.Future<String>> ids = new ArrayList<>();
-            for (int i = 0; i < GRANTS; i++) {
-                ids.add(pool.submit(() -> {
-                    return createdId(http.send(intakeWith(c, ",\"justification\":\"revocation bench\",\"duration\":\"15m\""),
-                            HttpResponse.BodyHandlers.ofString()));
-                }));
-            }
-            List<String> created = new ArrayList<>();
-            for (java.util.concurrent.Future<String> f : ids) {
-                created.add(f.get());
-            }
-            List<java.util.concurrent.Future<Integer>> decisions = new ArrayList<>();
-            for (String id : created) {
-                decisions.add(pool.submit(() -> http.send(HttpRequest.newBuilder(URI.create(c.url("/api/v1/requests/" + id + "/decisions")))
-                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + TOKEN)
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"approver\":\"pat@example.com\",\"decision\":\"approve\",\"reason\":\"bench\",\"duration\":\"PT1M\"}"))
-                        .build(), HttpResponse.BodyHandlers.discarding()).statusCode()));
-            }
-            for (java.util.concurrent.Future<Integer> f : decisions) {
-                if (f.get() != 200) {
-                    throw new IllegalStateException("a decision answered " + f.get());
-                }
-            }
-            awaitAll(provider.grants, created, Duration.ofMinutes(3), "grants");
-            return created;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    private static final java.util.regex.Pattern CREATED_ID = java.util.regex.Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
-
-    /** The id of the request an intake created; anything but a 201 with an id stops the run. */
-    private static String createdId(HttpResponse<String> r) {
-        java.util.regex.Matcher m = CREATED_ID.matcher(r.body());
-        if (r.statusCode() != 201 || !m.find()) {
-            throw new IllegalStateException("intake answered " + r.statusCode() + ": " + r.body());
-        }
-        return m.group(1);
-    }
-
-    private HttpRequest intakeWith(Child c, String extra) {
-        int n = unique.incrementAndGet();
-        return HttpRequest.newBuilder(URI.create(c.url("/api/v1/requests"))).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TOKEN).POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"requester\":\"g" + n + "@example.com\",\"resource\":\"ec2:StopInstances\",\"account\":\"123456789012\"" + extra + "}"))
-                .build();
-    }
-
-    private static void awaitAll(Map<String, WebhookReceiver.Call> calls, List<String> ids, Duration timeout, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!calls.keySet().containsAll(ids)) {
-            if (System.nanoTime() > deadline) {
-                long missing = ids.stream().filter(id -> !calls.containsKey(id)).count();
-                throw new IllegalStateException(missing + " of " + ids.size() + " " + what + " did not arrive within " + timeout);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    /** Lag of each revoke: its arrival minus the later of its expiry and {@code notBefore} (a restart's healthy time). */
-    private void recordLag(String label, List<String> ids, Instant notBefore) {
-        org.HdrHistogram.Histogram h = new org.HdrHistogram.Histogram(3);
-        for (String id : ids) {
-            WebhookReceiver.Call r = provider.revokes.get(id);
-            Instant due = notBefore != null && notBefore.isAfter(r.expiresAt()) ? notBefore : r.expiresAt();
-            h.recordValue(Math.max(0, Duration.between(due, r.arrived()).toMillis()));
-        }
-        lag.put(label, new double[]{h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()});
-        log(String.format(Locale.ROOT, "revocation lag, %s: p50 %d ms, p99 %d ms, max %d ms", label,
-                h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()));
-    }
-
-    /** Both revocation runs: live, then across a restart (which stops {@code c}). */
-    private void measureRevocations(Child c, Path jar, Path data) throws Exception {
-        revocations(c);
-        try (Child restarted = revocationsAcrossRestart(c, jar, data)) {
-            log("revocations after a restart measured");
-        }
-    }
-
-    private void revocations(Child c) throws Exception {
-        log("revocation lag: " + GRANTS + " grants of one minute");
-        List<String> ids = grantBurst(c);
-        awaitAll(provider.revokes, ids, Duration.ofMinutes(5), "revokes");
-        recordLag(GRANTS + " grants of one minute, approved in one burst", ids, null);
-    }
-
-    /** The same burst, with the application stopped before the grants end and started again after they all have. */
-    private Child revocationsAcrossRestart(Child c, Path jar, Path data) throws Exception {
-        log("revocation lag after a restart: " + GRANTS + " grants of one minute");
-        List<String> ids = grantBurst(c);
-        Instant lastExpiry = ids.stream().map(id -> provider.grants.get(id).expiresAt()).max(Instant::compareTo).orElseThrow();
-        c.close();
-        Thread.sleep(Math.max(0, Duration.between(Instant.now(), lastExpiry).toMillis()) + 5_000);
-        Child again = startClearance(jar, data);
-        again.awaitHealthy(Duration.ofMinutes(2));
-        Instant healthy = Instant.now();
-        awaitAll(provider.revokes, ids, Duration.ofMinutes(5), "revokes after the restart");
-        recordLag(GRANTS + " grants that ended while stopped, from healthy again", ids, healthy);
-        return again;
-    }
-
-    /** How many requests the store holds, from the API's listing. */
-    private long stored(Child c) throws IOException, InterruptedException {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(c.url("/api/v1/requests?size=1")))
-                .header("Authorization", "Bearer " + TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"total\"\\s*:\\s*(\\d+)").matcher(r.body());
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
-    }
-
-    private HttpRequest slashCommand(Child c, String email, String text) {
-        String body = "token=bench&team_id=T0BENCH&team_domain=bench&channel_id=D0BENCH&channel_name=directmessage"
-                + "&user_id=" + FakeSlack.userId(email) + "&user_name=" + email.substring(0, email.indexOf('@'))
-                + "&command=%2Faccess&text=" + URLEncoder.encode(text, StandardCharsets.UTF_8)
-                + "&api_app_id=A0BENCH&response_url=" + URLEncoder.encode(slack.responseUrl(), StandardCharsets.UTF_8)
-                + "&trigger_id=1.2." + unique.incrementAndGet();
-        return signedSlack(c, body);
-    }
-
-    /** A request to /slack/events signed as Slack signs it (v0 HMAC of timestamp and body). */
-    private static HttpRequest signedSlack(Child c, String body) {
-        String ts = Long.toString(System.currentTimeMillis() / 1000);
-        return HttpRequest.newBuilder(URI.create(c.url("/slack/events")))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .header("X-Slack-Request-Timestamp", ts)
-                .header("X-Slack-Signature", "v0=" + hmac("v0:" + ts + ":" + body))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
-    }
-
-    private static String hmac(String base) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(SIGNING_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(base.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** Waits until the outbox has delivered what the last phase enqueued: no Slack call for two seconds. */
-    private void awaitQuiet(Child c) throws InterruptedException {
-        long last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() - stableSince < 2_000_000_000L) {
-            long now = slack.calls.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
-            if (now != last) {
-                last = now;
-                stableSince = System.nanoTime();
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private void check(Child app, LoadGenerator.Result r) {
-        if (r.failed() > 0) {
-            notes.add(app.name + ": " + r.failed() + " of " + r.sent() + " requests failed, first: " + r.firstFailure());
-        }
-    }
-
-    // ------------------------------------------------------------------ bookkeeping and the report
-
-    private void add(Map<String, List<Double>> into, String figure, String unit, double value) {
-        units.putIfAbsent(figure, unit);
-        into.computeIfAbsent(figure, k -> new ArrayList<>()).add(value);
-        log(String.format(Locale.ROOT, "%-10s %s: %.2f %s", into == floor ? "floor" : "clearance", figure, value, unit));
-    }
-
-    private String report(String args) throws IOException, InterruptedException {
-        StringBuilder s = new StringBuilder();
-        s.append("Generated ").append(LocalDate.now()).append(" by `scripts/bench.sh").append(args.isBlank() ? "" : " " + args)
-                .append("` at commit ").append(git("rev-parse", "--short", "HEAD")).append(git("status", "--porcelain").isBlank() ? "" : " (with local changes)")
-                .append(", on ").append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
-                .append(". ").append(reps).append(" repetitions, ").append(phase.toSeconds())
-                .append(" s per phase; min / median / max.\n\n");
-        s.append("| figure | Clearance | floor | ratio (medians) |\n|---|---|---|---|\n");
-        for (String figure : units.keySet()) {
-            List<Double> c = clearance.get(figure);
-            List<Double> f = floor.get(figure);
-            s.append("| ").append(figure).append(" (").append(units.get(figure)).append(") | ").append(triple(c))
-                    .append(" | ").append(triple(f)).append(" | ")
-                    .append(c != null && f != null ? fmt(median(c) / median(f)) + "×" : "").append(" |\n");
-        }
-        s.append("\nWith ").append(String.format(Locale.ROOT, "%,d", open)).append(" more open requests in the store than the ")
-                .append(String.format(Locale.ROOT, "%,d", storedBeforeFill)).append(" the REST phases left there (last "
-                + "repetition; one in ten justified, so PENDING; approver: pat@example.com, approver at org/prod where the "
-                + "requests are; admin: root@example.com; no role: nobody@example.com):\n\n");
-        s.append("| figure | before the fill | filled | ratio |\n|---|---|---|---|\n");
-        scale.forEach((figure, v) -> s.append("| ").append(figure).append(" (").append(scaleUnits.get(figure)).append(") | ")
-                .append(fmt(v[0])).append(" | ").append(fmt(v[1])).append(" | ").append(fmt(v[1] / v[0])).append("× |\n"));
-        if (!lag.isEmpty()) {
-            s.append("\nRevocation lag (the provider's revoke call minus the grant's `expiresAt`; the webhook receiver is the "
-                    + "runner's, answering at once):\n\n| run | p50 | p99 | max |\n|---|---|---|---|\n");
-            lag.forEach((label, v) -> s.append("| ").append(label).append(" | ").append(fmt(v[0])).append(" ms | ")
-                    .append(fmt(v[1])).append(" ms | ").append(fmt(v[2])).append(" ms |\n"));
-        }
-        s.append("\nFloors: the REST figures against `bench/bare-app`'s `POST /floor/requests` (Spring Boot web, parses the same JSON, "
-                + "answers 201); startup against the same bare app; Slack against a Bolt app of the same version that verifies "
-                + "the signature and only acks, and Teams against a Bot Framework adapter of the same version that answers every "
-                + "invoke with a small card (`bench/bare-app` with `floor.chat=true`). Clearance runs with Slack and Teams on, "
-                + "against the runner's fake Slack Web API and Bot Connector, on H2; every intake has all its effects (policy "
-                + "match, request row, audit, timer, outbox message, Slack DM). Delivery figures have no floor: each is the time "
-                + "until the fake platform received the call.\n");
-        if (!notes.isEmpty()) {
-            s.append("\nFailures seen during the run:\n");
-            notes.forEach(n -> s.append("- ").append(n).append('\n'));
-        }
-        return s.toString();
-    }
-
-    private static String triple(List<Double> v) {
-        if (v == null || v.isEmpty()) {
-            return "";
-        }
-        List<Double> sorted = v.stream().sorted().toList();
-        return sorted.size() == 1 ? fmt(sorted.get(0))
-                : fmt(sorted.get(0)) + " / " + fmt(median(v)) + " / " + fmt(sorted.get(sorted.size() - 1));
-    }
-
-    private static double median(List<Double> v) {
-        List<Double> s = v.stream().sorted().toList();
-        return s.size() % 2 == 1 ? s.get(s.size() / 2) : (s.get(s.size() / 2 - 1) + s.get(s.size() / 2)) / 2;
-    }
-
-    private static String fmt(double d) {
-        if (d >= 100) {
-            return String.format(Locale.ROOT, "%,.0f", d);
-        }
-        return String.format(Locale.ROOT, d >= 10 ? "%.1f" : "%.2f", d);
-    }
-
-    private String git(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of("git", "-C", repo.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor();
-        return out;
     }
 
     private static void copy(Path from, Path to) throws IOException {
@@ -852,7 +217,7 @@ public final class Bench {
         }
     }
 
-    private static void log(String line) {
+    static void log(String line) {
         System.err.println("[bench] " + line);
     }
 }

@@ -4,11 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,10 +38,9 @@ final class DetectionBench {
     private final double rate;
     private final int rateSeconds;
     private final String template;
-    /** figure → database → value, in the order first measured. */
-    private final Map<String, Map<String, String>> figures = new LinkedHashMap<>();
-    private final List<String> notes = java.util.Collections.synchronizedList(new ArrayList<>());
-    private final StringBuilder statements = new StringBuilder();
+    private final DetectionReport report;
+    private final List<String> notes;
+    private final StringBuilder statements;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -54,6 +51,9 @@ final class DetectionBench {
         this.rateSeconds = rateSeconds;
         this.work = Files.createTempDirectory("clearance-detbench");
         this.template = Files.readString(repo.resolve(FIXTURE));
+        this.report = new DetectionReport(repo, events, pollers);
+        this.notes = report.notes;
+        this.statements = report.statements;
     }
 
     /** {@code --detection-only [--events N] [--rate R --rate-seconds S] [--db h2,postgres] [--pollers N]}; PostgreSQL from CLEARANCE_TEST_PG_*. */
@@ -80,7 +80,7 @@ final class DetectionBench {
             for (String db : dbs) {
                 bench.run(db);
             }
-            String report = bench.report(String.join(" ", args), dbs);
+            String report = bench.report.render(String.join(" ", args), dbs);
             Path out = bench.repo.resolve("bench/runner/target/detection-report.md");
             Files.createDirectories(out.getParent());
             Files.writeString(out, report);
@@ -95,8 +95,8 @@ final class DetectionBench {
     private void run(String db) throws Exception {
         boolean pg = db.equals("postgres");
         String label = pg ? "PostgreSQL" : "H2";
-        log(label + ": load average " + loadAverage());
-        put("load average at the start (1 min)", label, loadAverage());
+        log(label + ": load average " + DetectionReport.loadAverage());
+        report.put("load average at the start (1 min)", label, DetectionReport.loadAverage());
         PgStats stats = pg ? new PgStats(env("CLEARANCE_TEST_PG_URL"), env("CLEARANCE_TEST_PG_USER"),
                 System.getenv().getOrDefault("CLEARANCE_TEST_PG_PASSWORD", ""), "run") : null;
         if (pg && !stats.statements) {
@@ -121,8 +121,8 @@ final class DetectionBench {
 
             log(label + ": SQS floor, " + events + " messages");
             DetectionPhase sq = sqsFloor(mq, floorQueue, events, 3);
-            put("SQS floor: messages sent and drained (" + pollers + " pollers, 10 a receive) (msg/s)", label, sq.rate());
-            put("SQS floor: sent → received by the floor's poller, p50 / p99 / max (ms)", label, sq.latencies());
+            report.put("SQS floor: messages sent and drained (" + pollers + " pollers, 10 a receive) (msg/s)", label, sq.rate());
+            report.put("SQS floor: sent → received by the floor's poller, p50 / p99 / max (ms)", label, sq.latencies());
 
             log(label + ": detection, " + events + " events");
             if (stats != null) {
@@ -130,10 +130,10 @@ final class DetectionBench {
             }
             long cpu0 = c.cpuMillis();
             DetectionPhase d = detect(mq, queue, slack, "d" + t, events, 4);
-            put("detection: events sent → requests prompted (events/s)", label, d.rate());
-            put("detection: event sent → requester's prompt posted, p50 / p99 / max (ms)", label, d.latencies());
-            put("detection: events enqueued by the runner (msg/s)", label, fmt(events / ((d.sendEnd() - d.firstSent()) / 1e9)));
-            put("detection: Clearance CPU per event (ms)", label, fmt((c.cpuMillis() - cpu0) / (double) events));
+            report.put("detection: events sent → requests prompted (events/s)", label, d.rate());
+            report.put("detection: event sent → requester's prompt posted, p50 / p99 / max (ms)", label, d.latencies());
+            report.put("detection: events enqueued by the runner (msg/s)", label, DetectionReport.fmt(events / ((d.sendEnd() - d.firstSent()) / 1e9)));
+            report.put("detection: Clearance CPU per event (ms)", label, DetectionReport.fmt((c.cpuMillis() - cpu0) / (double) events));
             if (stats != null) {
                 statements.append(stats.report("Detection on PostgreSQL: one event", events, 20)).append('\n');
             }
@@ -141,7 +141,7 @@ final class DetectionBench {
 
             log(label + ": REST floor, " + events + " intakes");
             DetectionPhase rf = rest(floor, "/floor/requests", "f" + t, events, null, 0);
-            put("REST floor (bare app, " + IN_FLIGHT + " in flight): intakes answered (req/s)", label, rf.rate());
+            report.put("REST floor (bare app, " + IN_FLIGHT + " in flight): intakes answered (req/s)", label, rf.rate());
 
             log(label + ": REST intake, " + events + " intakes");
             if (stats != null) {
@@ -149,31 +149,31 @@ final class DetectionBench {
             }
             cpu0 = c.cpuMillis();
             DetectionPhase r = rest(c, "/api/v1/requests", "r" + t, events, slack, 0);
-            put("REST intake (" + IN_FLIGHT + " in flight): intakes answered 201 (req/s)", label,
-                    fmt(events / ((r.sendEnd() - r.firstSent()) / 1e9)));
-            put("REST intake: intakes sent → requests prompted (req/s)", label, r.rate());
-            put("REST intake: intake sent → requester's prompt posted, p50 / p99 / max (ms)", label, r.latencies());
-            put("REST intake: Clearance CPU per intake (ms)", label, fmt((c.cpuMillis() - cpu0) / (double) events));
+            report.put("REST intake (" + IN_FLIGHT + " in flight): intakes answered 201 (req/s)", label,
+                    DetectionReport.fmt(events / ((r.sendEnd() - r.firstSent()) / 1e9)));
+            report.put("REST intake: intakes sent → requests prompted (req/s)", label, r.rate());
+            report.put("REST intake: intake sent → requester's prompt posted, p50 / p99 / max (ms)", label, r.latencies());
+            report.put("REST intake: Clearance CPU per intake (ms)", label, DetectionReport.fmt((c.cpuMillis() - cpu0) / (double) events));
             if (stats != null) {
                 statements.append(stats.report("REST intake on PostgreSQL: one intake", events, 20)).append('\n');
             }
             int atRate = (int) (rate * rateSeconds);
             DetectionPhase.awaitQuiet(slack);
-            log(label + ": detection at " + fmt(rate) + "/s, " + atRate + " events");
+            log(label + ": detection at " + DetectionReport.fmt(rate) + "/s, " + atRate + " events");
             DetectionPhase dr = detectAtRate(mq, queue, slack, "e" + t, atRate, 5, rate);
-            put("detection at " + fmt(rate) + "/s (open model): event due → requester's prompt posted, p50 / p99 / max (ms)",
+            report.put("detection at " + DetectionReport.fmt(rate) + "/s (open model): event due → requester's prompt posted, p50 / p99 / max (ms)",
                     label, dr.latencies());
             DetectionPhase.awaitQuiet(slack);
-            log(label + ": REST intake at " + fmt(rate) + "/s, " + atRate + " intakes");
+            log(label + ": REST intake at " + DetectionReport.fmt(rate) + "/s, " + atRate + " intakes");
             DetectionPhase rr = rest(c, "/api/v1/requests", "s" + t, atRate, slack, rate);
-            put("REST intake at " + fmt(rate) + "/s (open model): intake due → requester's prompt posted, p50 / p99 / max (ms)",
+            report.put("REST intake at " + DetectionReport.fmt(rate) + "/s (open model): intake due → requester's prompt posted, p50 / p99 / max (ms)",
                     label, rr.latencies());
             long expected = 2L * warm + 2L * events + 2L * atRate;
             long stored = stored(c);
             if (stored != expected) {
                 notes.add(label + ": " + stored + " requests stored, " + expected + " expected");
             }
-            put("load average at the end (1 min)", label, loadAverage());
+            report.put("load average at the end (1 min)", label, DetectionReport.loadAverage());
         } finally {
             if (stats != null) {
                 stats.drop();
@@ -290,65 +290,12 @@ final class DetectionBench {
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
-    // ------------------------------------------------------------------ the report
-
-    private void put(String figure, String db, String value) {
-        figures.computeIfAbsent(figure, f -> new LinkedHashMap<>()).put(db, value);
-    }
-
-    private String report(String args, List<String> dbs) throws Exception {
-        List<String> labels = dbs.stream().map(d -> d.equals("postgres") ? "PostgreSQL" : "H2").toList();
-        StringBuilder out = new StringBuilder();
-        out.append("Measured ").append(LocalDate.now()).append(" by `java -jar bench/runner/target/bench-runner.jar ")
-                .append(args).append("` at commit ").append(git()).append(", on ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-                .append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.version"))
-                .append("; ").append(events).append(" events or intakes per phase, ").append(pollers)
-                .append(" pollers, one run per database.\n\n");
-        out.append("| figure | ").append(String.join(" | ", labels)).append(" |\n|---|");
-        labels.forEach(l -> out.append("---|"));
-        out.append('\n');
-        figures.forEach((figure, byDb) -> {
-            out.append("| ").append(figure).append(" |");
-            labels.forEach(l -> out.append(' ').append(byDb.getOrDefault(l, "")).append(" |"));
-            out.append('\n');
-        });
-        out.append('\n');
-        notes.forEach(n -> out.append("- ").append(n).append('\n'));
-        if (!notes.isEmpty()) {
-            out.append('\n');
-        }
-        out.append(statements);
-        return out.toString();
-    }
-
-    private String git() {
-        try {
-            Process p = new ProcessBuilder("git", "-C", repo.toString(), "rev-parse", "--short", "HEAD").start();
-            return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        } catch (Exception e) {
-            return "?";
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (Exception e) {
-            return "?";
-        }
-    }
-
     private static String env(String name) {
         String v = System.getenv(name);
         if (v == null || v.isBlank()) {
             throw new IllegalStateException(name + " is not set: eval \"$(scripts/postgres-for-tests.sh)\" first");
         }
         return v;
-    }
-
-    static String fmt(double v) {
-        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.3g", v);
     }
 
     private static void log(String line) {

@@ -32,7 +32,7 @@ record DetectionPhase(long[] sent, long[] seen, long sendEnd) {
                 seenCount++;
             }
         }
-        return DetectionBench.fmt(seenCount / ((last - firstSent()) / 1e9)) + (seenCount < seen.length ? " (" + (seen.length - seenCount)
+        return DetectionReport.fmt(seenCount / ((last - firstSent()) / 1e9)) + (seenCount < seen.length ? " (" + (seen.length - seenCount)
                 + " of " + seen.length + " never seen)" : "");
     }
 
@@ -43,8 +43,8 @@ record DetectionPhase(long[] sent, long[] seen, long sendEnd) {
                 h.recordValue(Math.max(0, (seen[i] - sent[i]) / 1000));
             }
         }
-        return DetectionBench.fmt(h.getValueAtPercentile(50) / 1000.0) + " / " + DetectionBench.fmt(h.getValueAtPercentile(99) / 1000.0) + " / "
-                + DetectionBench.fmt(h.getMaxValue() / 1000.0);
+        return DetectionReport.fmt(h.getValueAtPercentile(50) / 1000.0) + " / " + DetectionReport.fmt(h.getValueAtPercentile(99) / 1000.0) + " / "
+                + DetectionReport.fmt(h.getMaxValue() / 1000.0);
     }
 
     /** Waits until each person's DM got its first post (the justification prompt); gives up after a minute without one. */
@@ -72,16 +72,7 @@ record DetectionPhase(long[] sent, long[] seen, long sendEnd) {
     }
 
     static void awaitQuiet(FakeSlack slack) throws InterruptedException {
-        long last = -1;
-        long stableSince = System.nanoTime();
-        while (System.nanoTime() - stableSince < 2_000_000_000L) {
-            long now = slack.calls.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
-            if (now != last) {
-                last = now;
-                stableSince = System.nanoTime();
-            }
-            Thread.sleep(200);
-        }
+        slack.awaitQuiet();
     }
 
     /**

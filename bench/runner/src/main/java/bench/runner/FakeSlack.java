@@ -153,4 +153,18 @@ final class FakeSlack implements AutoCloseable {
     public void close() {
         server.stop(0);
     }
+
+    /** Waits until no Web API call came for two seconds (the outbox has delivered what the last phase enqueued). */
+    void awaitQuiet() throws InterruptedException {
+        long last = -1;
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() - stableSince < 2_000_000_000L) {
+            long now = calls.values().stream().mapToLong(java.util.concurrent.atomic.AtomicLong::get).sum();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            }
+            Thread.sleep(200);
+        }
+    }
 }

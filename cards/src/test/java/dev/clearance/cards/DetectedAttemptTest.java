@@ -2,7 +2,7 @@ package dev.clearance.cards;
 
 import dev.clearance.cards.mail.MailRenderer;
 import dev.clearance.cards.slack.SlackMessages;
-import dev.clearance.cards.teams.TeamsCards;
+import dev.clearance.cards.teams.TeamsMessages;
 import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
@@ -30,7 +30,7 @@ class DetectedAttemptTest {
                 + " (event 3f1d4e0c-8c55-4d8b-9a77-5f0c9d1e2a11) · 3 more attempts";
         assertThat(v.detectedLine()).contains(line);
         assertThat(PayloadCheck.json(SlackMessages.render(approval(v)))).contains("Detected: AWS " + line);
-        assertThat(PayloadCheck.json(TeamsCards.render(approval(v)))).contains("AWS " + line);
+        assertThat(PayloadCheck.json(TeamsMessages.render(approval(v)))).contains("AWS " + line);
         assertThat(TextRenderer.render(approval(v))).contains("detected: AWS " + line);
         assertThat(MailRenderer.render(approval(v), Optional.of("https://clearance.example.com")).text()).contains("AWS " + line);
     }

@@ -2,7 +2,7 @@ package dev.clearance.cards;
 
 import dev.clearance.cards.slack.SlackMessages;
 import dev.clearance.cards.slack.SlackModals;
-import dev.clearance.cards.teams.TeamsCards;
+import dev.clearance.cards.teams.TeamsMessages;
 import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.notify.Notification;
@@ -30,7 +30,7 @@ class RemainingTotalTest {
         RequestView v = Views.withRemainingTotal(Views.approved(), Duration.ofHours(5));
         assertThat(v.extensionChoices()).extracting(AccessDuration::toString).containsExactly("15m", "1h", "4h");
         assertThat(PayloadCheck.json(SlackModals.extension(v))).contains("\"4h\"").doesNotContain("\"8h\"", "until-revoked");
-        assertThat(PayloadCheck.json(TeamsCards.render(notice(v)))).contains("\"4h\"").doesNotContain("\"8h\"", "until-revoked");
+        assertThat(PayloadCheck.json(TeamsMessages.render(notice(v)))).contains("\"4h\"").doesNotContain("\"8h\"", "until-revoked");
         assertThat(TextRenderer.render(notice(v))).contains("Can still be extended by 5 hours (16 hours in total at most)");
     }
 
@@ -39,11 +39,11 @@ class RemainingTotalTest {
         RequestView v = Views.withRemainingTotal(Views.approved(), Duration.ofMinutes(10));
         assertThat(v.mayExtend()).isFalse();
         assertThat(PayloadCheck.json(SlackMessages.render(notice(v)))).doesNotContain(Actions.EXTEND);
-        assertThat(PayloadCheck.json(TeamsCards.render(notice(v)))).doesNotContain(Actions.EXTEND);
+        assertThat(PayloadCheck.json(TeamsMessages.render(notice(v)))).doesNotContain(Actions.EXTEND);
         assertThat(TextRenderer.render(notice(v))).doesNotContain("Ask for an extension");
         // with room, the button is there: the check above can fail
         assertThat(PayloadCheck.json(SlackMessages.render(notice(Views.approved())))).contains(Actions.EXTEND);
-        assertThat(PayloadCheck.json(TeamsCards.render(notice(Views.approved())))).contains(Actions.EXTEND);
+        assertThat(PayloadCheck.json(TeamsMessages.render(notice(Views.approved())))).contains(Actions.EXTEND);
     }
 
     @Test

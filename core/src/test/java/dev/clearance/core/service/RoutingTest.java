@@ -3,10 +3,8 @@ package dev.clearance.core.service;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.Notification;
-import dev.clearance.core.policy.TestConfigs;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.MessageRef;
-import dev.clearance.core.port.SentMessages;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -37,30 +35,9 @@ class RoutingTest {
         }
     }
 
-    private static final SentMessages NONE = new SentMessages() {
-        @Override
-        public void record(SentMessage message) {
-        }
-
-        @Override
-        public List<SentMessage> liveCopies(dev.clearance.core.model.RequestId id) {
-            return List.of();
-        }
-
-        @Override
-        public boolean alreadyPosted(String dedupeKey, String channel) {
-            return false;
-        }
-
-        @Override
-        public void rendered(MessageRef ref, String digest) {
-        }
-    };
-
     private final ChatChannel slack = new Platform("slack", Set.of("a@example.com", "both@example.com"));
     private final ChatChannel teams = new Platform("teams", Set.of("t@example.com", "both@example.com"));
-    private final NotificationDelivery delivery = new NotificationDelivery(new InMemoryPorts(TestConfigs.config()).ctx, NONE,
-            List.of(slack, teams));
+    private final ChannelRouting routing = new ChannelRouting(List.of(slack, teams));
 
     private static Person person(String email, String... channels) {
         return new Person(UserEmail.of(email), email, Map.of(), List.of(channels));
@@ -68,23 +45,22 @@ class RoutingTest {
 
     @Test
     void theFirstPlatformThatKnowsThePersonWins() throws Exception {
-        assertThat(delivery.route(person("a@example.com"))).containsExactly(slack);
-        assertThat(delivery.route(person("t@example.com"))).containsExactly(teams);
-        assertThat(delivery.route(person("both@example.com"))).containsExactly(slack);
-        assertThat(delivery.route(person("nobody@example.com"))).isEmpty();
+        assertThat(routing.route(person("a@example.com"))).containsExactly(slack);
+        assertThat(routing.route(person("t@example.com"))).containsExactly(teams);
+        assertThat(routing.route(person("both@example.com"))).containsExactly(slack);
+        assertThat(routing.route(person("nobody@example.com"))).isEmpty();
     }
 
     @Test
     void aPreferenceChoosesThePlatformOrBoth() throws Exception {
-        assertThat(delivery.route(person("both@example.com", "teams"))).containsExactly(teams);
-        assertThat(delivery.route(person("both@example.com", "slack", "teams"))).containsExactly(slack, teams);
-        assertThat(delivery.route(person("a@example.com", "teams"))).as("preferred but unknown there").isEmpty();
+        assertThat(routing.route(person("both@example.com", "teams"))).containsExactly(teams);
+        assertThat(routing.route(person("both@example.com", "slack", "teams"))).containsExactly(slack, teams);
+        assertThat(routing.route(person("a@example.com", "teams"))).as("preferred but unknown there").isEmpty();
     }
 
     @Test
     void aPlatformOutageIsRetriedNotMisrouted() {
-        NotificationDelivery withOutage = new NotificationDelivery(new InMemoryPorts(TestConfigs.config()).ctx, NONE,
-                List.of(new Platform("slack", Set.of("outage")), teams));
+        ChannelRouting withOutage = new ChannelRouting(List.of(new Platform("slack", Set.of("outage")), teams));
         assertThatThrownBy(() -> withOutage.route(person("t@example.com"))).isInstanceOf(ChatChannel.DeliveryException.class)
                 .satisfies(e -> assertThat(((ChatChannel.DeliveryException) e).isRetryable()).isTrue());
     }

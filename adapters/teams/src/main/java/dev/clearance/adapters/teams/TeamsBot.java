@@ -8,7 +8,8 @@ import com.microsoft.bot.schema.ActivityTypes;
 import com.microsoft.bot.schema.AdaptiveCardInvokeResponse;
 import com.microsoft.bot.schema.AdaptiveCardInvokeValue;
 import com.microsoft.bot.schema.Serialization;
-import dev.clearance.cards.teams.TeamsCards;
+import dev.clearance.cards.teams.TeamsIds;
+import dev.clearance.cards.teams.TeamsReplies;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.RequestQueries;
 import dev.clearance.core.service.RequestViews;
@@ -63,12 +64,12 @@ public final class TeamsBot extends ActivityHandler {
         if (ActivityTypes.INVOKE.equals(a.getType())) {
             Activity response = new Activity(ActivityTypes.INVOKE_RESPONSE);
             response.setValue("adaptiveCard/action".equals(a.getName())
-                    ? new InvokeResponse(200, cardResponse(TeamsCards.message("⚠ " + why)))
+                    ? new InvokeResponse(200, cardResponse(TeamsReplies.message("⚠ " + why)))
                     : new InvokeResponse(403, null));
             return turnContext.sendActivity(response).thenApply(r -> null);
         }
         if (ActivityTypes.MESSAGE.equals(a.getType())) {
-            return turnContext.sendActivity(TeamsConnector.cardActivity(TeamsCards.message("⚠ " + why), "Clearance"))
+            return turnContext.sendActivity(TeamsConnector.cardActivity(TeamsReplies.message("⚠ " + why), "Clearance"))
                     .thenApply(r -> null);
         }
         return CompletableFuture.completedFuture(null);
@@ -89,7 +90,7 @@ public final class TeamsBot extends ActivityHandler {
     private static AdaptiveCardInvokeResponse cardResponse(Map<String, Object> card) {
         AdaptiveCardInvokeResponse response = new AdaptiveCardInvokeResponse();
         response.setStatusCode(200);
-        response.setType(TeamsCards.CONTENT_TYPE);
+        response.setType(TeamsIds.CONTENT_TYPE);
         response.setValue(Serialization.objectToTree(card));
         return response;
     }

@@ -5,7 +5,10 @@ import com.microsoft.bot.schema.Activity;
 import com.microsoft.bot.schema.AdaptiveCardInvokeValue;
 import com.microsoft.bot.schema.Serialization;
 import dev.clearance.cards.Actions;
-import dev.clearance.cards.teams.TeamsCards;
+import dev.clearance.cards.teams.TeamsForms;
+import dev.clearance.cards.teams.TeamsIds;
+import dev.clearance.cards.teams.TeamsMessages;
+import dev.clearance.cards.teams.TeamsReplies;
 import dev.clearance.core.model.AccessRequest;
 import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.InvalidInputException;
@@ -57,7 +60,7 @@ final class TeamsCardActions {
         String verb = value.getAction() == null ? "" : Optional.ofNullable(value.getAction().getVerb()).orElse("");
         JsonNode data = value.getAction() == null || value.getAction().getData() == null
                 ? Serialization.objectToTree(Map.of()) : Serialization.objectToTree(value.getAction().getData());
-        String requestId = field(data, TeamsCards.DATA_REQUEST_ID);
+        String requestId = field(data, TeamsIds.DATA_REQUEST_ID);
         if (verb.equals(Actions.REFRESH)) {
             return refresh(a, requestId);
         }
@@ -76,7 +79,7 @@ final class TeamsCardActions {
         try {
             switch (verb) {
                 case Actions.APPROVE, Actions.DENY -> {
-                    if (!data.has(TeamsCards.INPUT_REASON)) {
+                    if (!data.has(TeamsIds.INPUT_REASON)) {
                         // From the pending list, whose buttons carry no inputs: answer with the approval card, where the
                         // reason (and on Approve, the duration) is given. A refusal explains itself the same way.
                         // NB: the refusal comes from the rule the decision re-checks; only someone who may see the
@@ -89,26 +92,26 @@ final class TeamsCardActions {
                                 .orElse("Give a reason for your decision, then choose Approve or Deny."), me);
                     }
                     AccessRequest r = service.decide(new Commands.Decide(RequestId.parse(requestId), me,
-                            verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsCards.INPUT_REASON),
-                            Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)), TeamsCommands.origin(a)));
+                            verb.equals(Actions.APPROVE) ? "approve" : "deny", field(data, TeamsIds.INPUT_REASON),
+                            Optional.ofNullable(field(data, TeamsIds.INPUT_DURATION)), TeamsCommands.origin(a)));
                     Optional<TeamsConversations.Channel> channel = channels.channelOf(a);
                     Map<String, Object> card = channel.isPresent()
-                            ? TeamsCards.channelCardFor(views.of(queries.get(r.id().value())), me.value(), refreshUsersOrNone(r, channel.get()))
+                            ? TeamsMessages.channelCardFor(views.of(queries.get(r.id().value())), me.value(), refreshUsersOrNone(r, channel.get()))
                             : render(kind, r, me);
-                    return r.status() == Status.PENDING ? TeamsCards.withNotice(card, "Your approval is recorded: " + views.of(r).progress())
+                    return r.status() == Status.PENDING ? TeamsMessages.withNotice(card, "Your approval is recorded: " + views.of(r).progress())
                             : card;
                 }
                 case Actions.PROVIDE_JUSTIFICATION -> {
                     AccessRequest r = service.justify(new Commands.Justify(RequestId.parse(requestId), me,
-                            field(data, TeamsCards.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
+                            field(data, TeamsIds.INPUT_JUSTIFICATION), Optional.ofNullable(field(data, TeamsIds.INPUT_DURATION)),
                             TeamsCommands.origin(a)));
                     return render(kind, r, me);
                 }
                 case Actions.EXTEND -> {
                     var result = service.extend(new Commands.Extend(RequestId.parse(requestId), me,
-                            field(data, TeamsCards.INPUT_DURATION), field(data, TeamsCards.INPUT_JUSTIFICATION), TeamsCommands.origin(a)));
+                            field(data, TeamsIds.INPUT_DURATION), field(data, TeamsIds.INPUT_JUSTIFICATION), TeamsCommands.origin(a)));
                     RequestView extension = views.of(result.request());
-                    return TeamsCards.withNotice(TeamsCards.status(extension), result.created()
+                    return TeamsMessages.withNotice(TeamsMessages.status(extension), result.created()
                             ? "Extension " + extension.id() + " asked for; the approvers are asked, and you hear back here."
                             : "Extension " + extension.id() + " is already waiting for approvers.");
                 }
@@ -116,22 +119,22 @@ final class TeamsCardActions {
                     return render(kind, service.abandon(RequestId.parse(requestId), me, TeamsCommands.origin(a)), me);
                 }
                 case Actions.SUBMIT_REQUEST -> {
-                    var result = service.intake(new Commands.Intake(me, field(data, TeamsCards.INPUT_RESOURCE),
-                            field(data, TeamsCards.INPUT_ACCOUNT), Optional.empty(),
-                            Optional.ofNullable(field(data, TeamsCards.INPUT_DURATION)),
-                            Optional.ofNullable(field(data, TeamsCards.INPUT_JUSTIFICATION)), Optional.of("teams"), Optional.empty(),
+                    var result = service.intake(new Commands.Intake(me, field(data, TeamsIds.INPUT_RESOURCE),
+                            field(data, TeamsIds.INPUT_ACCOUNT), Optional.empty(),
+                            Optional.ofNullable(field(data, TeamsIds.INPUT_DURATION)),
+                            Optional.ofNullable(field(data, TeamsIds.INPUT_JUSTIFICATION)), Optional.of("teams"), Optional.empty(),
                             TeamsCommands.origin(a)));
-                    Map<String, Object> card = TeamsCards.status(views.of(result.request()));
-                    return result.created() ? card : TeamsCards.withNotice(card, "You already have this request open.");
+                    Map<String, Object> card = TeamsMessages.status(views.of(result.request()));
+                    return result.created() ? card : TeamsMessages.withNotice(card, "You already have this request open.");
                 }
                 default -> {
-                    return TeamsCards.message("⚠ Unknown action '" + verb + "'.");
+                    return TeamsReplies.message("⚠ Unknown action '" + verb + "'.");
                 }
             }
         } catch (InvalidInputException e) {
             // NB: a refused click gets its card back unchanged, with the reason on top; nothing changed.
             return verb.equals(Actions.SUBMIT_REQUEST)
-                    ? TeamsCards.withNotice(TeamsCards.requestForm(), "⚠ " + e.getMessage())
+                    ? TeamsMessages.withNotice(TeamsForms.requestForm(), "⚠ " + e.getMessage())
                     : notice(requestId, kind, "⚠ " + e.getMessage(), me);
         } catch (ClearanceException e) {
             return notice(requestId, kind, "⚠ " + e.getMessage(), me);
@@ -148,7 +151,7 @@ final class TeamsCardActions {
         try {
             me = identities.emailOf(a);
         } catch (DeliveryException e) {
-            return TeamsCards.message("Teams did not answer while I looked you up; try again.");
+            return TeamsReplies.message("Teams did not answer while I looked you up; try again.");
         }
         try {
             AccessRequest r = queries.get(requestId);
@@ -158,17 +161,17 @@ final class TeamsCardActions {
                     && channel.get().equals(queries.approvalChannel(r, TeamsChatChannel.NAME).orElse(null));
             if (!inItsChannel) {
                 if (me.isEmpty()) {
-                    return TeamsCards.message(TeamsCommands.noIdentity());
+                    return TeamsReplies.message(TeamsCommands.noIdentity());
                 }
                 r = queries.getFor(me.get(), requestId);
             }
             Optional<TeamsConversations.Channel> known = channel.flatMap(channels::known);
-            return TeamsCards.channelCardFor(views.of(r), me.map(UserEmail::value).orElse(""),
+            return TeamsMessages.channelCardFor(views.of(r), me.map(UserEmail::value).orElse(""),
                     known.isPresent() ? refreshUsers(r, known.get()) : List.of());
         } catch (ClearanceException e) {
-            return TeamsCards.message("⚠ " + e.getMessage());
+            return TeamsReplies.message("⚠ " + e.getMessage());
         } catch (DeliveryException e) {
-            return TeamsCards.message("Teams did not answer while I listed the channel's members; try again.");
+            return TeamsReplies.message("Teams did not answer while I listed the channel's members; try again.");
         }
     }
 
@@ -198,13 +201,13 @@ final class TeamsCardActions {
                 AccessRequest r = queries.getFor(who, requestId);
                 // NB: the card sent back offers only what the rule lets this person do now: the requester's own card
                 // (justify, extend) goes back only to someone who may still use it, anyone else sees the status.
-                return TeamsCards.withNotice(mayUse(kind, queries.permissionsFor(who, r))
-                        ? render(kind, r, who) : TeamsCards.status(views.of(queries.get(r.id().value()))), text);
+                return TeamsMessages.withNotice(mayUse(kind, queries.permissionsFor(who, r))
+                        ? render(kind, r, who) : TeamsMessages.status(views.of(queries.get(r.id().value()))), text);
             }
         } catch (ClearanceException unknown) {
             LOG.debug("card action on unknown request {}", requestId);
         }
-        return TeamsCards.message(text);
+        return TeamsReplies.message(text);
     }
 
     /** Whether the card of {@code kind} offers this person an action the rule allows now. */
@@ -217,7 +220,7 @@ final class TeamsCardActions {
     }
 
     private Map<String, Object> render(NotificationKind kind, AccessRequest r, UserEmail forWhom) {
-        return TeamsCards.render(new Notification(kind, Optional.of(views.of(queries.get(r.id().value()))),
+        return TeamsMessages.render(new Notification(kind, Optional.of(views.of(queries.get(r.id().value()))),
                 Map.of(RequestView.RECIPIENT, forWhom == null ? "" : forWhom.value())));
     }
 

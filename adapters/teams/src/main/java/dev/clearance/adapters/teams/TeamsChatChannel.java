@@ -1,7 +1,8 @@
 package dev.clearance.adapters.teams;
 
 import dev.clearance.cards.Texts;
-import dev.clearance.cards.teams.TeamsCards;
+import dev.clearance.cards.teams.TeamsElements;
+import dev.clearance.cards.teams.TeamsMessages;
 import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.notify.Fingerprint;
@@ -50,7 +51,7 @@ public final class TeamsChatChannel implements ChatChannel {
             throw DeliveryException.permanent(recipient.email() + " blocked or uninstalled Clearance in Teams");
         }
         try {
-            String id = connector.send(ref.serviceUrl(), ref.conversationId(), TeamsCards.render(n), summary(n));
+            String id = connector.send(ref.serviceUrl(), ref.conversationId(), TeamsMessages.render(n), summary(n));
             return new MessageRef(NAME, ref.conversationId(), id);
         } catch (DeliveryException e) {
             if (!e.isRetryable() && e.getMessage().contains(TeamsConnector.BLOCKED)) {
@@ -65,7 +66,7 @@ public final class TeamsChatChannel implements ChatChannel {
     public MessageRef postToConversation(String channelId, Notification n) throws DeliveryException {
         TeamsConversations.Channel channel = conversations.channel(channelId).orElseThrow(() -> DeliveryException.permanent(
                 "Clearance has not been added to a team with channel " + channelId + " (approval-channels.teams)"));
-        String id = connector.send(channel.serviceUrl(), channelId, TeamsCards.forChannel(n, refreshUsers(n, channel)), summary(n));
+        String id = connector.send(channel.serviceUrl(), channelId, TeamsMessages.forChannel(n, refreshUsers(n, channel)), summary(n));
         return new MessageRef(NAME, channelId, id);
     }
 
@@ -77,7 +78,7 @@ public final class TeamsChatChannel implements ChatChannel {
     @Override
     public Optional<String> fingerprint(Notification n) {
         // the card's maps keep their insertion order, so equal cards print equally
-        return Optional.of(Fingerprint.of(summary(n) + "\n" + TeamsCards.render(n)));
+        return Optional.of(Fingerprint.of(summary(n) + "\n" + TeamsMessages.render(n)));
     }
 
     @Override
@@ -85,12 +86,12 @@ public final class TeamsChatChannel implements ChatChannel {
         Optional<TeamsConversations.Channel> channel = conversations.channel(ref.conversationId());
         if (channel.isPresent()) {
             connector.update(channel.get().serviceUrl(), ref.conversationId(), ref.messageId(),
-                    TeamsCards.forChannel(n, refreshUsers(n, channel.get())), summary(n));
+                    TeamsMessages.forChannel(n, refreshUsers(n, channel.get())), summary(n));
             return;
         }
         TeamsConversations.Reference conversation = conversations.byConversationId(ref.conversationId())
                 .orElseThrow(() -> DeliveryException.permanent("no Teams conversation " + ref.conversationId()));
-        connector.update(conversation.serviceUrl(), ref.conversationId(), ref.messageId(), TeamsCards.render(n), summary(n));
+        connector.update(conversation.serviceUrl(), ref.conversationId(), ref.messageId(), TeamsMessages.render(n), summary(n));
     }
 
     private Optional<TeamsConversations.Reference> reference(Person person) throws DeliveryException {
@@ -114,6 +115,6 @@ public final class TeamsChatChannel implements ChatChannel {
     }
 
     private static String summary(Notification n) {
-        return TeamsCards.neutral(Texts.truncate(TextRenderer.render(n).lines().findFirst().orElse("Clearance"), 200));
+        return TeamsElements.neutral(Texts.truncate(TextRenderer.render(n).lines().findFirst().orElse("Clearance"), 200));
     }
 }

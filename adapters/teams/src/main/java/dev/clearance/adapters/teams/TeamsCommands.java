@@ -1,7 +1,6 @@
 package dev.clearance.adapters.teams;
 
 import com.microsoft.bot.schema.Activity;
-import dev.clearance.cards.teams.TeamsCards;
 import dev.clearance.cards.teams.TeamsReplies;
 import dev.clearance.core.command.ChatCommand;
 import dev.clearance.core.command.ChatCommands;
@@ -41,7 +40,7 @@ final class TeamsCommands {
             return TeamsReplies.reply(anyone.get());
         }
         if (cmd.name().equals(CHANNEL_ID.name())) {
-            return TeamsCards.message(TeamsChannelMemory.teamChannel(a).map(id -> "This channel's id, for the policy file: "
+            return TeamsReplies.message(TeamsChannelMemory.teamChannel(a).map(id -> "This channel's id, for the policy file: "
                             + "`approval-channels: {teams: \"" + id + "\"}`")
                     .orElse("Ask this in a team channel (with an @mention of Clearance) to see that channel's id."));
         }
@@ -49,10 +48,10 @@ final class TeamsCommands {
         try {
             who = identities.emailOf(a);
         } catch (DeliveryException e) {
-            return TeamsCards.message("Teams did not answer while I looked you up; try again in a moment.");
+            return TeamsReplies.message("Teams did not answer while I looked you up; try again in a moment.");
         }
         if (who.isEmpty()) {
-            return TeamsCards.message(noIdentity());
+            return TeamsReplies.message(noIdentity());
         }
         return TeamsReplies.reply(commands.run(who.get(), cmd, origin(a)));
     }

@@ -8,7 +8,7 @@ import com.microsoft.bot.schema.Attachment;
 import com.microsoft.bot.schema.ChannelAccount;
 import com.microsoft.bot.schema.ResourceResponse;
 import com.microsoft.bot.schema.Serialization;
-import dev.clearance.cards.teams.TeamsCards;
+import dev.clearance.cards.teams.TeamsIds;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 
 import java.time.Clock;
@@ -111,7 +111,7 @@ public final class TeamsConnector {
 
     public static Activity cardActivity(Map<String, Object> card, String summary) {
         Attachment attachment = new Attachment();
-        attachment.setContentType(TeamsCards.CONTENT_TYPE);
+        attachment.setContentType(TeamsIds.CONTENT_TYPE);
         attachment.setContent(Serialization.objectToTree(card));
         Activity activity = Activity.createMessageActivity();
         activity.setAttachments(List.of(attachment));

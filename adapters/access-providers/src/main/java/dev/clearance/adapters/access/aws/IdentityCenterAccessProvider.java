@@ -1,40 +1,34 @@
 package dev.clearance.adapters.access.aws;
 
+import dev.clearance.adapters.access.aws.AssignmentPlanner.GrantStep;
+import dev.clearance.adapters.access.aws.AssignmentPlanner.RevokeStep;
+import dev.clearance.core.model.RequestId;
 import dev.clearance.core.port.AccessGrant;
 import dev.clearance.core.port.AccessProvider;
-import dev.clearance.core.model.RequestId;
 import dev.clearance.core.port.GrantObstacle;
 import dev.clearance.core.port.HeldAccess;
 import dev.clearance.core.port.ProviderResult;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.document.Document;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.identitystore.IdentitystoreClient;
-import software.amazon.awssdk.services.identitystore.model.AlternateIdentifier;
-import software.amazon.awssdk.services.identitystore.model.UniqueAttribute;
 import software.amazon.awssdk.services.ssoadmin.SsoAdminClient;
 import software.amazon.awssdk.services.ssoadmin.model.AccountAssignmentOperationStatus;
-import software.amazon.awssdk.services.ssoadmin.model.InstanceMetadata;
-import software.amazon.awssdk.services.ssoadmin.model.PrincipalType;
 import software.amazon.awssdk.services.ssoadmin.model.StatusValues;
-import software.amazon.awssdk.services.ssoadmin.model.TargetType;
 
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Grants access by assigning an IAM Identity Center permission set to the requester's Identity Center user on the
- * request's AWS account, and revokes it by deleting that assignment.
+ * request's AWS account, and revokes it by deleting that assignment: each step is planned by
+ * {@link AssignmentPlanner} on the ledger's record, and carried out through {@link IdentityCenterClient}.
  * <p>
  * Overlap-safe: the {@link AssignmentLedger} records which requests hold each assignment and whether Clearance created
  * it. An assignment the user already had (standing access) is never removed, and one that several requests hold is
@@ -44,17 +38,10 @@ import java.util.Optional;
  */
 public final class IdentityCenterAccessProvider implements AccessProvider {
     public static final String NAME = "aws-identity-center";
-    /** A creation whose request id was never recorded (the instance died during the call) is given up after this. */
-    static final Duration LOST_CREATION = Duration.ofMinutes(5);
 
-    private final SsoAdminClient ssoAdmin;
-    private final IdentitystoreClient identityStore;
+    private final IdentityCenterClient aws;
     private final AssignmentLedger ledger;
-    private final IdentityCenterSettings settings;
     private final Clock clock;
-    private final Pause pause;
-    private final String instanceArn;
-    private final String identityStoreId;
 
     /**
      * Resolves the instance and identity store now (ListInstances when they are not configured), so that a wrong
@@ -62,20 +49,13 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
      */
     public IdentityCenterAccessProvider(SsoAdminClient ssoAdmin, IdentitystoreClient identityStore, AssignmentLedger ledger,
                                         IdentityCenterSettings settings, Clock clock, Pause pause) {
-        this.ssoAdmin = ssoAdmin;
-        this.identityStore = identityStore;
+        this(new IdentityCenterClient(ssoAdmin, identityStore, settings, pause), ledger, clock);
+    }
+
+    private IdentityCenterAccessProvider(IdentityCenterClient aws, AssignmentLedger ledger, Clock clock) {
+        this.aws = aws;
         this.ledger = ledger;
-        this.settings = settings;
         this.clock = clock;
-        this.pause = pause;
-        if (settings.instanceArn().isPresent() && settings.identityStoreId().isPresent()) {
-            this.instanceArn = settings.instanceArn().get();
-            this.identityStoreId = settings.identityStoreId().get();
-        } else {
-            InstanceMetadata instance = findInstance(settings.instanceArn());
-            this.instanceArn = instance.instanceArn();
-            this.identityStoreId = settings.identityStoreId().orElse(instance.identityStoreId());
-        }
     }
 
     /** Clients from the AWS SDK's default chains: region, credentials and endpoints ({@code AWS_ENDPOINT_URL…}). */
@@ -88,12 +68,12 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
     public static IdentityCenterAccessProvider forChecks(IdentityCenterSettings settings) {
         AssignmentLedger none = new AssignmentLedger() {
             @Override
-            public <T> T change(AssignmentKey key, java.util.function.Function<Assignment, T> change) {
+            public <T> T change(AssignmentKey key, Function<Assignment, T> change) {
                 throw new IllegalStateException("validate-config grants nothing");
             }
 
             @Override
-            public Optional<AssignmentKey> keyOf(dev.clearance.core.model.RequestId request) {
+            public Optional<AssignmentKey> keyOf(RequestId request) {
                 return Optional.empty();
             }
 
@@ -107,38 +87,7 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
 
     static IdentityCenterAccessProvider fromEnvironment(AssignmentLedger ledger, IdentityCenterSettings settings,
                                                         Clock clock, Pause pause) {
-        SsoAdminClient sso;
-        IdentitystoreClient ids;
-        try {
-            sso = SsoAdminClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-            ids = IdentitystoreClient.builder().httpClientBuilder(UrlConnectionHttpClient.builder()).build();
-        } catch (SdkException e) {
-            throw new IllegalStateException("aws-identity-center: the AWS SDK could not be set up (" + e.getMessage()
-                    + "); set AWS_REGION (or a profile with a region, AWS_PROFILE) and credentials", e);
-        }
-        return new IdentityCenterAccessProvider(sso, ids, ledger, settings, clock, pause);
-    }
-
-    private InstanceMetadata findInstance(Optional<String> arn) {
-        List<InstanceMetadata> instances = new ArrayList<>();
-        try {
-            ssoAdmin.listInstancesPaginator(b -> { }).instances().forEach(instances::add);
-        } catch (SdkException e) {
-            throw new IllegalStateException("aws-identity-center: ListInstances failed (" + describe(e) + "); check the"
-                    + " AWS region and credentials, or set CLEARANCE_AWS_INSTANCE_ARN and CLEARANCE_AWS_IDENTITY_STORE_ID", e);
-        }
-        if (arn.isPresent()) {
-            return instances.stream().filter(i -> arn.get().equals(i.instanceArn())).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("aws-identity-center: CLEARANCE_AWS_INSTANCE_ARN " + arn.get()
-                            + " is not among the instances ListInstances returns; set CLEARANCE_AWS_IDENTITY_STORE_ID too"
-                            + " if the instance is not listed to these credentials"));
-        }
-        if (instances.size() != 1) {
-            throw new IllegalStateException("aws-identity-center: ListInstances returned " + instances.size()
-                    + " IAM Identity Center instances; set CLEARANCE_AWS_INSTANCE_ARN (and CLEARANCE_AWS_IDENTITY_STORE_ID)"
-                    + " to the one to use");
-        }
-        return instances.get(0);
+        return new IdentityCenterAccessProvider(IdentityCenterClient.fromEnvironment(settings, pause), ledger, clock);
     }
 
     @Override
@@ -147,86 +96,48 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
     }
 
     public String instanceArn() {
-        return instanceArn;
+        return aws.instanceArn();
     }
 
     public String identityStoreId() {
-        return identityStoreId;
+        return aws.identityStoreId();
     }
 
     // ------------------------------------------------------------------ before anyone approves
 
     @Override
     public Optional<GrantObstacle> whyCannotGrant(AccessGrant g) {
-        Optional<GrantObstacle> target = targetProblem(g);
+        Optional<GrantObstacle> target = AssignmentPlanner.targetProblem(g);
         if (target.isPresent()) {
             return target;
         }
         try {
-            return userId(g.requester().value()).isPresent() ? Optional.empty()
-                    : Optional.of(new GrantObstacle("requester", noUser(g.requester().value())));
+            return aws.userId(g.requester().value()).isPresent() ? Optional.empty()
+                    : Optional.of(new GrantObstacle("requester", aws.noUser(g.requester().value())));
         } catch (SdkException e) {
             return Optional.empty(); // AWS unreachable now: the grant itself will tell
         }
     }
 
-    private Optional<GrantObstacle> targetProblem(AccessGrant g) {
-        String arn = g.target().get(PermissionSets.ATTRIBUTE);
-        if (arn == null) {
-            return Optional.of(new GrantObstacle("policy", "policy '" + g.policy()
-                    + "' names no permission set to grant (grant: {permission-set: …})"));
-        }
-        return PermissionSets.arnProblem(arn).map(p -> new GrantObstacle("policy", p))
-                .or(() -> PermissionSets.accountProblem(g.account()).map(p -> new GrantObstacle("account", p)));
-    }
-
-    private String noUser(String email) {
-        return "no IAM Identity Center user has " + settings.userAttributePath() + " = " + email
-                + " in identity store " + identityStoreId;
-    }
-
-    /** The Identity Center user whose unique attribute is this email; empty when there is none. */
-    private Optional<String> userId(String email) {
-        try {
-            return Optional.of(identityStore.getUserId(b -> b.identityStoreId(identityStoreId).alternateIdentifier(
-                    AlternateIdentifier.fromUniqueAttribute(UniqueAttribute.builder()
-                            .attributePath(settings.userAttributePath()).attributeValue(Document.fromString(email)).build())))
-                    .userId());
-        } catch (software.amazon.awssdk.services.identitystore.model.ResourceNotFoundException e) {
-            return Optional.empty();
-        }
-    }
-
     /** {@code validate-config --check-aws}: the permission set exists in the instance; empty when it does. */
     public Optional<String> checkPermissionSet(String permissionSetArn) {
-        try {
-            ssoAdmin.describePermissionSet(b -> b.instanceArn(instanceArn).permissionSetArn(permissionSetArn));
-            return Optional.empty();
-        } catch (SdkException e) {
-            return Optional.of(permissionSetArn + ": " + describe(e));
-        }
+        return aws.checkPermissionSet(permissionSetArn);
     }
 
     // ------------------------------------------------------------------ grant
 
-    private sealed interface GrantStep {
-        record Held(String note) implements GrantStep { }
-        record Create() implements GrantStep { }
-        record Poll(String creationRequestId) implements GrantStep { }
-        record Busy(String why) implements GrantStep { }
-    }
-
     @Override
     public ProviderResult grant(AccessGrant g) throws AccessProviderException {
-        Optional<GrantObstacle> problem = targetProblem(g);
+        Optional<GrantObstacle> problem = AssignmentPlanner.targetProblem(g);
         if (problem.isPresent()) {
             throw new AccessProviderException(problem.get().reason());
         }
         String holder = g.requestId().value();
         try {
-            String user = userId(g.requester().value()).orElseThrow(() -> new AccessProviderException(noUser(g.requester().value())));
-            AssignmentKey key = new AssignmentKey(instanceArn, g.account(), g.target().get(PermissionSets.ATTRIBUTE), user);
-            GrantStep step = ledger.change(key, a -> decideGrant(a, holder));
+            String user = aws.userId(g.requester().value())
+                    .orElseThrow(() -> new AccessProviderException(aws.noUser(g.requester().value())));
+            AssignmentKey key = new AssignmentKey(aws.instanceArn(), g.account(), g.target().get(PermissionSets.ATTRIBUTE), user);
+            GrantStep step = ledger.change(key, a -> AssignmentPlanner.grant(a, holder, clock.instant(), aws::assigned));
             if (step instanceof GrantStep.Held held) {
                 return ProviderResult.of(null, held.note());
             }
@@ -248,76 +159,13 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
             }
             return ProviderResult.of("assignment creation " + requestId, null);
         } catch (SdkException e) {
-            throw new AccessProviderException("IAM Identity Center: " + describe(e), e);
+            throw new AccessProviderException("IAM Identity Center: " + IdentityCenterClient.describe(e), e);
         }
-    }
-
-    private GrantStep decideGrant(Assignment a, String holder) {
-        Instant now = clock.instant();
-        if (a.holders().contains(holder)) {
-            switch (a.state()) {
-                case PRESENT -> {
-                    return new GrantStep.Held(a.origin() == Assignment.Origin.STANDING ? standingNote() : null);
-                }
-                case CREATING -> {
-                    // a retry after a crash: the creation this request started is polled, or sent again if it never answered
-                    return a.creationRequestId() == null ? new GrantStep.Create() : new GrantStep.Poll(a.creationRequestId());
-                }
-                default -> a.holders().remove(holder); // a stale hold (the assignment went away meanwhile): start over
-            }
-        }
-        switch (a.state()) {
-            case DELETING -> {
-                return new GrantStep.Busy("the same assignment is being removed at the end of request " + a.releasedBy()
-                        + "; the grant is tried again once it is gone");
-            }
-            case CREATING -> {
-                if (a.creationRequestId() == null) {
-                    return new GrantStep.Busy("the same assignment is being created for request "
-                            + String.join(", ", a.holders()) + "; the grant is tried again");
-                }
-                a.holders().add(holder);
-                return new GrantStep.Poll(a.creationRequestId());
-            }
-            case PRESENT -> {
-                List<String> others = List.copyOf(a.holders());
-                a.holders().add(holder);
-                return new GrantStep.Held(a.origin() == Assignment.Origin.STANDING ? standingNote()
-                        : "the user already holds this assignment through request " + String.join(", ", others)
-                        + "; it is removed when the last of them ends");
-            }
-            default -> {
-                // NB: never take over an assignment Clearance did not make: one that is there already is standing
-                // access, held but never removed.
-                if (assigned(a.key())) {
-                    a.present(Assignment.Origin.STANDING, now);
-                    a.holders().add(holder);
-                    return new GrantStep.Held(standingNote());
-                }
-                a.startCreating(now);
-                a.holders().add(holder);
-                return new GrantStep.Create();
-            }
-        }
-    }
-
-    private static String standingNote() {
-        return "the user had this assignment before this grant: it is left in place when the grant ends";
-    }
-
-    /** Whether the user has the assignment on AWS now. */
-    private boolean assigned(AssignmentKey key) {
-        return ssoAdmin.listAccountAssignmentsPaginator(b -> b.instanceArn(key.instanceArn()).accountId(key.accountId())
-                        .permissionSetArn(key.permissionSetArn()))
-                .accountAssignments().stream()
-                .anyMatch(x -> x.principalType() == PrincipalType.USER && key.principalId().equals(x.principalId()));
     }
 
     /** Sends CreateAccountAssignment (the intent is already saved) and records its request id. */
     private AccountAssignmentOperationStatus create(AssignmentKey key, String holder) {
-        AccountAssignmentOperationStatus status = ssoAdmin.createAccountAssignment(b -> b.instanceArn(key.instanceArn())
-                .targetId(key.accountId()).targetType(TargetType.AWS_ACCOUNT).permissionSetArn(key.permissionSetArn())
-                .principalType(PrincipalType.USER).principalId(key.principalId())).accountAssignmentCreationStatus();
+        AccountAssignmentOperationStatus status = aws.create(key);
         changeIf(key, a -> a.state() == Assignment.State.CREATING && a.holders().contains(holder), a -> {
             a.creationSent(status.requestId(), clock.instant());
         });
@@ -326,9 +174,7 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
 
     /** Polls the creation until it succeeds; a failure ends every hold of it (each holder's next attempt starts over). */
     private void awaitCreation(AssignmentKey key, String requestId) throws AccessProviderException {
-        creationEnded(key, requestId, poll(() -> ssoAdmin.describeAccountAssignmentCreationStatus(b -> b
-                .instanceArn(key.instanceArn()).accountAssignmentCreationRequestId(requestId)).accountAssignmentCreationStatus(),
-                "creation", requestId));
+        creationEnded(key, requestId, aws.awaitCreation(key, requestId));
     }
 
     /** Records how a creation ended: the assignment is there, or (FAILED) nobody holds it and the attempt fails. */
@@ -348,30 +194,6 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
                 + Optional.ofNullable(status.failureReason()).orElse("no reason given") + " [request " + requestId + "]");
     }
 
-    private interface StatusCall {
-        AccountAssignmentOperationStatus get();
-    }
-
-    /** Polls until SUCCEEDED or FAILED; still IN_PROGRESS after the configured polls fails this attempt. */
-    private AccountAssignmentOperationStatus poll(StatusCall call, String what, String requestId) throws AccessProviderException {
-        for (int i = 1; ; i++) {
-            AccountAssignmentOperationStatus status = call.get();
-            if (status.status() == StatusValues.SUCCEEDED || status.status() == StatusValues.FAILED) {
-                return status;
-            }
-            if (i >= settings.polls()) {
-                throw new AccessProviderException("assignment " + what + " " + requestId + " still in progress after "
-                        + i + " polls; the next attempt polls it again");
-            }
-            try {
-                pause.pause(settings.pollInterval());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AccessProviderException("interrupted while polling assignment " + what + " " + requestId, e);
-            }
-        }
-    }
-
     // ------------------------------------------------------------------ reconciliation
 
     /**
@@ -388,17 +210,13 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
                 if (!mayBeAtAws(a, assignedByTarget)) {
                     continue;
                 }
-                Set<String> holders = new LinkedHashSet<>(a.holders());
-                if (a.state() == Assignment.State.DELETING && a.releasedBy() != null) {
-                    holders.add(a.releasedBy());
-                }
-                for (String holder : holders) {
+                for (String holder : AssignmentPlanner.holders(a)) {
                     held.add(new HeldAccess(new RequestId(holder), "assignment of " + a.key() + " (made by Clearance)"));
                 }
             }
             return Optional.of(held);
         } catch (SdkException e) {
-            throw new AccessProviderException("IAM Identity Center: " + describe(e), e);
+            throw new AccessProviderException("IAM Identity Center: " + IdentityCenterClient.describe(e), e);
         }
     }
 
@@ -408,8 +226,7 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
             if (a.creationRequestId() == null) {
                 return true; // the creation call never answered: it may have been made
             }
-            StatusValues status = ssoAdmin.describeAccountAssignmentCreationStatus(b -> b.instanceArn(a.key().instanceArn())
-                    .accountAssignmentCreationRequestId(a.creationRequestId())).accountAssignmentCreationStatus().status();
+            StatusValues status = aws.creationStatus(a.key(), a.creationRequestId());
             if (status == StatusValues.IN_PROGRESS) {
                 return true;
             }
@@ -419,25 +236,11 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
         }
         AssignmentKey k = a.key();
         Set<String> principals = assignedByTarget.computeIfAbsent(k.instanceArn() + "|" + k.accountId() + "|"
-                + k.permissionSetArn(), t -> {
-                    Set<String> users = new HashSet<>();
-                    ssoAdmin.listAccountAssignmentsPaginator(b -> b.instanceArn(k.instanceArn()).accountId(k.accountId())
-                                    .permissionSetArn(k.permissionSetArn())).accountAssignments().stream()
-                            .filter(x -> x.principalType() == PrincipalType.USER).forEach(x -> users.add(x.principalId()));
-                    return users;
-                });
+                + k.permissionSetArn(), t -> aws.assignedUsers(k));
         return principals.contains(k.principalId());
     }
 
     // ------------------------------------------------------------------ revoke
-
-    private sealed interface RevokeStep {
-        record Done(String note) implements RevokeStep { }
-        record AwaitCreation(String creationRequestId) implements RevokeStep { }
-        record Delete() implements RevokeStep { }
-        record PollDeletion(String deletionRequestId) implements RevokeStep { }
-        record Busy(String why) implements RevokeStep { }
-    }
 
     @Override
     public ProviderResult revoke(AccessGrant g) throws AccessProviderException {
@@ -449,7 +252,7 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
         AssignmentKey key = held.get();
         try {
             for (int round = 0; round < 3; round++) {
-                RevokeStep step = ledger.change(key, a -> decideRevoke(a, holder));
+                RevokeStep step = ledger.change(key, a -> AssignmentPlanner.revoke(a, holder, clock.instant()));
                 if (step instanceof RevokeStep.Done done) {
                     return ProviderResult.of(null, done.note());
                 } else if (step instanceof RevokeStep.Busy busy) {
@@ -467,81 +270,39 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
                     awaitDeletion(key, p.deletionRequestId());
                     return ProviderResult.of("assignment deletion " + p.deletionRequestId(), null);
                 } else {
-                    AccountAssignmentOperationStatus sent = delete(key, holder);
-                    if (sent == null) {
+                    Optional<AccountAssignmentOperationStatus> sent = delete(key, holder);
+                    if (sent.isEmpty()) {
                         return ProviderResult.of(null, "the assignment was already gone");
                     }
-                    if (sent.status() == StatusValues.IN_PROGRESS) {
-                        awaitDeletion(key, sent.requestId());
+                    if (sent.get().status() == StatusValues.IN_PROGRESS) {
+                        awaitDeletion(key, sent.get().requestId());
                     } else {
-                        deletionEnded(key, sent.requestId(), sent);
+                        deletionEnded(key, sent.get().requestId(), sent.get());
                     }
-                    return ProviderResult.of("assignment deletion " + sent.requestId(), null);
+                    return ProviderResult.of("assignment deletion " + sent.get().requestId(), null);
                 }
             }
             throw new AccessProviderException("the assignment " + key + " kept changing; the revocation is tried again");
         } catch (SdkException e) {
-            throw new AccessProviderException("IAM Identity Center: " + describe(e), e);
+            throw new AccessProviderException("IAM Identity Center: " + IdentityCenterClient.describe(e), e);
         }
     }
 
-    private RevokeStep decideRevoke(Assignment a, String holder) {
-        Instant now = clock.instant();
-        if (!a.holders().contains(holder)) {
-            if (a.state() == Assignment.State.DELETING && holder.equals(a.releasedBy())) {
-                // a retry: the deletion this request started is polled, or sent again if it failed or never answered
-                return a.deletionRequestId() == null ? new RevokeStep.Delete() : new RevokeStep.PollDeletion(a.deletionRequestId());
-            }
-            return new RevokeStep.Done(null);
-        }
-        if (a.holders().size() > 1) {
-            a.holders().remove(holder);
-            // NB: overlapping grants: the assignment stays until the last request holding it ends
-            return new RevokeStep.Done("left in place: request " + String.join(", ", a.holders()) + " still holds it");
-        }
-        if (a.state() == Assignment.State.CREATING) {
-            if (a.creationRequestId() != null) {
-                return new RevokeStep.AwaitCreation(a.creationRequestId());
-            }
-            if (Duration.between(a.updatedAt(), now).compareTo(LOST_CREATION) < 0) {
-                // NB: a creation call may still be on its way: deleting now could land before it and leave access
-                return new RevokeStep.Busy("the assignment's creation has not answered yet; the revocation is tried again");
-            }
-            // the creation never answered (its instance died mid-call): delete whatever it may have made
-        }
-        a.holders().remove(holder);
-        if (a.origin() == Assignment.Origin.STANDING && a.state() == Assignment.State.PRESENT) {
-            // NB: Clearance never removes access it did not add
-            a.absent(now);
-            return new RevokeStep.Done("left in place: the user had this assignment before Clearance granted it");
-        }
-        a.startDeleting(holder, now);
-        return new RevokeStep.Delete();
-    }
-
-    /** Sends DeleteAccountAssignment and records its request id; null when AWS says there is nothing to delete. */
-    private AccountAssignmentOperationStatus delete(AssignmentKey key, String holder) {
-        AccountAssignmentOperationStatus status;
-        try {
-            status = ssoAdmin.deleteAccountAssignment(b -> b.instanceArn(key.instanceArn()).targetId(key.accountId())
-                    .targetType(TargetType.AWS_ACCOUNT).permissionSetArn(key.permissionSetArn())
-                    .principalType(PrincipalType.USER).principalId(key.principalId())).accountAssignmentDeletionStatus();
-        } catch (software.amazon.awssdk.services.ssoadmin.model.ResourceNotFoundException gone) {
-            changeIf(key, a -> a.state() == Assignment.State.DELETING && holder.equals(a.releasedBy()), a -> {
-                a.absent(clock.instant());
-            });
-            return null;
-        }
+    /** Sends DeleteAccountAssignment and records its request id; empty when AWS says there is nothing to delete. */
+    private Optional<AccountAssignmentOperationStatus> delete(AssignmentKey key, String holder) {
+        Optional<AccountAssignmentOperationStatus> status = aws.delete(key);
         changeIf(key, a -> a.state() == Assignment.State.DELETING && holder.equals(a.releasedBy()), a -> {
-            a.deletionSent(status.requestId(), clock.instant());
+            if (status.isEmpty()) {
+                a.absent(clock.instant());
+            } else {
+                a.deletionSent(status.get().requestId(), clock.instant());
+            }
         });
         return status;
     }
 
     private void awaitDeletion(AssignmentKey key, String requestId) throws AccessProviderException {
-        deletionEnded(key, requestId, poll(() -> ssoAdmin.describeAccountAssignmentDeletionStatus(b -> b
-                .instanceArn(key.instanceArn()).accountAssignmentDeletionRequestId(requestId)).accountAssignmentDeletionStatus(),
-                "deletion", requestId));
+        deletionEnded(key, requestId, aws.awaitDeletion(key, requestId));
     }
 
     /** Records how a deletion ended: the assignment is gone, or (FAILED) the next attempt sends a new deletion. */
@@ -562,20 +323,12 @@ public final class IdentityCenterAccessProvider implements AccessProvider {
     }
 
     /** Changes the ledger's record of {@code key} when it is still as {@code expected} says (another may have moved it). */
-    private void changeIf(AssignmentKey key, java.util.function.Predicate<Assignment> expected,
-                          java.util.function.Consumer<Assignment> change) {
+    private void changeIf(AssignmentKey key, Predicate<Assignment> expected, Consumer<Assignment> change) {
         ledger.change(key, a -> {
             if (expected.test(a)) {
                 change.accept(a);
             }
             return null;
         });
-    }
-
-    private static String describe(SdkException e) {
-        if (e instanceof AwsServiceException s && s.awsErrorDetails() != null) {
-            return s.awsErrorDetails().errorCode() + ": " + s.awsErrorDetails().errorMessage();
-        }
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
     }
 }
