@@ -1,5 +1,6 @@
 package dev.clearance.adapters.slack;
 
+import dev.clearance.core.testing.InMemoryCore;
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;
 import com.slack.api.app_backend.SlackSignature;

@@ -1,5 +1,6 @@
 package dev.clearance.adapters.teams;
 
+import dev.clearance.core.testing.InMemoryCore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.microsoft.bot.builder.BotAdapter;

@@ -1,4 +1,4 @@
-package dev.clearance.adapters.slack;
+package dev.clearance.core.testing;
 
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AccessRequest;
@@ -54,19 +54,19 @@ import java.util.stream.Collectors;
  * approve nothing. Everyone's Slack id (U and their name in capitals) and Entra object id (aad- and their name) are declared
  * in the policy file.
  */
-final class InMemoryCore {
-    final Clock clock = Clock.fixed(Instant.parse("2026-03-02T09:00:00Z"), ZoneOffset.UTC);
-    final Store store = new Store();
-    final List<OutboundMessage> outbox = new ArrayList<>();
-    final Map<String, Instant> timers = new LinkedHashMap<>();
-    final ClearanceConfig config = config();
-    final ConfiguredDirectory directory = new ConfiguredDirectory(config);
-    final LifecycleContext ctx;
-    final AccessRequestService service;
-    final RequestQueries queries;
-    final RequestViews views;
+public final class InMemoryCore {
+    public final Clock clock = Clock.fixed(Instant.parse("2026-03-02T09:00:00Z"), ZoneOffset.UTC);
+    public final Store store = new Store();
+    public final List<OutboundMessage> outbox = new ArrayList<>();
+    public final Map<String, Instant> timers = new LinkedHashMap<>();
+    public final ClearanceConfig config = config();
+    public final ConfiguredDirectory directory = new ConfiguredDirectory(config);
+    public final LifecycleContext ctx;
+    public final AccessRequestService service;
+    public final RequestQueries queries;
+    public final RequestViews views;
 
-    InMemoryCore() {
+    public InMemoryCore() {
         Outbox box = new Outbox() {
             @Override
             public void enqueue(OutboundMessage m) {
@@ -119,13 +119,13 @@ final class InMemoryCore {
     }
 
     /** A request by {@code requester} with a justification: PENDING, waiting for olga (or root). */
-    String pending(String requester, String resource) {
+    public String pending(String requester, String resource) {
         return service.intake(new Commands.Intake(UserEmail.of(requester + "@example.com"), resource, "210987654321", Optional.empty(),
                 Optional.of("1h"), Optional.of("debugging"), Optional.of("api"), Optional.empty(), Origin.api("test")))
                 .request().id().value();
     }
 
-    Status status(String id) {
+    public Status status(String id) {
         return store.find(new RequestId(id)).orElseThrow().status();
     }
 
@@ -151,9 +151,9 @@ final class InMemoryCore {
     }
 
     /** Keeps each request as the services left it; the services re-read it through {@link #find} for every command. */
-    static final class Store implements RequestStore {
+    public static final class Store implements RequestStore {
         private final Map<RequestId, AccessRequest> rows = new LinkedHashMap<>();
-        final List<AuditEvent> appended = new ArrayList<>();
+        public final List<AuditEvent> appended = new ArrayList<>();
 
         @Override
         public Optional<AccessRequest> find(RequestId id) {
