@@ -17,12 +17,12 @@ public final class Texts {
     }
 
     /** What an extension may ask for: the policy's menu, less "until revoked", within what is left of its total. */
-    public static java.util.List<dev.clearance.core.model.AccessDuration> extensionChoices(dev.clearance.core.notify.RequestView v) {
+    public static java.util.List<dev.clearance.core.model.AccessDuration> extensionChoices(dev.clearance.core.view.RequestView v) {
         return v.extensionChoices();
     }
 
     /** "extension of REQ-…, active until …" for approvers of an extension request. */
-    public static String extensionLine(dev.clearance.core.notify.RequestView v) {
+    public static String extensionLine(dev.clearance.core.view.RequestView v) {
         return "extension of " + v.extensionOf().orElse("?") + (v.status() == dev.clearance.core.model.Status.APPROVED
                 ? ", now active until " : ", active until ") + v.expiresAt().map(Texts::time).orElse("?");
     }

@@ -1,6 +1,6 @@
 package dev.clearance.cards;
 
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 
 /** The one-line state of a request, as every platform's cards show it. */
 public final class Titles {

@@ -6,7 +6,7 @@ import dev.clearance.cards.teams.TeamsMessages;
 import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

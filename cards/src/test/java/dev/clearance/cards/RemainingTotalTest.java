@@ -7,7 +7,7 @@ import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

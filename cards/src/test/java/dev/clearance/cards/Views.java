@@ -4,7 +4,7 @@ import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.GrantState;
 import dev.clearance.core.model.Status;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 
 import java.time.Instant;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.clearance.app.api;
 
-import dev.clearance.core.notify.PolicyPreview;
+import dev.clearance.core.view.PolicyPreview;
 import dev.clearance.core.service.RequestQueries;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;

@@ -7,7 +7,7 @@ import dev.clearance.adapters.detection.IdentityCenterPeople;
 import dev.clearance.app.config.PolicyFileException;
 import dev.clearance.app.config.PolicyFileLoader;
 import dev.clearance.core.detect.DeniedCall;
-import dev.clearance.core.notify.PolicyPreview;
+import dev.clearance.core.view.PolicyPreview;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.ConfiguredDirectory;
 import dev.clearance.core.port.DetectedEvents;

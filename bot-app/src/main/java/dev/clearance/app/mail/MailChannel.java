@@ -3,7 +3,7 @@ package dev.clearance.app.mail;
 import dev.clearance.cards.mail.MailRenderer;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.notify.Notification;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.MessageRef;
 import jakarta.mail.MessagingException;

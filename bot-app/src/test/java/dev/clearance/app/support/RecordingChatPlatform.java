@@ -4,7 +4,7 @@ import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.MessageRef;
 

@@ -5,7 +5,7 @@ import dev.clearance.cards.Titles;
 import dev.clearance.cards.text.TextRenderer;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.notify.Notification;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 
 import java.util.ArrayList;
 import java.util.List;

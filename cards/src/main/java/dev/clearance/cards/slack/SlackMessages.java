@@ -8,7 +8,7 @@ import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.notify.Notification;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package dev.clearance.cards.slack;
 
 import dev.clearance.core.model.AccessDuration;
-import dev.clearance.core.notify.PolicyPreview;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.PolicyPreview;
+import dev.clearance.core.view.RequestView;
 
 import java.util.ArrayList;
 import java.util.List;

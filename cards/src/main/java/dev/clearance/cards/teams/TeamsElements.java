@@ -4,7 +4,7 @@ import dev.clearance.cards.Texts;
 import dev.clearance.cards.Titles;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.Status;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 
 import java.util.ArrayList;
 import java.util.List;

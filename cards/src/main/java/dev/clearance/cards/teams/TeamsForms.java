@@ -4,7 +4,7 @@ import dev.clearance.cards.Actions;
 import dev.clearance.cards.Texts;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AuditEvent;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -6,8 +6,8 @@ import dev.clearance.cards.Titles;
 import dev.clearance.core.command.CommandReply;
 import dev.clearance.core.command.UsageLine;
 import dev.clearance.core.model.AuditEvent;
-import dev.clearance.core.notify.PolicyPreview;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.PolicyPreview;
+import dev.clearance.core.view.RequestView;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import dev.clearance.cards.Titles;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.model.AuditEvent;
 import dev.clearance.core.notify.Notification;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 
 import java.time.Duration;
 import java.util.stream.Collectors;

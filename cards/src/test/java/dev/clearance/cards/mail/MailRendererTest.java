@@ -4,7 +4,7 @@ import dev.clearance.cards.Golden;
 import dev.clearance.cards.Views;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -6,8 +6,8 @@ import dev.clearance.cards.Views;
 import dev.clearance.core.model.AccessDuration;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
-import dev.clearance.core.notify.PolicyPreview;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.PolicyPreview;
+import dev.clearance.core.view.RequestView;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

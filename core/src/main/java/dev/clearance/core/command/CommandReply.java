@@ -1,7 +1,7 @@
 package dev.clearance.core.command;
 
-import dev.clearance.core.notify.PolicyPreview;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.PolicyPreview;
+import dev.clearance.core.view.RequestView;
 
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.clearance.core.notify;
 
+import dev.clearance.core.view.RequestView;
 import java.util.Map;
 import java.util.Optional;
 

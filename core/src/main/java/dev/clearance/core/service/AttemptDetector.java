@@ -8,7 +8,7 @@ import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RateLimitedException;
 import dev.clearance.core.model.UserEmail;
-import dev.clearance.core.notify.PolicyPreview;
+import dev.clearance.core.view.PolicyPreview;
 import dev.clearance.core.policy.Detection;
 import dev.clearance.core.port.DetectedEvents;
 
@@ -163,7 +163,7 @@ public final class AttemptDetector {
 
     /** Where the request came from, for the request and its approvers: the denied call, briefly. */
     private static String source(DeniedCall call) {
-        String s = dev.clearance.core.notify.RequestView.DETECTED_PREFIX + call.action() + " denied" + call.resourceArn().map(a -> " on " + a).orElse("")
+        String s = dev.clearance.core.view.RequestView.DETECTED_PREFIX + call.action() + " denied" + call.resourceArn().map(a -> " on " + a).orElse("")
                 + (call.region().isBlank() ? "" : " in " + call.region()) + " at " + call.eventTime() + " (event "
                 + call.eventId() + ")";
         return s.length() <= 256 ? s : s.substring(0, 255) + "…";

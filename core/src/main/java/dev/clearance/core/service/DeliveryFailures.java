@@ -47,15 +47,13 @@ final class DeliveryFailures {
             Instant next = ctx.now().plus(backoff(attempts, e.retryAfter()));
             LOG.info(() -> "delivery of " + m.kind() + " (" + m.dedupeKey() + ") failed, retry " + attempts
                     + " at " + next + ": " + e.getMessage());
-            ctx.transactions().inTransaction(() -> {
+            ctx.transactions().run(() -> {
                 writeDone.run(); // what did reach a platform before the failure is not posted again
                 ctx.outbox().retryAt(d.id(), next, e.getMessage());
-                return null;
             });
         } else {
-            ctx.transactions().inTransaction(() -> {
+            ctx.transactions().run(() -> {
                 writeDone.run();
-                return null;
             });
             giveUp(d, e.getMessage());
         }
@@ -67,10 +65,9 @@ final class DeliveryFailures {
         Instant next = ctx.now().plus(backoff(d.attempts() + 1, Optional.empty()));
         String error = e.getClass().getSimpleName() + ": " + e.getMessage();
         try {
-            ctx.transactions().inTransaction(() -> {
+            ctx.transactions().run(() -> {
                 writeDone.run();
                 ctx.outbox().retryAt(d.id(), next, error);
-                return null;
             });
         } catch (RuntimeException writing) {
             // the failure may have been the write of what was done: at least the retry is kept
@@ -91,7 +88,7 @@ final class DeliveryFailures {
     /** On the audit trail, and (unless the failed message was itself an admin alert) to the admins. */
     void recordFailure(AccessRequest r, UserEmail recipient, NotificationKind kind, String what) {
         Instant now = ctx.now();
-        ctx.transactions().inTransaction(() -> {
+        ctx.transactions().run(() -> {
             ctx.store().appendAudit(r.id(), new AuditEvent(now, AuditEvent.SYSTEM, r.status(), r.status(), what,
                     Origin.SYSTEM));
             if (!kind.isAdminAlert()) {
@@ -105,7 +102,6 @@ final class DeliveryFailures {
                     }
                 }
             }
-            return null;
         });
     }
 

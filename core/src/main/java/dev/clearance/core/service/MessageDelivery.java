@@ -7,7 +7,7 @@ import dev.clearance.core.model.Status;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.notify.OutboundMessage;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.port.MessageRef;
@@ -59,10 +59,9 @@ final class MessageDelivery {
                 // that post is recorded, so later updates of the request's copies reach it (and its buttons) too.
                 post(m, view, d.inDoubtSince(), false, done);
             }
-            ctx.transactions().inTransaction(() -> {
+            ctx.transactions().run(() -> {
                 done.write();
                 ctx.outbox().delivered(d.id(), ctx.now());
-                return null;
             });
         } catch (DeliveryException e) {
             failures.failed(d, e, done::write);

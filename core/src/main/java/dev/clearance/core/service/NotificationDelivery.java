@@ -119,17 +119,15 @@ public final class NotificationDelivery {
 
     /** Keeps this dispatcher's claims alive while it works through them (a slow platform, a long batch). */
     public void renewClaims() {
-        ctx.transactions().inTransaction(() -> {
+        ctx.transactions().run(() -> {
             ctx.outbox().renewClaims(ctx.now(), LEASE);
-            return null;
         });
     }
 
     /** At a clean stop, once no delivery runs any more: see {@link dev.clearance.core.port.Outbox#releaseClaims()}. */
     public void releaseClaims() {
-        ctx.transactions().inTransaction(() -> {
+        ctx.transactions().run(() -> {
             ctx.outbox().releaseClaims();
-            return null;
         });
     }
 

@@ -7,7 +7,7 @@ import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.ScopePath;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
-import dev.clearance.core.notify.PolicyPreview;
+import dev.clearance.core.view.PolicyPreview;
 import dev.clearance.core.policy.Approvers;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.Policy;

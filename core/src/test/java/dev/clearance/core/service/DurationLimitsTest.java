@@ -9,7 +9,7 @@ import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.Person;
 import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import dev.clearance.core.policy.ApproverSet;
 import dev.clearance.core.policy.ClearanceConfig;
 import dev.clearance.core.policy.GlobPattern;

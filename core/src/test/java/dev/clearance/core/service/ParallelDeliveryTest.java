@@ -8,7 +8,7 @@ import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
 import dev.clearance.core.notify.OutboundMessage;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import dev.clearance.core.policy.TestConfigs;
 import dev.clearance.core.port.ChatChannel;
 import dev.clearance.core.port.MessageRef;

@@ -10,7 +10,7 @@ import dev.clearance.core.model.ClearanceException;
 import dev.clearance.core.model.Origin;
 import dev.clearance.core.model.RequestId;
 import dev.clearance.core.model.UserEmail;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.RequestPermissions;

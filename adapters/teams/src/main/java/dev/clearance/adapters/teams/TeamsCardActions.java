@@ -17,7 +17,7 @@ import dev.clearance.core.model.Status;
 import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.notify.Notification;
 import dev.clearance.core.notify.NotificationKind;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 import dev.clearance.core.service.AccessRequestService;
 import dev.clearance.core.service.Commands;

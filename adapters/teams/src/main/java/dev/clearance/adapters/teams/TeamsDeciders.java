@@ -1,7 +1,7 @@
 package dev.clearance.adapters.teams;
 
 import dev.clearance.core.model.UserEmail;
-import dev.clearance.core.notify.RequestView;
+import dev.clearance.core.view.RequestView;
 import dev.clearance.core.port.ChatChannel.DeliveryException;
 
 import java.util.LinkedHashSet;

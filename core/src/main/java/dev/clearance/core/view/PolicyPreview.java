@@ -1,4 +1,4 @@
-package dev.clearance.core.notify;
+package dev.clearance.core.view;
 
 import dev.clearance.core.model.AccessDuration;
 
