@@ -36,21 +36,21 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /** Unit-test doubles for the ports; the Spring tests use the real JDBC, Quartz and outbox implementations. */
-final class InMemoryPorts {
-    final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
-    final Store store = new Store();
+public final class InMemoryPorts {
+    public final MutableClock clock = new MutableClock(Instant.parse("2026-03-02T09:00:00Z"));
+    public final Store store = new Store();
     final List<OutboundMessage> outbox = new ArrayList<>();
     /** Outbox positions handed out by {@code claimDue} so far, and those marked delivered. */
     private int claimed;
     final java.util.Set<Long> delivered = java.util.concurrent.ConcurrentHashMap.newKeySet();
     final Map<String, Instant> timers = new LinkedHashMap<>();
     final RecordingProvider provider = new RecordingProvider();
-    final LifecycleContext ctx;
-    final AccessRequestService service;
+    public final LifecycleContext ctx;
+    public final AccessRequestService service;
     final LifecycleTimers lifecycleTimers;
     final Reconciliation reconciliation;
 
-    InMemoryPorts(ClearanceConfig config) {
+    public InMemoryPorts(ClearanceConfig config) {
         Outbox box = new Outbox() {
             @Override
             public void enqueue(OutboundMessage m) {
@@ -136,7 +136,7 @@ final class InMemoryPorts {
         return outbox.stream().filter(m -> m.recipient().map(UserEmail::value).filter(email::equals).isPresent()).toList();
     }
 
-    static final class MutableClock extends Clock {
+    public static final class MutableClock extends Clock {
         private Instant now;
 
         MutableClock(Instant now) {
@@ -164,7 +164,7 @@ final class InMemoryPorts {
     }
 
     /** Keeps copies, so a stale read really is stale; enforces the version like the JDBC store. */
-    static final class Store implements RequestStore {
+    public static final class Store implements RequestStore {
         private final Map<RequestId, AccessRequest> rows = new HashMap<>();
         private final Map<RequestId, Long> versions = new HashMap<>();
 
