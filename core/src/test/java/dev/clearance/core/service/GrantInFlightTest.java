@@ -174,6 +174,30 @@ class GrantInFlightTest {
         assertThat(stored(r.id()).status()).isEqualTo(Status.ENDED);
     }
 
+    /**
+     * A failed attempt (a timeout after the provider acted) leaves the request GRANTING with a retry due: a give-back
+     * now is not "before any attempt", so it must reach the provider rather than end the request silently.
+     */
+    @Test
+    void aGiveBackAfterAFailedAttemptStillRevokesAtTheProvider() {
+        AccessRequest r = approved();
+        ports.provider.grantsEvenWhenFailing = true;
+        ports.provider.failuresLeft = 1;
+        ports.advance(Duration.ZERO);
+        AccessRequest retrying = stored(r.id());
+        assertThat(retrying.grantState()).isEqualTo(GrantState.GRANTING);
+        assertThat(retrying.grantAttemptInFlightSince()).as("the failed attempt has answered").isEmpty();
+        assertThat(ports.provider.holding).as("the failed call acted").isNotEmpty();
+        giveBack(r.id());
+        ports.advance(Duration.ZERO);
+        ports.advance(Duration.ofHours(2));
+        assertThat(ports.provider.calls).as("revoked, and never granted again").containsExactly("grant " + r.id(),
+                "revoke " + r.id());
+        assertThat(ports.provider.holding).isEmpty();
+        assertThat(stored(r.id()).status()).isEqualTo(Status.ENDED);
+        assertThat(stored(r.id()).grantState()).isEqualTo(GrantState.REVOKED);
+    }
+
     @Test
     void aGiveBackAfterTheGrantRevokesAtOnce() {
         AccessRequest r = approved();
