@@ -162,8 +162,12 @@ class InFlightGrantCrashIT {
                     // the too-late grant: the periodic reconciliation finds it, removes it, and tells the admins
                     WebhookReceiver.await(() -> !receiver.holds(tooLate), WAIT, "reconciliation removed " + tooLate);
                     Duration found = Duration.between(leftOver, Instant.now());
-                    assertThat(audit(api2, tooLate)).as("audit trail of " + tooLate).anyMatch(a -> a.startsWith(
-                            "reconciliation found ") && a.contains("although the request is ended") && a.endsWith("; removed"));
+                    // the finding is recorded once the provider has answered the removal: wait for it, not just for the
+                    // receiver to let go (a look in between found the trail without it)
+                    WebhookReceiver.await(() -> audit(api2, tooLate).stream().anyMatch(InFlightGrantCrashIT::removedByReconciliation),
+                            WAIT, "the removal of " + tooLate + " on its audit trail");
+                    assertThat(audit(api2, tooLate)).as("audit trail of " + tooLate)
+                            .anyMatch(InFlightGrantCrashIT::removedByReconciliation);
                     WebhookReceiver.await(() -> second.logText().lines().anyMatch(l -> l.contains("to " + ADMIN
                             + " [ADMIN_LEFTOVER_REMOVED") && l.contains(tooLate)), WAIT, "the admins are told of " + tooLate);
                     // Not asserted to be the only alert: the startup round can race the recovered revokes and report one of
@@ -193,6 +197,11 @@ class InFlightGrantCrashIT {
      * since a failed call may still have granted, revokes at once; the receiver applies the grant 1.5 s after that
      * revoke (nothing to remove then), so it holds access for an ENDED request. Answers that request's id.
      */
+    private static boolean removedByReconciliation(String audit) {
+        return audit.startsWith("reconciliation found ") && audit.contains("although the request is ended")
+                && audit.endsWith("; removed");
+    }
+
     private static String grantAppliedAfterItsRevoke(ApiClient api, WebhookReceiver receiver) {
         String id = intake(api, "late");
         WebhookReceiver.Gate grant = receiver.holdGrant(id);
