@@ -1,5 +1,6 @@
 package dev.clearance.app.api;
 
+import dev.clearance.core.model.UserEmail;
 import dev.clearance.core.view.PolicyPreview;
 import dev.clearance.core.service.RequestQueries;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,7 +36,7 @@ class PolicyController {
     @GetMapping("/resolve")
     ResolveJson resolve(@RequestParam(required = false) String requester, @RequestParam(required = false) String resource,
                         @RequestParam(required = false) String account, @RequestParam(required = false) String scope) {
-        PolicyPreview p = queries.resolve(requester, resource, account, Optional.ofNullable(scope));
+        PolicyPreview p = queries.resolve(UserEmail.parse("requester", requester), resource, account, Optional.ofNullable(scope));
         return new ResolveJson(p.policy(), p.maxDuration().toString(), p.justificationRequired(), p.selfApprovalAllowed(),
                 p.scope(), p.steps().stream().map(s -> new StepJson(s.name(), s.required(), s.approvers())).toList(),
                 p.cannotGrant().orElse(null), p.maxTotalDuration().toString());

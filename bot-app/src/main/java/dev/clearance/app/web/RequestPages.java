@@ -228,7 +228,7 @@ class RequestPages {
         model.addAttribute("me", me.value());
         model.addAttribute("draft", draft);
         try {
-            PolicyPreview preview = queries.resolve(me.value(), draft.resource(), draft.account(), Optional.empty());
+            PolicyPreview preview = queries.resolve(me, draft.resource(), draft.account(), Optional.empty());
             model.addAttribute("preview", preview);
             model.addAttribute("durations", dev.clearance.core.model.AccessDuration.menuUpTo(preview.maxDuration())
                     .stream().map(Object::toString).toList());

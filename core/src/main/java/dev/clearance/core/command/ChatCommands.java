@@ -71,7 +71,7 @@ public final class ChatCommands {
                 case "whoapproves" -> {
                     String resource = cmd.arg(0, usage("whoapproves"));
                     String account = cmd.arg(1, usage("whoapproves"));
-                    yield new CommandReply.DryRun(resource, account, queries.resolve(me.value(), resource, account, Optional.empty()));
+                    yield new CommandReply.DryRun(resource, account, queries.resolve(me, resource, account, Optional.empty()));
                 }
                 default -> new CommandReply.Usage(Optional.of(cmd.name()), usage);
             };

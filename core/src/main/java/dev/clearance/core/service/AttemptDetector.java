@@ -181,7 +181,7 @@ public final class AttemptDetector {
         Optional<String> refusal = Optional.empty();
         if (plan instanceof Plan.Request request) {
             try {
-                preview = Optional.of(queries.resolve(request.person().value(), call.action(), call.account(), Optional.empty()));
+                preview = Optional.of(queries.resolve(request.person(), call.action(), call.account(), Optional.empty()));
             } catch (ClearanceException refused) {
                 refusal = Optional.of(refused.getMessage());
             }

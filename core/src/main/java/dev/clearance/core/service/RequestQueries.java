@@ -252,8 +252,7 @@ public final class RequestQueries {
     }
 
     /** The dry run: which policy applies and who would approve, without creating anything. */
-    public PolicyPreview resolve(String requesterText, String resourceText, String accountText, Optional<String> scopeText) {
-        UserEmail requester = UserEmail.parse("requester", requesterText);
+    public PolicyPreview resolve(UserEmail requester, String resourceText, String accountText, Optional<String> scopeText) {
         // NB: the same rules as intake: an exact resource, a plain account, the scope of the account.
         String resource = Inputs.requireResource(resourceText);
         String account = Inputs.requireAccount(accountText);

@@ -55,14 +55,14 @@ class IntakeRulesTest {
         refusedNaming("scope", () -> ports.service.intake(intake("bob@example.com", "logs:GetLogEvents", "123456789012",
                 "org/prod/payments")));
         RequestQueries queries = new RequestQueries(ports.ctx);
-        refusedNaming("scope", () -> queries.resolve("bob@example.com", "logs:GetLogEvents", "123456789012", Optional.of("org")));
+        refusedNaming("scope", () -> queries.resolve(UserEmail.of("bob@example.com"), "logs:GetLogEvents", "123456789012", Optional.of("org")));
         assertThat(ports.store.size()).isZero();
 
         AccessRequest same = ports.service.intake(intake("bob@example.com", "logs:GetLogEvents", "123456789012", "org/prod")).request();
         assertThat(same.scope().value()).as("the account's own scope, written out, is accepted").isEqualTo("org/prod");
         AccessRequest none = ports.service.intake(intake("bob@example.com", "logs:PutLogEvents", "123456789012", "  ")).request();
         assertThat(none.scope().value()).isEqualTo("org/prod");
-        assertThat(queries.resolve("bob@example.com", "logs:GetLogEvents", "123456789012", Optional.empty()).scope())
+        assertThat(queries.resolve(UserEmail.of("bob@example.com"), "logs:GetLogEvents", "123456789012", Optional.empty()).scope())
                 .isEqualTo("org/prod");
     }
 
@@ -75,7 +75,7 @@ class IntakeRulesTest {
         InMemoryPorts refusing = new InMemoryPorts(TestConfigs.config(Intervals.defaults(), UnknownAccounts.REFUSE, Limits.none()));
         refusedNaming("account", () -> refusing.service.intake(intake("bob@example.com", "ec2:StopInstances", "444455556666", null)))
                 .hasMessageContaining("not declared in any scope").hasMessageContaining("unknown-accounts is refuse");
-        refusedNaming("account", () -> new RequestQueries(refusing.ctx).resolve("bob@example.com", "ec2:StopInstances",
+        refusedNaming("account", () -> new RequestQueries(refusing.ctx).resolve(UserEmail.of("bob@example.com"), "ec2:StopInstances",
                 "444455556666", Optional.empty()));
         assertThat(refusing.service.intake(intake("bob@example.com", "ec2:StopInstances", "123456789012", null)).created()).isTrue();
         assertThat(refusing.store.size()).isEqualTo(1);
@@ -86,13 +86,13 @@ class IntakeRulesTest {
     @Test
     void aResourceIsExactNoPatternSlipsPastASpecificPolicy() {
         RequestQueries queries = new RequestQueries(ports.ctx);
-        assertThat(queries.resolve("alice@example.com", "s3:DeleteBucket", "123456789012", Optional.empty()).policy())
+        assertThat(queries.resolve(UserEmail.of("alice@example.com"), "s3:DeleteBucket", "123456789012", Optional.empty()).policy())
                 .isEqualTo("prod-delete");
         for (String pattern : List.of("s3:*", "s3:Del*", "*", "s3:DeleteBucke?", "s3:Delete[B]ucket", "s3:{Delete,Get}Bucket",
                 "s3:Delete]", "s3:Delete}", "s3:Delete\\Bucket")) {
             refusedNaming("resource", () -> ports.service.intake(intake("alice@example.com", pattern, "123456789012", null)))
                     .as(pattern).hasMessageContaining("one exact action or name");
-            refusedNaming("resource", () -> queries.resolve("alice@example.com", pattern, "123456789012", Optional.empty()))
+            refusedNaming("resource", () -> queries.resolve(UserEmail.of("alice@example.com"), pattern, "123456789012", Optional.empty()))
                     .as("the dry run says the same: " + pattern);
         }
         assertThat(ports.store.size()).isZero();
@@ -108,7 +108,7 @@ class IntakeRulesTest {
                 "-rf", "1234\u20295678")) {
             refusedNaming("account", () -> ports.service.intake(intake("alice@example.com", "s3:GetObject", broken, null)))
                     .as(broken);
-            refusedNaming("account", () -> new RequestQueries(ports.ctx).resolve("alice@example.com", "s3:GetObject", broken,
+            refusedNaming("account", () -> new RequestQueries(ports.ctx).resolve(UserEmail.of("alice@example.com"), "s3:GetObject", broken,
                     Optional.empty())).as(broken);
         }
         assertThat(ports.store.size()).isZero();

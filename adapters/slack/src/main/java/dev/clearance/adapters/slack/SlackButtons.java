@@ -164,7 +164,7 @@ final class SlackButtons {
                 redrawn = SlackModals.request(resource, account, null, null);
             } else {
                 redrawn = SlackModals.request(resource, account,
-                        queries.resolve(me.get().value(), resource, account, Optional.empty()), null);
+                        queries.resolve(me.get(), resource, account, Optional.empty()), null);
             }
         } catch (SlackMembership.Refused e) {
             redrawn = SlackModals.request(resource, account, null, e.getMessage());
